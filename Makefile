@@ -1,0 +1,56 @@
+# Quick start: `make run` (serves the demo on http://127.0.0.1:$PORT) and `make test`.
+# DATABASE_URL switches from the SQLite default to PostgreSQL.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/iecmhc_bench
+TEST_SECRET := insecure-test-only-secret-key
+
+.DEFAULT_GOAL := help
+.PHONY: help venv run serve test lint format check bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.txt
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements.txt
+	touch $@
+
+venv: $(VENV)/.installed ## create .venv with the pinned requirements
+
+.env: | $(VENV)/.installed
+	@echo "Writing a development .env (DEBUG on, a fresh secret key)"
+	@printf 'DJANGO_DEBUG=true\nDJANGO_SECRET_KEY=%s\n' \
+		"$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
+
+run: venv .env ## migrate, load the demo data and serve on 127.0.0.1:$PORT
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+serve: venv ## production server: gunicorn + whitenoise (needs production settings)
+	$(PY) manage.py collectstatic --no-input
+	$(VENV)/bin/gunicorn iecmhc.wsgi --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-2}
+
+test: venv ## run the test suite (SQLite unless DATABASE_URL is set)
+	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$(TEST_SECRET)} $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: venv ## ruff check, ruff format --check, makemigrations --check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$(TEST_SECRET)} $(PY) manage.py makemigrations --check --dry-run
+
+format: venv ## apply ruff's fixes and formatting
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: venv ## benchmarks on PostgreSQL (BENCH_DATABASE_URL)
+	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$(TEST_SECRET)} DATABASE_URL=$(BENCH_DATABASE_URL) \
+		$(PY) bench/directory.py
+
+clean: ## remove the virtualenv, the SQLite database and collected static files
+	rm -rf $(VENV) db.sqlite3 staticfiles

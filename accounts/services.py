@@ -1,0 +1,35 @@
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from rest_framework.authtoken.models import Token
+
+User = get_user_model()
+
+
+@transaction.atomic
+def user_register(*, username: str, email: str, password: str, role: str) -> "User":
+    """Create a program or consultant account. Alliance admins are never made here."""
+    if role not in User.Role.values:
+        raise ValidationError({"role": [f"Choose one of: {', '.join(User.Role.values)}."]})
+    errors = {}
+    if User.objects.filter(username__iexact=username).exists():
+        errors["username"] = ["A user with that username already exists."]
+    if email and User.objects.filter(email__iexact=email).exists():
+        errors["email"] = ["A user with that email address already exists."]
+    candidate = User(username=username, email=email, role=role)
+    try:
+        validate_password(password, user=candidate)
+    except ValidationError as exc:
+        errors["password"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    user = User.objects.create_user(username=username, email=email, password=password, role=role)
+    return user
+
+
+@transaction.atomic
+def user_token_rotate(*, user) -> Token:
+    """Replace the user's API token with a new one (the old key stops working)."""
+    Token.objects.filter(user=user).delete()
+    return Token.objects.create(user=user)

@@ -1,0 +1,1 @@
+# Consultation requests, offers, contacts and outcomes arrive with issue 3.

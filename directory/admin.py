@@ -1,0 +1,262 @@
+"""The Alliance's back office for the directory. Every change of a listing's status goes
+through directory.services, exactly as the API's does."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.response import TemplateResponse
+
+from directory import geo, services
+from directory.models import (
+    Consultant,
+    County,
+    Language,
+    ListingDecision,
+    ListingReviewQueue,
+    Program,
+    ProgramMembership,
+)
+from iecmhc.exceptions import StateConflict
+
+
+@admin.register(County)
+class CountyAdmin(admin.ModelAdmin):
+    list_display = ("name", "state", "fips")
+    list_filter = ("state",)
+    search_fields = ("name", "fips")
+
+
+@admin.register(Language)
+class LanguageAdmin(admin.ModelAdmin):
+    list_display = ("code", "name")
+    search_fields = ("code", "name")
+
+
+class ListingDecisionInline(admin.TabularInline):
+    model = ListingDecision
+    fields = ("created_at", "actor", "action", "from_status", "to_status", "reason")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ("created_at", "id")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        max_length=2000,
+        help_text="The consultant receives this reason by email.",
+    )
+
+
+class ConsultantAdminForm(forms.ModelForm):
+    """The admin builds the fields; this adds the ZIP check the service would make."""
+
+    def clean_base_zip(self):
+        value = self.cleaned_data["base_zip"]
+        if geo.zip_lookup(value) is None:
+            raise ValidationError(f"{value} is not a known US ZIP code.")
+        return value
+
+
+def _run_service(modeladmin, request, queryset, service, done: str, **kwargs) -> None:
+    ok = 0
+    for consultant in queryset:
+        try:
+            service(actor=request.user, consultant=consultant, **kwargs)
+            ok += 1
+        except (StateConflict, PermissionDenied) as exc:
+            modeladmin.message_user(request, f"{consultant}: {exc}", messages.WARNING)
+        except ValidationError as exc:
+            modeladmin.message_user(
+                request, f"{consultant}: {'; '.join(exc.messages)}", messages.WARNING
+            )
+    if ok:
+        modeladmin.message_user(request, f"{ok} listing(s) {done}.", messages.SUCCESS)
+
+
+def _reason_action(modeladmin, request, queryset, *, service, verb: str, done: str):
+    """An action with an intermediate page that asks for the reason."""
+    if "apply" in request.POST:
+        form = ReasonForm(request.POST)
+        if form.is_valid():
+            _run_service(
+                modeladmin, request, queryset, service, done, reason=form.cleaned_data["reason"]
+            )
+            return None
+    else:
+        form = ReasonForm()
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": f"{verb.capitalize()} listings",
+        "verb": verb,
+        "form": form,
+        "queryset": queryset,
+        "action": request.POST.get("action"),
+        "opts": modeladmin.model._meta,
+        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "admin/directory/reason_action.html", context)
+
+
+class ReviewActionsMixin:
+    actions = ["approve_listings", "reject_listings", "suspend_listings"]
+
+    def has_review_permission(self, request):
+        return request.user.has_perm("directory.review_consultant")
+
+    @admin.action(description="Approve selected listings", permissions=["review"])
+    def approve_listings(self, request, queryset):
+        _run_service(self, request, queryset, services.consultant_approve, "approved")
+
+    @admin.action(
+        description="Reject selected listings (asks for a reason)", permissions=["review"]
+    )
+    def reject_listings(self, request, queryset):
+        return _reason_action(
+            self,
+            request,
+            queryset,
+            service=services.consultant_reject,
+            verb="reject",
+            done="rejected",
+        )
+
+    @admin.action(
+        description="Suspend selected listings (asks for a reason)", permissions=["review"]
+    )
+    def suspend_listings(self, request, queryset):
+        return _reason_action(
+            self,
+            request,
+            queryset,
+            service=services.consultant_suspend,
+            verb="suspend",
+            done="suspended",
+        )
+
+
+@admin.register(Consultant)
+class ConsultantAdmin(ReviewActionsMixin, admin.ModelAdmin):
+    form = ConsultantAdminForm
+    list_display = (
+        "display_name",
+        "listing_status",
+        "license_type",
+        "imh_endorsement",
+        "base_state",
+        "active_caseload",
+        "max_caseload",
+        "accepting_new_requests",
+        "updated_at",
+    )
+    list_filter = (
+        "listing_status",
+        "accepting_new_requests",
+        "license_type",
+        "imh_endorsement",
+        "base_state",
+        "languages",
+    )
+    search_fields = ("display_name", "bio", "user__username", "user__email", "base_zip")
+    autocomplete_fields = ("counties_served",)
+    filter_horizontal = ("languages",)
+    readonly_fields = (
+        "user",
+        "listing_status",
+        "active_caseload",
+        "base_state",
+        "base_latitude",
+        "base_longitude",
+        "created_at",
+        "updated_at",
+        "submitted_at",
+        "reviewed_at",
+    )
+    inlines = [ListingDecisionInline]
+    list_select_related = ("user",)
+
+    def has_add_permission(self, request):
+        return False  # consultants create their own listings
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # suspend instead: the history must stay
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in form.changed_data}
+        services.consultant_update(actor=request.user, consultant=obj, **fields)
+
+    def save_related(self, request, form, formsets, change):
+        # Many-to-many fields were saved by the service; only the inlines remain.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+
+@admin.register(ListingReviewQueue)
+class ListingReviewQueueAdmin(ReviewActionsMixin, admin.ModelAdmin):
+    list_display = ("display_name", "license_type", "imh_endorsement", "base_state", "submitted_at")
+    list_filter = ("license_type", "imh_endorsement", "base_state", "languages")
+    search_fields = ("display_name", "bio", "user__username", "user__email")
+    ordering = ("submitted_at", "id")
+    readonly_fields = [f.name for f in Consultant._meta.fields] + ["languages", "counties_served"]
+    inlines = [ListingDecisionInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(listing_status=Consultant.ListingStatus.PENDING)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ProgramMembershipInline(admin.TabularInline):
+    model = ProgramMembership
+    extra = 0
+    autocomplete_fields = ("user",)
+    readonly_fields = ("created_at",)
+
+
+class ProgramAdminForm(forms.ModelForm):
+    """The admin builds the fields; this adds the ZIP and county checks of the service."""
+
+    def clean(self):
+        cleaned = super().clean()
+        place = geo.zip_lookup(cleaned.get("zip") or "")
+        county = cleaned.get("county")
+        if "zip" in cleaned and place is None:
+            self.add_error("zip", f"{cleaned['zip']} is not a known US ZIP code.")
+        elif place is not None and county is not None and county.state != place.state:
+            self.add_error("county", f"{county} is not in {place.state}, the ZIP code's state.")
+        return cleaned
+
+
+@admin.register(Program)
+class ProgramAdmin(admin.ModelAdmin):
+    form = ProgramAdminForm
+    list_display = ("name", "setting_type", "city", "state", "county", "enrollment")
+    list_filter = ("setting_type", "state")
+    search_fields = ("name", "city", "zip", "license_number", "email")
+    autocomplete_fields = ("county",)
+    filter_horizontal = ("languages",)
+    readonly_fields = ("state", "latitude", "longitude", "created_at", "updated_at")
+    inlines = [ProgramMembershipInline]
+    list_select_related = ("county",)
+
+    def has_add_permission(self, request):
+        return False  # programs are registered by their staff
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in form.changed_data}
+        services.program_update(actor=request.user, program=obj, **fields)
+
+    def save_related(self, request, form, formsets, change):
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)

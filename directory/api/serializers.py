@@ -1,0 +1,213 @@
+from rest_framework import serializers
+
+from directory import geo
+from directory.models import Consultant, County, Language, ListingDecision, Program, phone_validator
+from directory.vocabularies import (
+    AgeGroup,
+    Endorsement,
+    LicenseType,
+    Modality,
+    SettingType,
+    Specialty,
+)
+from iecmhc.serializers import StrictInputSerializer, code_list_field
+
+ZIP_REGEX = r"^\d{5}(-\d{4})?$"
+ZIP_MESSAGE = {"invalid": "Enter a US ZIP code: five digits, or ZIP+4."}
+
+
+class CountySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = County
+        fields = ["id", "name", "state", "fips"]
+
+
+class LanguageSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Language
+        fields = ["code", "name"]
+
+
+class VocabularyEntrySerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+
+
+class VocabulariesSerializer(serializers.Serializer):
+    setting_types = VocabularyEntrySerializer(many=True)
+    ages_served = VocabularyEntrySerializer(many=True)
+    specialties = VocabularyEntrySerializer(many=True)
+    concerns = VocabularyEntrySerializer(many=True)
+    modalities = VocabularyEntrySerializer(many=True)
+    focus_types = VocabularyEntrySerializer(many=True)
+    license_types = VocabularyEntrySerializer(many=True)
+    endorsements = VocabularyEntrySerializer(many=True)
+    closure_reasons = VocabularyEntrySerializer(many=True)
+    contact_types = VocabularyEntrySerializer(many=True)
+
+
+class ConsultantSerializer(serializers.ModelSerializer):
+    """A listing as the public directory shows it."""
+
+    languages = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+    counties_served = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    distance_miles = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Consultant
+        fields = [
+            "id",
+            "display_name",
+            "bio",
+            "license_type",
+            "imh_endorsement",
+            "languages",
+            "counties_served",
+            "base_zip",
+            "travel_radius_miles",
+            "modalities",
+            "setting_types",
+            "specialties",
+            "max_caseload",
+            "active_caseload",
+            "accepting_new_requests",
+            "listing_status",
+            "public_email",
+            "public_phone",
+            "distance_miles",
+        ]
+        read_only_fields = fields
+
+    def get_distance_miles(self, consultant) -> float | None:
+        """Miles from `near_zip`, when the list was searched by distance."""
+        distance = getattr(consultant, "distance_miles", None)
+        return round(distance, 1) if distance is not None else None
+
+
+class ListingDecisionSerializer(serializers.ModelSerializer):
+    actor = serializers.SlugRelatedField(read_only=True, slug_field="username")
+    at = serializers.DateTimeField(source="created_at", read_only=True)
+
+    class Meta:
+        model = ListingDecision
+        fields = ["at", "actor", "action", "from_status", "to_status", "reason"]
+        read_only_fields = fields
+
+
+class ConsultantPrivateSerializer(ConsultantSerializer):
+    """A listing as its owner and the Alliance see it: private contacts and review history."""
+
+    decisions = ListingDecisionSerializer(many=True, read_only=True)
+
+    class Meta(ConsultantSerializer.Meta):
+        fields = [
+            *ConsultantSerializer.Meta.fields,
+            "contact_email",
+            "contact_phone",
+            "created_at",
+            "updated_at",
+            "submitted_at",
+            "reviewed_at",
+            "decisions",
+        ]
+        read_only_fields = fields
+
+
+class ConsultantInputSerializer(StrictInputSerializer):
+    display_name = serializers.CharField(max_length=120)
+    bio = serializers.CharField(max_length=4000, allow_blank=True, required=False)
+    license_type = serializers.ChoiceField(choices=LicenseType.choices)
+    imh_endorsement = serializers.ChoiceField(choices=Endorsement.choices, required=False)
+    languages = serializers.SlugRelatedField(
+        many=True, slug_field="code", queryset=Language.objects.all(), required=False
+    )
+    counties_served = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=County.objects.all(), required=False
+    )
+    base_zip = serializers.RegexField(ZIP_REGEX, error_messages=ZIP_MESSAGE)
+    travel_radius_miles = serializers.IntegerField(min_value=0, max_value=500, required=False)
+    modalities = code_list_field(Modality, required=False)
+    setting_types = code_list_field(SettingType, required=False)
+    specialties = code_list_field(Specialty, required=False)
+    max_caseload = serializers.IntegerField(min_value=1, max_value=100, required=False)
+    accepting_new_requests = serializers.BooleanField(required=False)
+    public_email = serializers.EmailField(allow_blank=True, required=False)
+    public_phone = serializers.CharField(
+        max_length=25, allow_blank=True, required=False, validators=[phone_validator]
+    )
+    contact_email = serializers.EmailField(allow_blank=True, required=False)
+    contact_phone = serializers.CharField(
+        max_length=25, allow_blank=True, required=False, validators=[phone_validator]
+    )
+
+    def validate_base_zip(self, value):
+        return geo.normalize_zip(value)
+
+
+class ReasonSerializer(StrictInputSerializer):
+    """The reason is required; the service says so after checking who is asking."""
+
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class ProgramSerializer(serializers.ModelSerializer):
+    languages = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+    county_name = serializers.CharField(source="county.name", read_only=True)
+
+    class Meta:
+        model = Program
+        fields = [
+            "id",
+            "name",
+            "setting_type",
+            "license_number",
+            "street",
+            "city",
+            "state",
+            "zip",
+            "county",
+            "county_name",
+            "ages_served",
+            "languages",
+            "enrollment",
+            "phone",
+            "email",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ProgramInputSerializer(StrictInputSerializer):
+    name = serializers.CharField(max_length=200)
+    setting_type = serializers.ChoiceField(choices=SettingType.choices)
+    license_number = serializers.CharField(max_length=40, allow_blank=True, required=False)
+    street = serializers.CharField(max_length=200, allow_blank=True, required=False)
+    city = serializers.CharField(max_length=100, allow_blank=True, required=False)
+    state = serializers.RegexField(
+        r"^[A-Za-z]{2}$",
+        required=False,
+        allow_blank=True,
+        error_messages={"invalid": "Enter a two-letter state code, e.g. WI."},
+    )
+    zip = serializers.RegexField(ZIP_REGEX, error_messages=ZIP_MESSAGE)
+    county = serializers.PrimaryKeyRelatedField(
+        queryset=County.objects.all(), required=False, allow_null=True
+    )
+    ages_served = code_list_field(AgeGroup, required=False)
+    languages = serializers.SlugRelatedField(
+        many=True, slug_field="code", queryset=Language.objects.all(), required=False
+    )
+    enrollment = serializers.IntegerField(
+        min_value=0, max_value=10000, required=False, allow_null=True
+    )
+    phone = serializers.CharField(
+        max_length=25, allow_blank=True, required=False, validators=[phone_validator]
+    )
+    email = serializers.EmailField(allow_blank=True, required=False)
+
+    def validate_zip(self, value):
+        return geo.normalize_zip(value)
+
+    def validate_state(self, value):
+        return value.upper()

@@ -1,0 +1,219 @@
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from directory import selectors, services
+from directory.api.serializers import (
+    ConsultantInputSerializer,
+    ConsultantPrivateSerializer,
+    ConsultantSerializer,
+    CountySerializer,
+    LanguageSerializer,
+    ProgramInputSerializer,
+    ProgramSerializer,
+    ReasonSerializer,
+    VocabulariesSerializer,
+)
+from directory.filters import ConsultantFilter
+from directory.geo import known_states
+from directory.permissions import can_view_consultant_private
+from directory.vocabularies import PUBLISHED
+
+
+@extend_schema(
+    parameters=[OpenApiParameter("state", str, description="Two-letter state code, e.g. WI")],
+    responses=CountySerializer(many=True),
+)
+class CountyListView(APIView):
+    """US counties known to the service (Wisconsin's are always loaded)."""
+
+    permission_classes = [permissions.AllowAny]
+
+    def get(self, request):
+        state = request.query_params.get("state", "").strip().upper()
+        if state and state not in known_states():
+            raise ValidationError({"state": [f"{state[:10]} is not a US state code."]})
+        counties = selectors.county_list(state=state or None)
+        return Response(CountySerializer(counties, many=True).data)
+
+
+@extend_schema(responses=LanguageSerializer(many=True))
+class LanguageListView(APIView):
+    """Languages by ISO 639 code."""
+
+    permission_classes = [permissions.AllowAny]
+
+    def get(self, request):
+        return Response(LanguageSerializer(selectors.language_list(), many=True).data)
+
+
+@extend_schema(responses=VocabulariesSerializer)
+class VocabularyView(APIView):
+    """Every controlled vocabulary: stable codes with display labels."""
+
+    permission_classes = [permissions.AllowAny]
+
+    def get(self, request):
+        data = {
+            name: [{"code": code, "label": str(label)} for code, label in choices.choices]
+            for name, choices in PUBLISHED.items()
+        }
+        return Response(VocabulariesSerializer(data).data)
+
+
+class ConsultantPermission(permissions.BasePermission):
+    """Reads are public; every write needs a signed-in user (the services decide the rest)."""
+
+    def has_permission(self, request, view):
+        if view.action in ("list", "retrieve"):
+            return True
+        return bool(request.user and request.user.is_authenticated)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Search the directory of approved consultants"),
+    retrieve=extend_schema(
+        summary="A consultant's listing",
+        responses=ConsultantPrivateSerializer,
+        description="Owners and admins also receive private contacts and review history.",
+    ),
+    create=extend_schema(
+        summary="Create my listing (draft)",
+        request=ConsultantInputSerializer,
+        responses={201: ConsultantPrivateSerializer},
+    ),
+    partial_update=extend_schema(
+        summary="Edit a listing",
+        request=ConsultantInputSerializer,
+        responses=ConsultantPrivateSerializer,
+    ),
+)
+class ConsultantViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    permission_classes = [ConsultantPermission]
+    serializer_class = ConsultantSerializer
+    filterset_class = ConsultantFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.consultant_list(user=self.request.user)
+
+    def get_object(self):
+        return selectors.consultant_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def _detail(self, consultant, *, status_code=status.HTTP_200_OK):
+        # Re-read through the selector so the response carries fresh prefetched relations.
+        consultant = selectors.consultant_get(user=self.request.user, pk=consultant.pk)
+        if can_view_consultant_private(self.request.user, consultant):
+            serializer = ConsultantPrivateSerializer(consultant)
+        else:
+            serializer = ConsultantSerializer(consultant)
+        return Response(serializer.data, status=status_code)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._detail(self.get_object())
+
+    def create(self, request, *args, **kwargs):
+        data = ConsultantInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        consultant = services.consultant_create(actor=request.user, **data.validated_data)
+        return self._detail(consultant, status_code=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        consultant = self.get_object()
+        data = ConsultantInputSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        consultant = services.consultant_update(
+            actor=request.user, consultant=consultant, **data.validated_data
+        )
+        return self._detail(consultant)
+
+    def update(self, request, *args, **kwargs):  # PUT is not part of the contract
+        return self.http_method_not_allowed(request, *args, **kwargs)
+
+    @extend_schema(request=None, responses=ConsultantPrivateSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """Owner: send a draft or rejected listing for review (→ pending)."""
+        consultant = services.consultant_submit(actor=request.user, consultant=self.get_object())
+        return self._detail(consultant)
+
+    @extend_schema(request=None, responses=ConsultantPrivateSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        """Admin: approve a pending listing (→ approved), or reinstate a suspended one."""
+        consultant = services.consultant_approve(actor=request.user, consultant=self.get_object())
+        return self._detail(consultant)
+
+    @extend_schema(request=ReasonSerializer, responses=ConsultantPrivateSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        """Admin: reject a pending listing with a reason (→ rejected)."""
+        return self._review_with_reason(request, services.consultant_reject)
+
+    @extend_schema(request=ReasonSerializer, responses=ConsultantPrivateSerializer)
+    @action(detail=True, methods=["post"])
+    def suspend(self, request, pk=None):
+        """Admin: suspend a listing with a reason (→ suspended; hidden everywhere)."""
+        return self._review_with_reason(request, services.consultant_suspend)
+
+    def _review_with_reason(self, request, service):
+        consultant = self.get_object()
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        # The service checks the actor first and then that a reason was given.
+        consultant = service(
+            actor=request.user, consultant=consultant, reason=data.validated_data.get("reason", "")
+        )
+        return self._detail(consultant)
+
+
+@extend_schema_view(
+    create=extend_schema(request=ProgramInputSerializer, responses={201: ProgramSerializer}),
+    partial_update=extend_schema(request=ProgramInputSerializer, responses=ProgramSerializer),
+)
+class ProgramViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Early childhood programs: members, engaged consultants and admins see them."""
+
+    serializer_class = ProgramSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.program_list(user=self.request.user)
+
+    def get_object(self):
+        return selectors.program_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def create(self, request, *args, **kwargs):
+        data = ProgramInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        program = services.program_create(actor=request.user, **data.validated_data)
+        program = selectors.program_get(user=request.user, pk=program.pk)
+        return Response(ProgramSerializer(program).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        program = self.get_object()
+        data = ProgramInputSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        program = services.program_update(
+            actor=request.user, program=program, **data.validated_data
+        )
+        program = selectors.program_get(user=request.user, pk=program.pk)
+        return Response(ProgramSerializer(program).data)
+
+    def update(self, request, *args, **kwargs):
+        return self.http_method_not_allowed(request, *args, **kwargs)

@@ -1,0 +1,95 @@
+"""Directory filters (django-filter), shared by the API and the web pages."""
+
+import django_filters
+from django import forms
+from django.db.models import F, Q
+
+from directory import geo
+from directory.models import Consultant, County, Language
+from directory.selectors import code_list_contains, consultant_near, consultant_search
+from directory.vocabularies import Modality, SettingType, Specialty
+
+DEFAULT_RADIUS_MILES = 25
+MAX_RADIUS_MILES = 500
+
+
+class ConsultantFilterForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        near_zip = cleaned.get("near_zip")
+        radius = cleaned.get("radius_miles")
+        if radius is not None and not near_zip and "near_zip" not in self.errors:
+            self.add_error("near_zip", "Give a ZIP code to search around.")
+        if near_zip:
+            place = geo.zip_lookup(near_zip)
+            if place is None:
+                self.add_error("near_zip", f"{near_zip} is not a known US ZIP code.")
+            else:
+                cleaned["near_place"] = place
+        return cleaned
+
+
+class ConsultantFilter(django_filters.FilterSet):
+    county = django_filters.ModelChoiceFilter(
+        queryset=County.objects.all(), field_name="counties_served", label="Serves county"
+    )
+    language = django_filters.ModelChoiceFilter(
+        queryset=Language.objects.all(), to_field_name="code", field_name="languages"
+    )
+    specialty = django_filters.ChoiceFilter(choices=Specialty.choices, method="filter_code")
+    setting_type = django_filters.ChoiceFilter(choices=SettingType.choices, method="filter_code")
+    modality = django_filters.ChoiceFilter(choices=Modality.choices, method="filter_code")
+    accepting = django_filters.BooleanFilter(
+        method="filter_accepting",
+        label="Accepting new requests (and has room on the caseload)",
+    )
+    near_zip = django_filters.CharFilter(
+        method="filter_noop",
+        max_length=10,
+        label="Based near this ZIP code",
+    )
+    radius_miles = django_filters.NumberFilter(
+        method="filter_noop",
+        min_value=1,
+        max_value=MAX_RADIUS_MILES,
+        label=f"Within miles of the ZIP code (default {DEFAULT_RADIUS_MILES})",
+    )
+    q = django_filters.CharFilter(method="filter_text", max_length=200, label="Name or bio")
+    listing_status = django_filters.ChoiceFilter(choices=Consultant.ListingStatus.choices)
+
+    class Meta:
+        model = Consultant
+        fields = []
+        form = ConsultantFilterForm
+
+    _code_fields = {
+        "specialty": "specialties",
+        "setting_type": "setting_types",
+        "modality": "modalities",
+    }
+
+    def filter_code(self, queryset, name, value):
+        return queryset.filter(code_list_contains(self._code_fields[name], value))
+
+    def filter_accepting(self, queryset, name, value):
+        room = Q(accepting_new_requests=True, active_caseload__lt=F("max_caseload"))
+        return queryset.filter(room) if value else queryset.exclude(room)
+
+    def filter_text(self, queryset, name, value):
+        return consultant_search(queryset, text=value)
+
+    def filter_noop(self, queryset, name, value):
+        return queryset  # applied together in filter_queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        place = self.form.cleaned_data.get("near_place")
+        if place is not None:
+            radius = self.form.cleaned_data.get("radius_miles") or DEFAULT_RADIUS_MILES
+            queryset = consultant_near(
+                queryset,
+                latitude=place.latitude,
+                longitude=place.longitude,
+                radius_miles=float(radius),
+            )
+        return queryset

@@ -1,0 +1,146 @@
+"""Offline US geography: ZIP codes (the `zipcodes` package), counties (the `addfips` package's
+Census county list) and great-circle distances, in Python and as a database expression."""
+
+import csv
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import zipcodes
+from django.db.models import F, FloatField, Value
+from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
+
+EARTH_RADIUS_MILES = 3958.8
+MILES_PER_DEGREE_LATITUDE = 69.0
+
+
+@dataclass(frozen=True)
+class ZipPlace:
+    zip: str
+    city: str
+    state: str
+    county_name: str
+    latitude: float
+    longitude: float
+
+
+def normalize_zip(value: str) -> str:
+    """'53703-1234' -> '53703'."""
+    return (value or "").strip()[:5]
+
+
+@lru_cache(maxsize=65536)
+def zip_lookup(zip_code: str) -> ZipPlace | None:
+    """The place of a five-digit US ZIP code, or None when it is not a known ZIP."""
+    zip_code = normalize_zip(zip_code)
+    if len(zip_code) != 5 or not zip_code.isdigit():
+        return None
+    try:
+        matches = zipcodes.matching(zip_code)
+    except (TypeError, ValueError):
+        return None
+    if not matches:
+        return None
+    m = matches[0]
+    try:
+        latitude, longitude = float(m["lat"]), float(m["long"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    return ZipPlace(
+        zip=zip_code,
+        city=m.get("city", "").title(),
+        state=m.get("state", ""),
+        county_name=m.get("county", ""),
+        latitude=latitude,
+        longitude=longitude,
+    )
+
+
+def zips_in_state(state: str) -> list[ZipPlace]:
+    """Every active standard ZIP code of a state, sorted (for demo data)."""
+    places = []
+    for m in zipcodes.filter_by(state=state, zip_code_type="STANDARD", active=True):
+        place = zip_lookup(m["zip_code"])
+        if place is not None:
+            places.append(place)
+    return sorted(places, key=lambda p: p.zip)
+
+
+def county_key(name: str) -> str:
+    """A spelling-insensitive key for county names ('St. Croix County' == 'Saint Croix')."""
+    key = name.lower().replace("saint ", "st. ").replace("ste. ", "sainte ")
+    for suffix in (" county", " parish", " borough", " census area", " municipality"):
+        key = key.removesuffix(suffix)
+    return "".join(ch for ch in key if ch.isalnum())
+
+
+@dataclass(frozen=True)
+class CountyRecord:
+    state: str
+    fips: str
+    name: str
+
+
+@lru_cache(maxsize=1)
+def _state_postal_by_fips() -> dict[str, str]:
+    with resources.files("addfips").joinpath("data/states.csv").open(encoding="utf-8") as f:
+        return {row["fips"]: row["postal"] for row in csv.DictReader(f)}
+
+
+@lru_cache(maxsize=1)
+def all_counties() -> tuple[CountyRecord, ...]:
+    """Every US county from the 2020 Census list shipped with `addfips`."""
+    postal = _state_postal_by_fips()
+    path = resources.files("addfips").joinpath("data/counties_2020.csv")
+    with path.open(encoding="utf-8") as f:
+        return tuple(
+            CountyRecord(
+                state=postal[row["statefp"]],
+                fips=row["statefp"] + row["countyfp"],
+                name=row["name"],
+            )
+            for row in csv.DictReader(f)
+            if row["statefp"] in postal
+        )
+
+
+def counties_of_state(state: str) -> list[CountyRecord]:
+    return [c for c in all_counties() if c.state == state]
+
+
+def known_states() -> list[str]:
+    return sorted(set(_state_postal_by_fips().values()))
+
+
+def distance_miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle (haversine) distance in miles."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_MILES * math.asin(min(1.0, math.sqrt(h)))
+
+
+def bounding_box(latitude: float, longitude: float, radius_miles: float) -> dict[str, float]:
+    """A lat/lng box that contains the circle, for an index-friendly prefilter."""
+    dlat = radius_miles / MILES_PER_DEGREE_LATITUDE
+    cos_lat = max(math.cos(math.radians(latitude)), 0.01)
+    dlng = radius_miles / (MILES_PER_DEGREE_LATITUDE * cos_lat)
+    return {
+        "min_lat": latitude - dlat,
+        "max_lat": latitude + dlat,
+        "min_lng": longitude - dlng,
+        "max_lng": longitude + dlng,
+    }
+
+
+def distance_miles_expression(latitude: float, longitude: float, lat_field: str, lng_field: str):
+    """The haversine distance from a point to two model fields, as a database expression."""
+    lat0 = Value(math.radians(latitude), output_field=FloatField())
+    lng0 = Value(math.radians(longitude), output_field=FloatField())
+    lat = Radians(F(lat_field))
+    lng = Radians(F(lng_field))
+    h = Power(Sin((lat - lat0) / 2), 2) + Cos(lat0) * Cos(lat) * Power(Sin((lng - lng0) / 2), 2)
+    return Value(2 * EARTH_RADIUS_MILES, output_field=FloatField()) * ASin(
+        Sqrt(Least(Value(1.0, output_field=FloatField()), h))
+    )

@@ -1,0 +1,235 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+
+from directory.fields import CodeListField
+from directory.vocabularies import (
+    AgeGroup,
+    Endorsement,
+    LicenseType,
+    Modality,
+    SettingType,
+    Specialty,
+)
+
+zip_validator = RegexValidator(r"^\d{5}$", "Enter a five-digit US ZIP code.")
+phone_validator = RegexValidator(
+    r"^\+?[0-9 ().-]{7,25}$", "Enter a phone number: digits, spaces, ( ) . - and an optional +."
+)
+state_validator = RegexValidator(r"^[A-Z]{2}$", "Enter a two-letter state code, e.g. WI.")
+
+
+class County(models.Model):
+    """A US county (or county equivalent), known by state and five-digit FIPS code."""
+
+    name = models.CharField(max_length=100)
+    state = models.CharField(max_length=2, validators=[state_validator])
+    fips = models.CharField(max_length=5, unique=True)
+
+    class Meta:
+        ordering = ["state", "name"]
+        verbose_name_plural = "counties"
+        constraints = [
+            models.UniqueConstraint(fields=["state", "name"], name="county_state_name_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.name}, {self.state}"
+
+
+class Language(models.Model):
+    """A language by ISO 639 code (639-1 where one exists, else 639-3: hmn, ase, ...)."""
+
+    code = models.CharField(max_length=12, primary_key=True)
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Consultant(models.Model):
+    """A consultant's directory listing: one per user, public only once approved."""
+
+    class ListingStatus(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PENDING = "pending", "Pending review"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        SUSPENDED = "suspended", "Suspended"
+
+    # Fields the public sees: an owner's change to any of these on an approved listing sends
+    # it back for review. Capacity and availability are operational and change freely.
+    PUBLIC_FIELDS = frozenset(
+        {
+            "display_name",
+            "bio",
+            "license_type",
+            "imh_endorsement",
+            "languages",
+            "counties_served",
+            "base_zip",
+            "travel_radius_miles",
+            "modalities",
+            "setting_types",
+            "specialties",
+            "public_email",
+            "public_phone",
+        }
+    )
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="consultant"
+    )
+    display_name = models.CharField(max_length=120)
+    bio = models.TextField(blank=True, max_length=4000)
+    license_type = models.CharField(max_length=32, choices=LicenseType.choices)
+    imh_endorsement = models.CharField(
+        "IMH-E® endorsement", max_length=40, choices=Endorsement.choices, default=Endorsement.NONE
+    )
+    languages = models.ManyToManyField(Language, related_name="consultants", blank=True)
+    counties_served = models.ManyToManyField(County, related_name="consultants", blank=True)
+    base_zip = models.CharField(max_length=5, validators=[zip_validator])
+    base_state = models.CharField(max_length=2, editable=False)
+    base_latitude = models.FloatField(null=True, editable=False)
+    base_longitude = models.FloatField(null=True, editable=False)
+    travel_radius_miles = models.PositiveSmallIntegerField(
+        default=30, validators=[MaxValueValidator(500)]
+    )
+    modalities = CodeListField(vocabulary=Modality)
+    setting_types = CodeListField(vocabulary=SettingType)
+    specialties = CodeListField(vocabulary=Specialty)
+    max_caseload = models.PositiveSmallIntegerField(
+        default=12, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    # Maintained only by the consultation services, under a lock on this row.
+    active_caseload = models.PositiveSmallIntegerField(default=0, editable=False)
+    accepting_new_requests = models.BooleanField(default=True)
+    listing_status = models.CharField(
+        max_length=16, choices=ListingStatus.choices, default=ListingStatus.DRAFT, db_index=True
+    )
+    public_email = models.EmailField(blank=True)
+    public_phone = models.CharField(max_length=25, blank=True, validators=[phone_validator])
+    # Private: shared with a program only once the consultant accepts its request.
+    contact_email = models.EmailField(blank=True)
+    contact_phone = models.CharField(max_length=25, blank=True, validators=[phone_validator])
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["display_name", "id"]
+        permissions = [
+            ("review_consultant", "Can approve, reject and suspend consultant listings"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(max_caseload__gte=1), name="consultant_max_caseload_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(travel_radius_miles__lte=500),
+                name="consultant_travel_radius_at_most_500",
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def is_public(self) -> bool:
+        return self.listing_status == self.ListingStatus.APPROVED
+
+    @property
+    def places_free(self) -> int:
+        return max(self.max_caseload - self.active_caseload, 0)
+
+
+class ListingReviewQueue(Consultant):
+    """The listings waiting for the Alliance's review (the admin's approval queue)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "listing awaiting review"
+        verbose_name_plural = "approval queue"
+
+
+class ListingDecision(models.Model):
+    """One step in a listing's review history: who moved it, when, from what, to what, why."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted for review"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        SUSPENDED = "suspended", "Suspended"
+        RETURNED_TO_REVIEW = "returned_to_review", "Edited; returned to review"
+
+    consultant = models.ForeignKey(Consultant, on_delete=models.CASCADE, related_name="decisions")
+    action = models.CharField(max_length=24, choices=Action.choices)
+    from_status = models.CharField(max_length=16, choices=Consultant.ListingStatus.choices)
+    to_status = models.CharField(max_length=16, choices=Consultant.ListingStatus.choices)
+    reason = models.TextField(blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="listing_decisions"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.consultant}: {self.get_action_display()}"
+
+
+class Program(models.Model):
+    """An early childhood setting that asks for consultation; its staff are its members."""
+
+    name = models.CharField(max_length=200)
+    setting_type = models.CharField(max_length=32, choices=SettingType.choices)
+    license_number = models.CharField(max_length=40, blank=True)
+    street = models.CharField(max_length=200, blank=True)
+    city = models.CharField(max_length=100)
+    state = models.CharField(max_length=2, validators=[state_validator])
+    zip = models.CharField(max_length=5, validators=[zip_validator])
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="programs")
+    latitude = models.FloatField(null=True, editable=False)
+    longitude = models.FloatField(null=True, editable=False)
+    ages_served = CodeListField(vocabulary=AgeGroup)
+    languages = models.ManyToManyField(Language, related_name="programs", blank=True)
+    enrollment = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(10000)]
+    )
+    phone = models.CharField(max_length=25, blank=True, validators=[phone_validator])
+    email = models.EmailField(blank=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="ProgramMembership", related_name="programs"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        indexes = [models.Index(fields=["state", "county"])]
+
+    def __str__(self):
+        return f"{self.name} ({self.city}, {self.state})"
+
+
+class ProgramMembership(models.Model):
+    """A user's membership of a program's staff (a user may belong to several programs)."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="program_memberships"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["program", "user"], name="membership_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.program}"

@@ -1,0 +1,118 @@
+"""Every scoped or filtered read of the directory."""
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from accounts.roles import is_alliance_admin
+from directory import geo
+from directory.models import Consultant, County, Language, Program
+
+
+def code_list_contains(field: str, code: str) -> Q:
+    """Rows whose CodeListField `field` holds `code`, on PostgreSQL or SQLite.
+
+    PostgreSQL uses jsonb containment. SQLite has no JSON containment lookup, so we match the
+    quoted code in the stored JSON text; codes are validated snake_case words, so '"code"'
+    can only match a whole element.
+    """
+    if connection.features.supports_json_field_contains:
+        return Q(**{f"{field}__contains": [code]})
+    return Q(**{f"{field}__icontains": f'"{code}"'})
+
+
+def _consultant_base() -> QuerySet[Consultant]:
+    return Consultant.objects.prefetch_related("languages", "counties_served")
+
+
+def consultant_list(*, user) -> QuerySet[Consultant]:
+    """Listings a user may browse: approved ones, or every listing for Alliance admins."""
+    qs = _consultant_base()
+    if is_alliance_admin(user):
+        return qs
+    return qs.filter(listing_status=Consultant.ListingStatus.APPROVED)
+
+
+def consultant_list_public() -> QuerySet[Consultant]:
+    """Approved listings: what the public directory shows."""
+    return _consultant_base().filter(listing_status=Consultant.ListingStatus.APPROVED)
+
+
+def consultant_get(*, user, pk) -> Consultant:
+    """A listing the user may see (approved; their own; any for admins), else 404."""
+    visible = Q(listing_status=Consultant.ListingStatus.APPROVED)
+    if is_alliance_admin(user):
+        visible = Q()
+    elif user is not None and user.is_authenticated:
+        visible |= Q(user=user)
+    try:
+        return _consultant_base().filter(visible).get(pk=pk)
+    except (Consultant.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such consultant.") from None
+
+
+def consultant_near(
+    qs: QuerySet[Consultant], *, latitude: float, longitude: float, radius_miles: float
+) -> QuerySet[Consultant]:
+    """Consultants based within `radius_miles` of a point, nearest first, with distance_miles."""
+    box = geo.bounding_box(latitude, longitude, radius_miles)
+    return (
+        qs.filter(
+            base_latitude__gte=box["min_lat"],
+            base_latitude__lte=box["max_lat"],
+            base_longitude__gte=box["min_lng"],
+            base_longitude__lte=box["max_lng"],
+        )
+        .annotate(
+            distance_miles=geo.distance_miles_expression(
+                latitude, longitude, "base_latitude", "base_longitude"
+            )
+        )
+        .filter(distance_miles__lte=radius_miles)
+        .order_by("distance_miles", "id")
+    )
+
+
+def consultant_search(qs: QuerySet[Consultant], *, text: str) -> QuerySet[Consultant]:
+    """Listings whose name or bio holds every word of `text` (case-insensitive)."""
+    for word in text.split()[:10]:
+        qs = qs.filter(Q(display_name__icontains=word) | Q(bio__icontains=word))
+    return qs
+
+
+def program_list(*, user) -> QuerySet[Program]:
+    """Programs a user may see: their own (as a member), or every program for admins."""
+    qs = Program.objects.select_related("county").prefetch_related("languages")
+    if is_alliance_admin(user):
+        return qs
+    if user is None or not user.is_authenticated:
+        return qs.none()
+    return qs.filter(memberships__user=user)
+
+
+def program_get(*, user, pk) -> Program:
+    """A program the user may see, else 404."""
+    try:
+        return program_list(user=user).get(pk=pk)
+    except (Program.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such program.") from None
+
+
+def county_list(*, state: str | None = None) -> QuerySet[County]:
+    qs = County.objects.all()
+    if state:
+        qs = qs.filter(state=state.upper())
+    return qs
+
+
+def county_for_place(place: geo.ZipPlace) -> County | None:
+    """The loaded County a ZIP code lies in, matched by state and name."""
+    key = geo.county_key(place.county_name)
+    for county in County.objects.filter(state=place.state):
+        if geo.county_key(county.name) == key:
+            return county
+    return None
+
+
+def language_list() -> QuerySet[Language]:
+    return Language.objects.all()

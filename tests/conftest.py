@@ -1,0 +1,78 @@
+"""Role fixtures: every endpoint is tried by each of these six callers.
+
+anonymous, program (a member of `program`), other_program (a member of another program),
+consultant (owns `listing`), other_consultant (owns `other_listing`), admin (Alliance).
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.db import connection
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from tests.factories import ConsultantFactory, ProgramFactory, UserFactory, make_admin
+
+ROLES = ("anonymous", "program", "other_program", "consultant", "other_consultant", "admin")
+
+
+@dataclass
+class World:
+    users: dict
+    program: object
+    other_program: object
+    listing: object
+    other_listing: object
+
+    def client(self, role: str) -> APIClient:
+        client = APIClient()
+        user = self.users.get(role)
+        if user is not None:
+            token, _ = Token.objects.get_or_create(user=user)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Pages render {% static %} without a collectstatic manifest in tests.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def world(db) -> World:
+    program_user = UserFactory(username="pat_program", role="program")
+    other_program_user = UserFactory(username="olive_other", role="program")
+    consultant_user = UserFactory(username="cora_consultant", role="consultant")
+    other_consultant_user = UserFactory(username="cal_consultant", role="consultant")
+    admin = make_admin(username="alex_admin")
+    return World(
+        users={
+            "anonymous": None,
+            "program": program_user,
+            "other_program": other_program_user,
+            "consultant": consultant_user,
+            "other_consultant": other_consultant_user,
+            "admin": admin,
+        },
+        program=ProgramFactory(members=[program_user]),
+        other_program=ProgramFactory(members=[other_program_user]),
+        listing=ConsultantFactory(user=consultant_user, display_name="Cora Consultant"),
+        other_listing=ConsultantFactory(user=other_consultant_user, display_name="Cal Consultant"),
+    )
+
+
+@pytest.fixture
+def anon_client() -> APIClient:
+    return APIClient()
+
+
+def pytest_collection_modifyitems(config, items):
+    skip = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://...")
+    for item in items:
+        if "postgres" in item.keywords and connection.vendor != "postgresql":
+            item.add_marker(skip)

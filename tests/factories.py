@@ -1,0 +1,108 @@
+"""factory_boy factories. Reference rows come from the data migration; get_or_create keeps
+the factories working after a transactional test flushed them."""
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+
+from directory.models import Consultant, County, Language, Program, ProgramMembership
+from directory.vocabularies import LicenseType, Modality, SettingType, Specialty
+
+User = get_user_model()
+PASSWORD = "Correct-horse-battery-9"
+
+
+def county(name: str = "Dane County", state: str = "WI", fips: str = "55025") -> County:
+    obj, _ = County.objects.get_or_create(fips=fips, defaults={"name": name, "state": state})
+    return obj
+
+
+def language(code: str = "en", name: str = "English") -> Language:
+    obj, _ = Language.objects.get_or_create(code=code, defaults={"name": name})
+    return obj
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    role = User.Role.PROGRAM
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+def make_admin(**kwargs) -> User:
+    """An Alliance admin: staff holding the review permission (not a superuser)."""
+    user = UserFactory(role="", is_staff=True, **kwargs)
+    user.user_permissions.add(
+        Permission.objects.get(content_type__app_label="directory", codename="review_consultant")
+    )
+    group = Group.objects.filter(name="Alliance admins").first()
+    if group is not None:
+        user.groups.add(group)
+    return User.objects.get(pk=user.pk)  # drop the permission cache
+
+
+class ConsultantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Consultant
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory, role=User.Role.CONSULTANT)
+    display_name = factory.Sequence(lambda n: f"Consultant {n}")
+    bio = "Infant and early childhood mental health consultant."
+    license_type = LicenseType.LCSW
+    base_zip = "53703"  # Madison, Dane County
+    base_state = "WI"
+    base_latitude = 43.0775
+    base_longitude = -89.3831
+    travel_radius_miles = 40
+    modalities = factory.LazyFunction(lambda: [Modality.ON_SITE, Modality.VIRTUAL])
+    setting_types = factory.LazyFunction(lambda: [SettingType.CHILD_CARE_CENTER])
+    specialties = factory.LazyFunction(lambda: [Specialty.CHALLENGING_BEHAVIOR])
+    max_caseload = 12
+    listing_status = Consultant.ListingStatus.APPROVED
+    public_email = factory.LazyAttribute(lambda c: f"{c.user.username}@consult.example.org")
+    contact_email = factory.LazyAttribute(lambda c: f"{c.user.username}@private.example.org")
+
+    @factory.post_generation
+    def languages(obj, create, extracted, **kwargs):
+        if create:
+            obj.languages.set(extracted if extracted is not None else [language()])
+
+    @factory.post_generation
+    def counties_served(obj, create, extracted, **kwargs):
+        if create:
+            obj.counties_served.set(extracted if extracted is not None else [county()])
+
+
+class ProgramFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Program
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Little Acorns Center {n}")
+    setting_type = SettingType.CHILD_CARE_CENTER
+    street = "1 Main St"
+    city = "Madison"
+    state = "WI"
+    zip = "53703"
+    county = factory.LazyFunction(county)
+    latitude = 43.0775
+    longitude = -89.3831
+    ages_served = factory.LazyFunction(lambda: ["infant", "toddler"])
+    phone = "608-555-0100"
+    email = factory.Sequence(lambda n: f"director{n}@program.example.org")
+
+    @factory.post_generation
+    def members(obj, create, extracted, **kwargs):
+        if create:
+            for user in extracted or []:
+                ProgramMembership.objects.create(program=obj, user=user)
