@@ -177,6 +177,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ListingStatusEnum": "directory.models.Consultant.ListingStatus",
+        "SettingTypeEnum": "directory.vocabularies.SettingType",
+    },
 }
 
 # Domain settings
