@@ -14,6 +14,11 @@ MAX_RADIUS_MILES = 500
 
 
 class ConsultantFilterForm(forms.Form):
+    """Checks near_zip and radius_miles together; the ZIP's place is kept as `near_place`
+    (not in cleaned_data, whose every key django-filter treats as a filter)."""
+
+    near_place: geo.ZipPlace | None = None
+
     def clean(self):
         cleaned = super().clean()
         near_zip = cleaned.get("near_zip")
@@ -25,7 +30,7 @@ class ConsultantFilterForm(forms.Form):
             if place is None:
                 self.add_error("near_zip", f"{near_zip} is not a known US ZIP code.")
             else:
-                cleaned["near_place"] = place
+                self.near_place = place
         return cleaned
 
 
@@ -83,7 +88,7 @@ class ConsultantFilter(django_filters.FilterSet):
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
-        place = self.form.cleaned_data.get("near_place")
+        place = self.form.near_place
         if place is not None:
             radius = self.form.cleaned_data.get("radius_miles") or DEFAULT_RADIUS_MILES
             queryset = consultant_near(

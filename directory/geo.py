@@ -3,6 +3,7 @@ Census county list) and great-circle distances, in Python and as a database expr
 
 import csv
 import math
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -69,7 +70,9 @@ def zips_in_state(state: str) -> list[ZipPlace]:
 
 def county_key(name: str) -> str:
     """A spelling-insensitive key for county names ('St. Croix County' == 'Saint Croix')."""
+    name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()  # Doña -> Dona
     key = name.lower().replace("saint ", "st. ").replace("ste. ", "sainte ")
+    key = key.removeprefix("municipality of ").removeprefix("city and borough of ")
     for suffix in (" county", " parish", " borough", " census area", " municipality"):
         key = key.removesuffix(suffix)
     return "".join(ch for ch in key if ch.isalnum())
@@ -88,9 +91,23 @@ def _state_postal_by_fips() -> dict[str, str]:
         return {row["fips"]: row["postal"] for row in csv.DictReader(f)}
 
 
+# The Census list gives some counties under two names (a rename, or a borough and its county);
+# these are the current official names. The other names still match ZIP codes' county names.
+OFFICIAL_COUNTY_NAMES = {
+    "02158": "Kusilvak Census Area",
+    "02195": "Petersburg Borough",
+    "11001": "District of Columbia",
+    "36005": "Bronx County",
+    "36047": "Kings County",
+    "36061": "New York County",
+    "36085": "Richmond County",
+    "46102": "Oglala Lakota County",
+    "60030": "Rose Atoll District",
+}
+
+
 @lru_cache(maxsize=1)
-def all_counties() -> tuple[CountyRecord, ...]:
-    """Every US county from the 2020 Census list shipped with `addfips`."""
+def _census_county_rows() -> tuple[CountyRecord, ...]:
     postal = _state_postal_by_fips()
     path = resources.files("addfips").joinpath("data/counties_2020.csv")
     with path.open(encoding="utf-8") as f:
@@ -103,6 +120,28 @@ def all_counties() -> tuple[CountyRecord, ...]:
             for row in csv.DictReader(f)
             if row["statefp"] in postal
         )
+
+
+@lru_cache(maxsize=1)
+def all_counties() -> tuple[CountyRecord, ...]:
+    """Every US county from the 2020 Census list shipped with `addfips`, once each."""
+    seen = {}
+    for row in _census_county_rows():
+        if row.fips not in seen:
+            name = OFFICIAL_COUNTY_NAMES.get(row.fips, row.name)
+            seen[row.fips] = CountyRecord(state=row.state, fips=row.fips, name=name)
+    return tuple(seen.values())
+
+
+@lru_cache(maxsize=1)
+def _fips_by_county_key() -> dict[tuple[str, str], str]:
+    return {(row.state, county_key(row.name)): row.fips for row in _census_county_rows()}
+
+
+def county_fips(state: str, county_name: str) -> str | None:
+    """The FIPS code of a county named in any of its Census spellings ('St. Croix County',
+    'Saint Croix', 'Shannon County' for Oglala Lakota), or None."""
+    return _fips_by_county_key().get((state, county_key(county_name)))
 
 
 def counties_of_state(state: str) -> list[CountyRecord]:

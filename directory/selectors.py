@@ -106,7 +106,12 @@ def county_list(*, state: str | None = None) -> QuerySet[County]:
 
 
 def county_for_place(place: geo.ZipPlace) -> County | None:
-    """The loaded County a ZIP code lies in, matched by state and name."""
+    """The loaded County a ZIP code lies in: by FIPS code, else by name within the state."""
+    fips = geo.county_fips(place.state, place.county_name)
+    if fips is not None:
+        county = County.objects.filter(fips=fips).first()
+        if county is not None:
+            return county
     key = geo.county_key(place.county_name)
     for county in County.objects.filter(state=place.state):
         if geo.county_key(county.name) == key:
