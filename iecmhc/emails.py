@@ -21,10 +21,11 @@ def send_templated_email(*, to: list[str] | str, template: str, context: dict) -
     context = {"site_name": "IECMHC Matching", **context}
     rendered = render_to_string(f"email/{template}.txt", context).strip()
     subject, _, body = rendered.partition("\n")
+    subject = " ".join(subject.split())  # user text in a subject must not break the header
 
     def send():
         send_mail(
-            subject=subject.strip(),
+            subject=subject,
             message=body.strip() + "\n",
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=recipients,

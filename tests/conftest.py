@@ -36,6 +36,8 @@ class World:
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Hashing at full strength costs ~0.3 s a user; the tests make hundreds of users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Pages render {% static %} without a collectstatic manifest in tests.
     settings.STORAGES = {
         **settings.STORAGES,
