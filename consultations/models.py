@@ -1,1 +1,193 @@
-# Consultation requests, offers, contacts and outcomes arrive with issue 3.
+"""Consultation requests and what happens to them: offers, engagements, contacts, closure.
+
+Children and families are not users and their identity never enters the system: a request about
+one child holds the child's age in months and the fact that a parent consented, nothing more.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from directory.fields import CodeListField
+from directory.models import Consultant, Language, Program
+from directory.vocabularies import ClosureReason, Concern, ContactType, FocusType, Modality
+
+MAX_CHILD_AGE_MONTHS = 96  # early childhood: birth to eight
+
+
+class ConsultationRequest(models.Model):
+    """A program's request for consultation, from submission to closure."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted"
+        OFFERED = "offered", "Offered to a consultant"
+        ACTIVE = "active", "Active"
+        CLOSED = "closed", "Closed"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class Urgency(models.TextChoices):
+        ROUTINE = "routine", "Routine"
+        PRIORITY = "priority", "Priority: a child at risk of suspension or expulsion"
+
+    class RequestModality(models.TextChoices):
+        ON_SITE = "on_site", "On site"
+        VIRTUAL = "virtual", "Virtual"
+        EITHER = "either", "On site or virtual"
+
+    # The statuses in which a consultant is attached to the request.
+    WITH_CONSULTANT = (Status.OFFERED, Status.ACTIVE, Status.CLOSED)
+    OPEN = (Status.SUBMITTED, Status.OFFERED, Status.ACTIVE)
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="requests")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="consultation_requests"
+    )
+    focus = models.CharField(max_length=16, choices=FocusType.choices)
+    concerns = CodeListField(vocabulary=Concern)
+    child_age_months = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_CHILD_AGE_MONTHS)],
+        help_text="Only for a request about one child; never a name or birth date.",
+    )
+    parent_consent = models.BooleanField(
+        default=False, help_text="A parent consented to consultation about their child."
+    )
+    preferred_language = models.ForeignKey(
+        Language, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    language_required = models.BooleanField(default=False)
+    modality = models.CharField(
+        max_length=16, choices=RequestModality.choices, default=RequestModality.EITHER
+    )
+    urgency = models.CharField(max_length=16, choices=Urgency.choices, default=Urgency.ROUTINE)
+    description = models.TextField(blank=True, max_length=2000)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.SUBMITTED)
+    # The consultant it is offered to (offered) or assigned to (active, closed).
+    consultant = models.ForeignKey(
+        Consultant, on_delete=models.PROTECT, null=True, blank=True, related_name="requests"
+    )
+    offered_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # Outcomes, set at closure.
+    closure_reason = models.CharField(max_length=32, choices=ClosureReason.choices, blank=True)
+    suspension_prevented = models.BooleanField(null=True, blank=True)
+    goals_met = models.BooleanField(null=True, blank=True)
+    closure_note = models.TextField(blank=True, max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "urgency", "created_at"], name="request_queue_idx"),
+            models.Index(fields=["consultant", "status"], name="request_consultant_idx"),
+            models.Index(fields=["program", "status"], name="request_program_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(focus=FocusType.CHILD)
+                | Q(parent_consent=True, child_age_months__isnull=False),
+                name="request_child_focus_needs_consent_and_age",
+            ),
+            models.CheckConstraint(
+                condition=Q(focus=FocusType.CHILD) | Q(child_age_months__isnull=True),
+                name="request_child_age_only_for_child_focus",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["offered", "active", "closed"], consultant__isnull=False)
+                | Q(status__in=["submitted", "withdrawn"], consultant__isnull=True),
+                name="request_consultant_matches_status",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Request #{self.pk} ({self.get_status_display()}) — {self.program.name}"
+
+    @property
+    def is_priority(self) -> bool:
+        return self.urgency == self.Urgency.PRIORITY
+
+    @property
+    def accepts_virtual(self) -> bool:
+        return self.modality in (self.RequestModality.VIRTUAL, self.RequestModality.EITHER)
+
+    @property
+    def accepts_on_site(self) -> bool:
+        return self.modality in (self.RequestModality.ON_SITE, self.RequestModality.EITHER)
+
+
+class RequestEvent(models.Model):
+    """One step of a request's history: who, when, what, from which status to which, why."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted"
+        OFFERED = "offered", "Offered"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        EXPIRED = "expired", "Offer expired"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        CLOSED = "closed", "Closed"
+
+    request = models.ForeignKey(
+        ConsultationRequest, on_delete=models.CASCADE, related_name="events"
+    )
+    action = models.CharField(max_length=16, choices=Action.choices)
+    # None for the system (an offer's expiry).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="request_events",
+    )
+    # The consultant the step concerns (offered to, accepted by, declined by ...).
+    consultant = models.ForeignKey(
+        Consultant, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    from_status = models.CharField(
+        max_length=16, choices=ConsultationRequest.Status.choices, blank=True
+    )
+    to_status = models.CharField(max_length=16, choices=ConsultationRequest.Status.choices)
+    note = models.TextField(blank=True, max_length=2000)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [
+            models.Index(fields=["consultant", "action"], name="event_consultant_action_idx"),
+        ]
+
+    def __str__(self):
+        return f"#{self.request_id} {self.get_action_display()} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class Contact(models.Model):
+    """One logged piece of consultation work on an active engagement."""
+
+    request = models.ForeignKey(
+        ConsultationRequest, on_delete=models.CASCADE, related_name="contacts"
+    )
+    consultant = models.ForeignKey(Consultant, on_delete=models.PROTECT, related_name="contacts")
+    date = models.DateField()
+    minutes = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(720)]
+    )
+    contact_type = models.CharField(max_length=32, choices=ContactType.choices)
+    modality = models.CharField(max_length=16, choices=Modality.choices)
+    note = models.TextField(blank=True, max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "id"]
+        indexes = [models.Index(fields=["consultant", "date"], name="contact_consultant_date_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minutes__gte=1, minutes__lte=720), name="contact_minutes_in_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_contact_type_display()} on {self.date} ({self.minutes} min)"

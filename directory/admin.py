@@ -4,7 +4,6 @@ through directory.services, exactly as the API's does."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.template.response import TemplateResponse
 
 from directory import geo, services
 from directory.models import (
@@ -16,6 +15,7 @@ from directory.models import (
     Program,
     ProgramMembership,
 )
+from iecmhc.admin_actions import intermediate_action
 from iecmhc.exceptions import StateConflict
 
 
@@ -82,27 +82,19 @@ def _run_service(modeladmin, request, queryset, service, done: str, **kwargs) ->
 
 
 def _reason_action(modeladmin, request, queryset, *, service, verb: str, done: str):
-    """An action with an intermediate page that asks for the reason."""
-    if "apply" in request.POST:
-        form = ReasonForm(request.POST)
-        if form.is_valid():
-            _run_service(
-                modeladmin, request, queryset, service, done, reason=form.cleaned_data["reason"]
-            )
-            return None
-    else:
-        form = ReasonForm()
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "title": f"{verb.capitalize()} listings",
-        "verb": verb,
-        "form": form,
-        "queryset": queryset,
-        "action": request.POST.get("action"),
-        "opts": modeladmin.model._meta,
-        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-    }
-    return TemplateResponse(request, "admin/directory/reason_action.html", context)
+    """A review action that asks for the reason the consultant will read."""
+    return intermediate_action(
+        modeladmin,
+        request,
+        queryset,
+        form_class=ReasonForm,
+        intro=f"You are about to {verb} these listings. "
+        "The consultant of each receives the reason by email.",
+        submit_label=f"{verb.capitalize()} listings",
+        apply=lambda form: _run_service(
+            modeladmin, request, queryset, service, done, reason=form.cleaned_data["reason"]
+        ),
+    )
 
 
 class ReviewActionsMixin:

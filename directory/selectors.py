@@ -80,14 +80,22 @@ def consultant_search(qs: QuerySet[Consultant], *, text: str) -> QuerySet[Consul
     return qs
 
 
+# A consultant sees a program while one of its requests is offered to or assigned to them.
+ENGAGED_STATUSES = ("offered", "active")
+
+
 def program_list(*, user) -> QuerySet[Program]:
-    """Programs a user may see: their own (as a member), or every program for admins."""
+    """Programs a user may see: their own (as a member), those engaged with them (as a
+    consultant), or every program (admins)."""
     qs = Program.objects.select_related("county").prefetch_related("languages")
     if is_alliance_admin(user):
         return qs
     if user is None or not user.is_authenticated:
         return qs.none()
-    return qs.filter(memberships__user=user)
+    engaged = Program.objects.filter(
+        requests__consultant__user=user, requests__status__in=ENGAGED_STATUSES
+    ).values("pk")
+    return qs.filter(Q(memberships__user=user) | Q(pk__in=engaged)).distinct()
 
 
 def program_get(*, user, pk) -> Program:

@@ -7,6 +7,7 @@ from iecmhc import views
 api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("directory.api.urls")),
+    path("", include("consultations.api.urls")),
 ]
 
 urlpatterns = [

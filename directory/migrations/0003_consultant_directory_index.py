@@ -5,20 +5,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('directory', '0002_reference_data'),
+        ("directory", "0002_reference_data"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='consultant',
-            name='listing_status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('pending', 'Pending review'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('suspended', 'Suspended')], default='draft', max_length=16),
+            model_name="consultant",
+            name="listing_status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Draft"),
+                    ("pending", "Pending review"),
+                    ("approved", "Approved"),
+                    ("rejected", "Rejected"),
+                    ("suspended", "Suspended"),
+                ],
+                default="draft",
+                max_length=16,
+            ),
         ),
         migrations.AddIndex(
-            model_name='consultant',
-            index=models.Index(fields=['listing_status', 'display_name', 'id'], name='consultant_status_name_idx'),
+            model_name="consultant",
+            index=models.Index(
+                fields=["listing_status", "display_name", "id"], name="consultant_status_name_idx"
+            ),
         ),
     ]

@@ -1,0 +1,230 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.roles import is_alliance_admin, user_role
+from consultations.models import MAX_CHILD_AGE_MONTHS, ConsultationRequest, Contact, RequestEvent
+from consultations.permissions import can_see_consultant_contacts, can_see_program_contacts
+from directory.models import Consultant, Language, Program
+from directory.vocabularies import ClosureReason, Concern, ContactType, FocusType, Modality
+from iecmhc.serializers import StrictInputSerializer, code_list_field
+
+Status = ConsultationRequest.Status
+
+
+class ProgramSummarySerializer(serializers.ModelSerializer):
+    """What anyone who sees a request sees of its program."""
+
+    county = serializers.PrimaryKeyRelatedField(read_only=True)
+    county_name = serializers.CharField(source="county.name", read_only=True)
+
+    class Meta:
+        model = Program
+        fields = ["id", "name", "setting_type", "city", "state", "zip", "county", "county_name"]
+
+
+class ProgramContactSerializer(ProgramSummarySerializer):
+    class Meta(ProgramSummarySerializer.Meta):
+        fields = [*ProgramSummarySerializer.Meta.fields, "street", "phone", "email"]
+
+
+class ConsultantSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Consultant
+        fields = ["id", "display_name", "public_email", "public_phone"]
+
+
+class ConsultantContactSerializer(ConsultantSummarySerializer):
+    class Meta(ConsultantSummarySerializer.Meta):
+        fields = [*ConsultantSummarySerializer.Meta.fields, "contact_email", "contact_phone"]
+
+
+class RequestEventSerializer(serializers.ModelSerializer):
+    actor = serializers.SerializerMethodField()
+    actor_role = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RequestEvent
+        fields = ["at", "action", "actor", "actor_role", "from_status", "to_status", "note"]
+
+    def get_actor(self, event) -> str:
+        if event.actor is None:
+            return "system"
+        return event.actor.get_full_name() or event.actor.username
+
+    def get_actor_role(self, event) -> str:
+        return "system" if event.actor is None else (user_role(event.actor) or "")
+
+
+class OutcomeSerializer(serializers.Serializer):
+    closure_reason = serializers.CharField()
+    suspension_prevented = serializers.BooleanField(allow_null=True)
+    goals_met = serializers.BooleanField(allow_null=True)
+    note = serializers.CharField(source="closure_note")
+    hours = serializers.FloatField()
+
+
+class RequestSerializer(serializers.ModelSerializer):
+    """A request as its viewer may see it: contacts of the other side only when the
+    privacy rules allow (see consultations.permissions)."""
+
+    preferred_language = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    consultant = serializers.PrimaryKeyRelatedField(read_only=True)
+    program_detail = serializers.SerializerMethodField()
+    consultant_detail = serializers.SerializerMethodField()
+    events = serializers.SerializerMethodField()
+    outcome = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ConsultationRequest
+        fields = [
+            "id",
+            "program",
+            "program_detail",
+            "focus",
+            "concerns",
+            "child_age_months",
+            "parent_consent",
+            "preferred_language",
+            "language_required",
+            "modality",
+            "urgency",
+            "description",
+            "status",
+            "consultant",
+            "consultant_detail",
+            "offered_at",
+            "accepted_at",
+            "closed_at",
+            "outcome",
+            "events",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @property
+    def _user(self):
+        return self.context["request"].user
+
+    @extend_schema_field(ProgramContactSerializer)
+    def get_program_detail(self, obj):
+        if can_see_program_contacts(self._user, obj):
+            return ProgramContactSerializer(obj.program).data
+        return ProgramSummarySerializer(obj.program).data
+
+    @extend_schema_field(ConsultantContactSerializer(allow_null=True))
+    def get_consultant_detail(self, obj):
+        if obj.consultant is None:
+            return None
+        if can_see_consultant_contacts(self._user, obj):
+            return ConsultantContactSerializer(obj.consultant).data
+        return ConsultantSummarySerializer(obj.consultant).data
+
+    @extend_schema_field(RequestEventSerializer(many=True))
+    def get_events(self, obj):
+        events = RequestEventSerializer(obj.events.all(), many=True).data
+        if not is_alliance_admin(self._user):
+            # A consultant's reason for declining is for the Alliance only.
+            for event in events:
+                if event["action"] == RequestEvent.Action.DECLINED:
+                    event["note"] = ""
+        return events
+
+    @extend_schema_field(OutcomeSerializer(allow_null=True))
+    def get_outcome(self, obj):
+        if obj.status != Status.CLOSED:
+            return None
+        obj.hours = round((obj.contact_minutes or 0) / 60, 2)
+        return OutcomeSerializer(obj).data
+
+
+class RequestInputSerializer(StrictInputSerializer):
+    program = serializers.PrimaryKeyRelatedField(queryset=Program.objects.none())
+    focus = serializers.ChoiceField(choices=FocusType.choices)
+    concerns = code_list_field(Concern, min_length=1)
+    child_age_months = serializers.IntegerField(
+        min_value=0, max_value=MAX_CHILD_AGE_MONTHS, required=False, allow_null=True
+    )
+    parent_consent = serializers.BooleanField(required=False, default=False)
+    preferred_language = serializers.SlugRelatedField(
+        slug_field="code", queryset=Language.objects.all(), required=False, allow_null=True
+    )
+    language_required = serializers.BooleanField(required=False, default=False)
+    modality = serializers.ChoiceField(
+        choices=ConsultationRequest.RequestModality.choices, required=False
+    )
+    urgency = serializers.ChoiceField(choices=ConsultationRequest.Urgency.choices, required=False)
+    description = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        help_text="What is happening and what would help. Never write a child's or family's name.",
+    )
+
+    def __init__(self, *args, programs=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if programs is not None:
+            self.fields["program"].queryset = programs
+
+
+class OfferInputSerializer(StrictInputSerializer):
+    consultant = serializers.PrimaryKeyRelatedField(queryset=Consultant.objects.all())
+
+
+class ReasonInputSerializer(StrictInputSerializer):
+    reason = serializers.CharField(max_length=2000, allow_blank=True, required=False)
+
+
+class CloseInputSerializer(StrictInputSerializer):
+    closure_reason = serializers.ChoiceField(choices=ClosureReason.choices)
+    suspension_prevented = serializers.BooleanField(required=False, allow_null=True, default=None)
+    goals_met = serializers.BooleanField(required=False, allow_null=True, default=None)
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Contact
+        fields = ["id", "date", "minutes", "contact_type", "modality", "note", "created_at"]
+        read_only_fields = fields
+
+
+class ContactInputSerializer(StrictInputSerializer):
+    date = serializers.DateField()
+    minutes = serializers.IntegerField(min_value=1, max_value=720)
+    contact_type = serializers.ChoiceField(choices=ContactType.choices)
+    modality = serializers.ChoiceField(choices=Modality.choices)
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class EngagementSerializer(serializers.ModelSerializer):
+    program = ProgramContactSerializer(read_only=True)
+    hours = serializers.SerializerMethodField()
+    contact_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = ConsultationRequest
+        fields = [
+            "id",
+            "program",
+            "focus",
+            "concerns",
+            "urgency",
+            "modality",
+            "accepted_at",
+            "hours",
+            "contact_count",
+        ]
+
+    def get_hours(self, obj) -> float:
+        return round((obj.minutes or 0) / 60, 2)
+
+
+class CaseloadSerializer(serializers.Serializer):
+    max_caseload = serializers.IntegerField()
+    active_caseload = serializers.IntegerField()
+    places_free = serializers.IntegerField()
+    accepting_new_requests = serializers.BooleanField()
+    open_offers = serializers.IntegerField()
+    engagements = EngagementSerializer(many=True)
+    hours_this_month = serializers.FloatField()

@@ -1,0 +1,168 @@
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from consultations import selectors, services
+from consultations.api.serializers import (
+    CaseloadSerializer,
+    CloseInputSerializer,
+    ContactInputSerializer,
+    ContactSerializer,
+    OfferInputSerializer,
+    ReasonInputSerializer,
+    RequestInputSerializer,
+    RequestSerializer,
+)
+from consultations.filters import RequestFilter
+from consultations.permissions import can_request_consultation, listing_of
+from directory.selectors import program_list
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Consultation requests I may see"),
+    retrieve=extend_schema(summary="A consultation request with its history"),
+    create=extend_schema(
+        summary="Request consultation for my program",
+        request=RequestInputSerializer,
+        responses={201: RequestSerializer},
+    ),
+)
+class RequestViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Programs' requests for consultation and their workflow (see consultations.services)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = RequestSerializer
+    filterset_class = RequestFilter
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.request_list(user=self.request.user)
+
+    def get_object(self):
+        return selectors.request_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def _detail(self, request_obj, *, status_code=status.HTTP_200_OK):
+        fresh = selectors.request_get(user=self.request.user, pk=request_obj.pk)
+        return Response(self.get_serializer(fresh).data, status=status_code)
+
+    def _transition(self, request_obj):
+        """After a transition the actor may no longer see the request (a consultant who
+        declined it): then the answer is the bare new status."""
+        try:
+            return self._detail(request_obj)
+        except Http404:
+            return Response({"id": request_obj.pk, "status": request_obj.status})
+
+    def create(self, request, *args, **kwargs):
+        if not can_request_consultation(request.user):
+            raise PermissionDenied("Only program staff can request consultation.")
+        data = RequestInputSerializer(
+            data=request.data,
+            programs=program_list(user=request.user).filter(memberships__user=request.user),
+        )
+        data.is_valid(raise_exception=True)
+        created = services.request_submit(actor=request.user, **data.validated_data)
+        return self._detail(created, status_code=status.HTTP_201_CREATED)
+
+    @extend_schema(request=OfferInputSerializer, responses=RequestSerializer)
+    @action(detail=True, methods=["post"])
+    def offer(self, request, pk=None):
+        """Admin: offer a submitted request to a consultant (→ offered)."""
+        request_obj = self.get_object()
+        data = OfferInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        offered = services.request_offer(
+            actor=request.user, request=request_obj, consultant=data.validated_data["consultant"]
+        )
+        return self._detail(offered)
+
+    @extend_schema(request=None, responses=RequestSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        """The offered consultant: accept (→ active). 409 when the caseload is full."""
+        accepted = services.request_accept(actor=request.user, request=self.get_object())
+        return self._detail(accepted)
+
+    @extend_schema(request=ReasonInputSerializer, responses=RequestSerializer)
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        """The offered consultant: decline with a reason (→ submitted; never offered again)."""
+        request_obj = self.get_object()
+        data = ReasonInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        declined = services.request_decline(
+            actor=request.user, request=request_obj, reason=data.validated_data.get("reason", "")
+        )
+        return self._transition(declined)
+
+    @extend_schema(request=ReasonInputSerializer, responses=RequestSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """Program staff: withdraw a request not yet accepted, with a reason (→ withdrawn)."""
+        request_obj = self.get_object()
+        data = ReasonInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        withdrawn = services.request_withdraw(
+            actor=request.user, request=request_obj, reason=data.validated_data.get("reason", "")
+        )
+        return self._detail(withdrawn)
+
+    @extend_schema(request=CloseInputSerializer, responses=RequestSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        """The assigned consultant or an admin: close with outcomes (→ closed)."""
+        request_obj = self.get_object()
+        data = CloseInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        closed = services.request_close(
+            actor=request.user, request=request_obj, **data.validated_data
+        )
+        return self._detail(closed)
+
+    @extend_schema(
+        methods=["GET"],
+        request=None,
+        responses=ContactSerializer(many=True),
+        summary="Contacts logged on a request",
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=ContactInputSerializer,
+        responses={201: ContactSerializer},
+        summary="Log a contact (the assigned consultant)",
+    )
+    @action(detail=True, methods=["get", "post"], filterset_class=None, pagination_class=None)
+    def contacts(self, request, pk=None):
+        request_obj = self.get_object()
+        if request.method == "GET":
+            contacts = selectors.contact_list(request=request_obj)
+            return Response(ContactSerializer(contacts, many=True).data)
+        data = ContactInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        contact = services.contact_log(
+            actor=request.user, request=request_obj, **data.validated_data
+        )
+        return Response(ContactSerializer(contact).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(responses=CaseloadSerializer, summary="My caseload (consultants)")
+class CaseloadView(APIView):
+    """A consultant's capacity, open offers, engagements and hours this month."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    def get(self, request):
+        listing = listing_of(request.user)
+        if listing is None:
+            raise PermissionDenied("Only consultants with a listing have a caseload.")
+        data = selectors.caseload(consultant=listing)
+        return Response(CaseloadSerializer(data, context={"request": request}).data)

@@ -1,0 +1,19 @@
+"""Request filters (django-filter), shared by the API and the web pages."""
+
+import django_filters
+
+from consultations.models import ConsultationRequest
+from directory.models import County
+
+
+class RequestFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=ConsultationRequest.Status.choices)
+    county = django_filters.ModelChoiceFilter(
+        queryset=County.objects.all(), field_name="program__county", label="Program's county"
+    )
+    urgency = django_filters.ChoiceFilter(choices=ConsultationRequest.Urgency.choices)
+    program = django_filters.NumberFilter(field_name="program_id", min_value=1)
+
+    class Meta:
+        model = ConsultationRequest
+        fields = []

@@ -1,0 +1,67 @@
+"""Who may act on a consultation request. Visibility (who may see it at all) is the
+selectors' job: these checks run on requests the actor can already see."""
+
+from accounts.roles import is_alliance_admin, is_consultant_user, is_program_user
+from consultations.models import ConsultationRequest
+from directory.models import Consultant
+from directory.permissions import is_program_member
+
+
+def listing_of(user) -> Consultant | None:
+    """The consultant listing of a consultant user, or None."""
+    if not is_consultant_user(user):
+        return None
+    return Consultant.objects.filter(user=user).first()
+
+
+def is_assigned_consultant(user, request: ConsultationRequest) -> bool:
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and request.consultant_id is not None
+        and request.consultant.user_id == user.pk
+    )
+
+
+def can_request_consultation(user) -> bool:
+    return is_program_user(user)
+
+
+def can_offer_requests(user) -> bool:
+    return is_alliance_admin(user)
+
+
+def can_withdraw_request(user, request: ConsultationRequest) -> bool:
+    return is_program_user(user) and is_program_member(user, request.program)
+
+
+def can_close_request(user, request: ConsultationRequest) -> bool:
+    return is_alliance_admin(user) or is_assigned_consultant(user, request)
+
+
+def can_log_contact(user, request: ConsultationRequest) -> bool:
+    return is_assigned_consultant(user, request)
+
+
+def can_see_program_contacts(user, request: ConsultationRequest) -> bool:
+    """A program's address, phone and email: its staff, admins, and the consultant it is
+    offered to or assigned to (only through an offer)."""
+    return (
+        is_alliance_admin(user)
+        or is_program_member(user, request.program)
+        or (
+            is_assigned_consultant(user, request)
+            and request.status
+            in (ConsultationRequest.Status.OFFERED, ConsultationRequest.Status.ACTIVE)
+        )
+    )
+
+
+def can_see_consultant_contacts(user, request: ConsultationRequest) -> bool:
+    """A consultant's private email and phone reach the program only once they accept."""
+    if is_alliance_admin(user) or is_assigned_consultant(user, request):
+        return True
+    return request.status in (
+        ConsultationRequest.Status.ACTIVE,
+        ConsultationRequest.Status.CLOSED,
+    ) and is_program_member(user, request.program)

@@ -1,0 +1,405 @@
+"""Every write to a consultation request: one service per transition of the workflow.
+
+    submitted ──offer──▶ offered ──accept──▶ active ──close──▶ closed
+        ▲                   │
+        └──decline/expire───┘
+    submitted | offered ──withdraw──▶ withdrawn
+
+Each service checks the actor's right, then locks and re-reads the rows it changes, checks the
+status (StateConflict → 409 otherwise), writes the change and an event, and emails the other
+side once the transaction commits. Services that lock a consultant and a request lock the
+consultant first, so two of them can never wait on each other. The locks are FOR NO KEY UPDATE:
+they serialise the services but let inserts that merely reference the row (an event naming the
+consultant) through, which a plain FOR UPDATE would turn into a deadlock.
+"""
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.roles import is_program_user
+from consultations.models import ConsultationRequest, Contact, RequestEvent
+from consultations.permissions import (
+    can_close_request,
+    can_log_contact,
+    can_offer_requests,
+    can_withdraw_request,
+    listing_of,
+)
+from consultations.selectors import declined_consultant_ids, program_recipients
+from directory.models import Consultant, Program
+from directory.permissions import is_program_member
+from directory.vocabularies import FocusType
+from iecmhc.emails import send_templated_email
+from iecmhc.exceptions import StateConflict
+
+Status = ConsultationRequest.Status
+Action = RequestEvent.Action
+
+
+def _event(request, *, action, actor, from_status, note="", consultant=None) -> RequestEvent:
+    return RequestEvent.objects.create(
+        request=request,
+        action=action,
+        actor=actor,
+        consultant=consultant,
+        from_status=from_status,
+        to_status=request.status,
+        note=note,
+        at=timezone.now(),
+    )
+
+
+def _lock_request(request: ConsultationRequest) -> ConsultationRequest:
+    return (
+        ConsultationRequest.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("program", "consultant__user")
+        .get(pk=request.pk)
+    )
+
+
+def _lock_consultant(pk: int) -> Consultant:
+    return (
+        Consultant.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("user")
+        .get(pk=pk)
+    )
+
+
+def _require_text(value: str | None, *, field: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: [message]})
+    return value
+
+
+def _conflict_unless(request: ConsultationRequest, allowed: tuple[str, ...], verb: str) -> None:
+    if request.status not in allowed:
+        raise StateConflict(
+            f"A request that is {request.get_status_display().lower()} cannot be {verb}."
+        )
+
+
+def _notify_program(request, template: str, **context) -> None:
+    send_templated_email(
+        to=program_recipients(request.program),
+        template=template,
+        context={"request": request, "program": request.program, **context},
+    )
+
+
+def _notify_consultant(consultant: Consultant, request, template: str, **context) -> None:
+    send_templated_email(
+        to=[consultant.contact_email or consultant.user.email],
+        template=template,
+        context={
+            "request": request,
+            "program": request.program,
+            "consultant": consultant,
+            **context,
+        },
+    )
+
+
+def _notify_alliance(request, template: str, **context) -> None:
+    send_templated_email(
+        to=settings.ALLIANCE_NOTIFY_EMAIL,
+        template=template,
+        context={"request": request, "program": request.program, **context},
+    )
+
+
+# --- submit ----------------------------------------------------------------------------------
+
+
+def _check_privacy_rules(fields: dict) -> None:
+    """A request about one child needs a parent's consent and the child's age, and nothing
+    that could identify the child; other requests carry no child's age at all."""
+    errors = {}
+    if fields.get("focus") == FocusType.CHILD:
+        if fields.get("parent_consent") is not True:
+            errors["parent_consent"] = ["A request about one child needs a parent's consent first."]
+        if fields.get("child_age_months") is None:
+            errors["child_age_months"] = ["Give the child's age in months (not a birth date)."]
+    elif fields.get("child_age_months") is not None:
+        errors["child_age_months"] = ["Only a request about one child gives a child's age."]
+    if fields.get("language_required") and fields.get("preferred_language") is None:
+        errors["preferred_language"] = ["Name the language the consultant must speak."]
+    if not fields.get("concerns"):
+        errors["concerns"] = ["Choose at least one concern."]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def request_submit(*, actor, program: Program, **fields) -> ConsultationRequest:
+    """A member of the program asks for consultation: a new request in `submitted`."""
+    if not (is_program_user(actor) and is_program_member(actor, program)):
+        raise PermissionDenied("Only the program's staff may request consultation for it.")
+    fields.setdefault("parent_consent", False)
+    _check_privacy_rules(fields)
+    request = ConsultationRequest(
+        program=program, created_by=actor, status=Status.SUBMITTED, **fields
+    )
+    request.full_clean(validate_unique=False)
+    request.save()
+    _event(request, action=Action.SUBMITTED, actor=actor, from_status="")
+    _notify_alliance(request, "request_submitted")
+    return request
+
+
+# --- offer, accept, decline, expire ----------------------------------------------------------
+
+
+@transaction.atomic
+def request_offer(*, actor, request: ConsultationRequest, consultant: Consultant):
+    """An Alliance admin offers a submitted request to one consultant."""
+    if not can_offer_requests(actor):
+        raise PermissionDenied("Only Alliance admins may offer requests.")
+    consultant = _lock_consultant(consultant.pk)
+    request = _lock_request(request)
+    _conflict_unless(request, (Status.SUBMITTED,), "offered")
+    if consultant.listing_status != Consultant.ListingStatus.APPROVED:
+        raise StateConflict(f"{consultant.display_name}'s listing is not approved.")
+    if not consultant.accepting_new_requests:
+        raise StateConflict(f"{consultant.display_name} is not accepting new requests.")
+    if consultant.active_caseload >= consultant.max_caseload:
+        raise StateConflict(f"{consultant.display_name} is at capacity.")
+    if consultant.pk in declined_consultant_ids(request):
+        raise StateConflict(f"{consultant.display_name} declined this request before.")
+    request.status = Status.OFFERED
+    request.consultant = consultant
+    request.offered_at = timezone.now()
+    request.save(update_fields=["status", "consultant", "offered_at", "updated_at"])
+    _event(
+        request,
+        action=Action.OFFERED,
+        actor=actor,
+        from_status=Status.SUBMITTED,
+        consultant=consultant,
+    )
+    expires = request.offered_at + timedelta(days=settings.OFFER_EXPIRY_DAYS)
+    _notify_consultant(consultant, request, "request_offered_consultant", expires=expires)
+    _notify_program(request, "request_offered_program", consultant=consultant)
+    return request
+
+
+@transaction.atomic
+def request_accept(*, actor, request: ConsultationRequest) -> ConsultationRequest:
+    """The offered consultant accepts: the request becomes an engagement on their caseload.
+
+    The capacity check: the consultant's row is locked, so concurrent accepts queue behind
+    each other and each sees the caseload the previous one left.
+    """
+    listing = listing_of(actor)
+    if listing is None:
+        raise PermissionDenied("Only the consultant offered this request may accept it.")
+    consultant = _lock_consultant(listing.pk)
+    request = _lock_request(request)
+    if request.consultant_id != consultant.pk:
+        raise StateConflict("This request is no longer offered to you.")
+    _conflict_unless(request, (Status.OFFERED,), "accepted")
+    if consultant.listing_status != Consultant.ListingStatus.APPROVED:
+        raise StateConflict("Your listing is not approved, so you cannot take on requests.")
+    if consultant.active_caseload >= consultant.max_caseload:
+        raise StateConflict(
+            f"Your caseload is full ({consultant.active_caseload} of "
+            f"{consultant.max_caseload}); close an engagement or raise your maximum first."
+        )
+    consultant.active_caseload += 1
+    consultant.save(update_fields=["active_caseload", "updated_at"])
+    request.status = Status.ACTIVE
+    request.accepted_at = timezone.now()
+    request.save(update_fields=["status", "accepted_at", "updated_at"])
+    _event(
+        request,
+        action=Action.ACCEPTED,
+        actor=actor,
+        from_status=Status.OFFERED,
+        consultant=consultant,
+    )
+    _notify_program(request, "request_accepted", consultant=consultant)
+    return request
+
+
+def _back_to_queue(request: ConsultationRequest) -> Consultant:
+    consultant = request.consultant
+    request.status = Status.SUBMITTED
+    request.consultant = None
+    request.offered_at = None
+    request.save(update_fields=["status", "consultant", "offered_at", "updated_at"])
+    return consultant
+
+
+@transaction.atomic
+def request_decline(*, actor, request: ConsultationRequest, reason: str) -> ConsultationRequest:
+    """The offered consultant declines with a reason; the request goes back to the queue and
+    is never offered to (or shown to) them again."""
+    listing = listing_of(actor)
+    if listing is None:
+        raise PermissionDenied("Only the consultant offered this request may decline it.")
+    reason = _require_text(reason, field="reason", message="Say why, for the Alliance.")
+    request = _lock_request(request)
+    if request.consultant_id != listing.pk:
+        raise StateConflict("This request is no longer offered to you.")
+    _conflict_unless(request, (Status.OFFERED,), "declined")
+    consultant = _back_to_queue(request)
+    _event(
+        request,
+        action=Action.DECLINED,
+        actor=actor,
+        from_status=Status.OFFERED,
+        consultant=consultant,
+        note=reason,
+    )
+    _notify_alliance(request, "request_declined", consultant=consultant, reason=reason)
+    return request
+
+
+def offer_expiry_cutoff(now=None):
+    return (now or timezone.now()) - timedelta(days=settings.OFFER_EXPIRY_DAYS)
+
+
+@transaction.atomic
+def request_expire(*, request: ConsultationRequest, now=None) -> bool:
+    """An offer left unanswered for OFFER_EXPIRY_DAYS goes back to the queue. Returns False
+    (and changes nothing) when the offer was answered or is not overdue: safe to repeat."""
+    request = _lock_request(request)
+    if request.status != Status.OFFERED or request.offered_at > offer_expiry_cutoff(now):
+        return False
+    consultant = _back_to_queue(request)
+    _event(
+        request,
+        action=Action.EXPIRED,
+        actor=None,
+        from_status=Status.OFFERED,
+        consultant=consultant,
+        note=f"Not answered within {settings.OFFER_EXPIRY_DAYS} days.",
+    )
+    _notify_alliance(request, "request_expired", consultant=consultant)
+    _notify_consultant(consultant, request, "request_expired_consultant")
+    return True
+
+
+def expire_overdue_offers(*, now=None) -> int:
+    """Expire every overdue offer, each in its own transaction; returns how many expired."""
+    overdue = ConsultationRequest.objects.filter(
+        status=Status.OFFERED, offered_at__lte=offer_expiry_cutoff(now)
+    ).order_by("offered_at", "id")
+    return sum(request_expire(request=request, now=now) for request in overdue.iterator())
+
+
+# --- withdraw, close -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_withdraw(*, actor, request: ConsultationRequest, reason: str):
+    """A member of the program withdraws a request not yet accepted."""
+    if not can_withdraw_request(actor, request):
+        raise PermissionDenied("Only the program's staff may withdraw its request.")
+    reason = _require_text(reason, field="reason", message="Say why the request is withdrawn.")
+    request = _lock_request(request)
+    _conflict_unless(request, (Status.SUBMITTED, Status.OFFERED), "withdrawn")
+    from_status = request.status
+    consultant = request.consultant
+    request.status = Status.WITHDRAWN
+    request.consultant = None
+    request.save(update_fields=["status", "consultant", "updated_at"])
+    _event(
+        request,
+        action=Action.WITHDRAWN,
+        actor=actor,
+        from_status=from_status,
+        consultant=consultant,
+        note=reason,
+    )
+    if consultant is not None:
+        _notify_consultant(consultant, request, "request_withdrawn", reason=reason)
+    return request
+
+
+@transaction.atomic
+def request_close(
+    *,
+    actor,
+    request: ConsultationRequest,
+    closure_reason: str,
+    suspension_prevented: bool | None = None,
+    goals_met: bool | None = None,
+    note: str = "",
+) -> ConsultationRequest:
+    """The assigned consultant (or an admin) closes an engagement with its outcomes; the
+    place on the consultant's caseload is freed."""
+    if not can_close_request(actor, request):
+        raise PermissionDenied("Only the assigned consultant or an Alliance admin may close it.")
+    if request.consultant_id is None:
+        raise StateConflict(
+            f"A request that is {request.get_status_display().lower()} cannot be closed."
+        )
+    consultant = _lock_consultant(request.consultant_id)
+    request = _lock_request(request)
+    _conflict_unless(request, (Status.ACTIVE,), "closed")
+    request.status = Status.CLOSED
+    request.closed_at = timezone.now()
+    request.closure_reason = closure_reason
+    request.suspension_prevented = suspension_prevented
+    request.goals_met = goals_met
+    request.closure_note = (note or "").strip()
+    request.full_clean(validate_unique=False, validate_constraints=False)
+    request.save()
+    consultant.active_caseload = max(consultant.active_caseload - 1, 0)
+    consultant.save(update_fields=["active_caseload", "updated_at"])
+    _event(
+        request,
+        action=Action.CLOSED,
+        actor=actor,
+        from_status=Status.ACTIVE,
+        consultant=consultant,
+        note=request.get_closure_reason_display(),
+    )
+    _notify_program(request, "request_closed", consultant=consultant)
+    return request
+
+
+# --- contacts --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def contact_log(
+    *,
+    actor,
+    request: ConsultationRequest,
+    date: date,
+    minutes: int,
+    contact_type: str,
+    modality: str,
+    note: str = "",
+) -> Contact:
+    """The assigned consultant logs a piece of work on an active engagement."""
+    if not can_log_contact(actor, request):
+        raise PermissionDenied("Only the assigned consultant may log contacts.")
+    request = _lock_request(request)
+    _conflict_unless(request, (Status.ACTIVE,), "given new contacts")
+    errors = {}
+    today = timezone.localdate()
+    if date > today:
+        errors["date"] = ["A contact cannot be in the future."]
+    elif request.accepted_at and date < timezone.localdate(request.accepted_at):
+        errors["date"] = ["A contact cannot be before the consultant accepted the request."]
+    if errors:
+        raise ValidationError(errors)
+    contact = Contact(
+        request=request,
+        consultant=request.consultant,
+        date=date,
+        minutes=minutes,
+        contact_type=contact_type,
+        modality=modality,
+        note=(note or "").strip(),
+    )
+    contact.full_clean(validate_unique=False)
+    contact.save()
+    return contact
