@@ -41,6 +41,8 @@ def setup_django() -> None:
     os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-secret-key")
     os.environ["DJANGO_DEBUG"] = "false"
     os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
+    # Notifications go to memory: the benchmarks measure the service, not a mail server.
+    os.environ["DJANGO_EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iecmhc.settings")
     sys.path.insert(0, str(ROOT))
     ensure_database(url)

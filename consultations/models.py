@@ -131,6 +131,12 @@ class RequestEvent(models.Model):
         WITHDRAWN = "withdrawn", "Withdrawn"
         CLOSED = "closed", "Closed"
 
+    class ActorRole(models.TextChoices):
+        PROGRAM = "program", "Program staff"
+        CONSULTANT = "consultant", "Consultant"
+        ADMIN = "admin", "Alliance admin"
+        SYSTEM = "system", "System"
+
     request = models.ForeignKey(
         ConsultationRequest, on_delete=models.CASCADE, related_name="events"
     )
@@ -143,6 +149,8 @@ class RequestEvent(models.Model):
         blank=True,
         related_name="request_events",
     )
+    # The actor's role when they acted (history keeps it even if the role changes later).
+    actor_role = models.CharField(max_length=16, choices=ActorRole.choices)
     # The consultant the step concerns (offered to, accepted by, declined by ...).
     consultant = models.ForeignKey(
         Consultant, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.roles import is_program_user
+from accounts.roles import is_program_user, user_role
 from consultations.models import ConsultationRequest, Contact, RequestEvent
 from consultations.permissions import (
     can_close_request,
@@ -45,6 +45,7 @@ def _event(request, *, action, actor, from_status, note="", consultant=None) -> 
         request=request,
         action=action,
         actor=actor,
+        actor_role=user_role(actor) if actor is not None else RequestEvent.ActorRole.SYSTEM,
         consultant=consultant,
         from_status=from_status,
         to_status=request.status,
@@ -333,15 +334,13 @@ def request_close(
 ) -> ConsultationRequest:
     """The assigned consultant (or an admin) closes an engagement with its outcomes; the
     place on the consultant's caseload is freed."""
+    request = ConsultationRequest.objects.select_related("consultant").get(pk=request.pk)
     if not can_close_request(actor, request):
         raise PermissionDenied("Only the assigned consultant or an Alliance admin may close it.")
-    if request.consultant_id is None:
-        raise StateConflict(
-            f"A request that is {request.get_status_display().lower()} cannot be closed."
-        )
+    _conflict_unless(request, (Status.ACTIVE,), "closed")
     consultant = _lock_consultant(request.consultant_id)
     request = _lock_request(request)
-    _conflict_unless(request, (Status.ACTIVE,), "closed")
+    _conflict_unless(request, (Status.ACTIVE,), "closed")  # again, now under the lock
     request.status = Status.CLOSED
     request.closed_at = timezone.now()
     request.closure_reason = closure_reason
@@ -379,9 +378,9 @@ def contact_log(
     note: str = "",
 ) -> Contact:
     """The assigned consultant logs a piece of work on an active engagement."""
+    request = _lock_request(request)  # check against the current assignment, not a stale copy
     if not can_log_contact(actor, request):
         raise PermissionDenied("Only the assigned consultant may log contacts.")
-    request = _lock_request(request)
     _conflict_unless(request, (Status.ACTIVE,), "given new contacts")
     errors = {}
     today = timezone.localdate()

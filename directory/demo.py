@@ -186,11 +186,11 @@ BIO_APPROACHES = (
 )
 
 
-def _rng(seed: int, kind: str, index: int) -> random.Random:
+def rng_for(seed: int, kind: str, index: int) -> random.Random:
     return random.Random(f"{seed}:{kind}:{index}")
 
 
-def _weighted(rng: random.Random, table):
+def weighted(rng: random.Random, table):
     return rng.choices(table, weights=[row[0] for row in table])[0]
 
 
@@ -312,7 +312,7 @@ def _bulk_users(usernames: list[str], role: str, names: dict[str, tuple[str, str
     return existing
 
 
-def _bulk_create_dated(model, objects: list, fields: tuple[str, ...]) -> None:
+def bulk_create_dated(model, objects: list, fields: tuple[str, ...]) -> None:
     """bulk_create, then restore the generated dates that auto_now(_add) overwrote."""
     dates = [tuple(getattr(obj, name) for name in fields) for obj in objects]
     model.objects.bulk_create(objects, batch_size=BATCH)  # sets pks (RETURNING)
@@ -322,7 +322,7 @@ def _bulk_create_dated(model, objects: list, fields: tuple[str, ...]) -> None:
     model.objects.bulk_update(objects, list(fields), batch_size=BATCH)
 
 
-def _chunks(items: list, size: int = BATCH) -> Iterator[list]:
+def chunks(items: list, size: int = BATCH) -> Iterator[list]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
@@ -402,12 +402,12 @@ def seed_programs(
     todo = [i for i in range(1, count + 1) if PROGRAM_KEY.format(i) not in existing]
     now = timezone.now()
     created = 0
-    for chunk in _chunks(todo):
+    for chunk in chunks(todo):
         programs, languages, directors, director_of = [], {}, {}, {}
         for i in chunk:
-            rng = _rng(seed, "program", i)
+            rng = rng_for(seed, "program", i)
             place, county = geography.place_for(rng, i)
-            setting = _weighted(rng, PROGRAM_SETTINGS)
+            setting = weighted(rng, PROGRAM_SETTINGS)
             _, setting_type, (low, high) = setting
             key = PROGRAM_KEY.format(i)
             created_at = now - timedelta(days=rng.randrange(30, 1500))
@@ -437,7 +437,7 @@ def seed_programs(
             directors[username] = (rng.choice(FIRST_NAMES["en"]), last)
             director_of[username] = key
         with transaction.atomic():
-            _bulk_create_dated(Program, programs, ("created_at", "updated_at"))
+            bulk_create_dated(Program, programs, ("created_at", "updated_at"))
             saved = {p.license_number: p for p in programs}
             Program.languages.through.objects.bulk_create(
                 [
@@ -501,14 +501,14 @@ class _ConsultantPlan:
 
 
 def _plan_consultant(seed: int, index: int, geography: Geography, now) -> _ConsultantPlan:
-    rng = _rng(seed, "consultant", index)
-    _, community, languages = _weighted(rng, CONSULTANT_COMMUNITIES)
+    rng = rng_for(seed, "consultant", index)
+    _, community, languages = weighted(rng, CONSULTANT_COMMUNITIES)
     first = rng.choice(FIRST_NAMES[community])
     last = rng.choice(LAST_NAMES[community if community in LAST_NAMES else "en"])
     if rng.random() < 0.15:  # married and family names cross communities
         last = rng.choice(LAST_NAMES["en"])
     place, county = rng.choice(geography.zips)
-    modalities = _weighted(
+    modalities = weighted(
         rng,
         (
             (60, [Modality.ON_SITE, Modality.VIRTUAL]),
@@ -604,7 +604,7 @@ def seed_consultants(
     todo = [i for name, i in usernames.items() if name not in have_listing]
     now = timezone.now()
     created = 0
-    for chunk in _chunks(todo):
+    for chunk in chunks(todo):
         plans = [_plan_consultant(seed, i, geography, now) for i in chunk]
         with transaction.atomic():
             users = _bulk_users(
@@ -616,7 +616,7 @@ def seed_consultants(
             for plan in plans:
                 plan.consultant.user = users[plan.username]
                 consultants.append(plan.consultant)
-            _bulk_create_dated(Consultant, consultants, ("created_at", "updated_at"))
+            bulk_create_dated(Consultant, consultants, ("created_at", "updated_at"))
             Consultant.languages.through.objects.bulk_create(
                 [
                     Consultant.languages.through(consultant_id=p.consultant.pk, language_id=code)
@@ -648,7 +648,7 @@ def seed_consultants(
                 for p in plans
                 for action, from_status, to_status, reason, days in p.history
             ]
-            _bulk_create_dated(ListingDecision, decisions, ("created_at",))
+            bulk_create_dated(ListingDecision, decisions, ("created_at",))
         created += len(chunk)
         progress(len(chunk))
     return created

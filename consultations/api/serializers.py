@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.roles import is_alliance_admin, user_role
+from accounts.roles import is_alliance_admin
 from consultations.models import MAX_CHILD_AGE_MONTHS, ConsultationRequest, Contact, RequestEvent
 from consultations.permissions import can_see_consultant_contacts, can_see_program_contacts
 from directory.models import Consultant, Language, Program
@@ -40,7 +40,6 @@ class ConsultantContactSerializer(ConsultantSummarySerializer):
 
 class RequestEventSerializer(serializers.ModelSerializer):
     actor = serializers.SerializerMethodField()
-    actor_role = serializers.SerializerMethodField()
 
     class Meta:
         model = RequestEvent
@@ -50,9 +49,6 @@ class RequestEventSerializer(serializers.ModelSerializer):
         if event.actor is None:
             return "system"
         return event.actor.get_full_name() or event.actor.username
-
-    def get_actor_role(self, event) -> str:
-        return "system" if event.actor is None else (user_role(event.actor) or "")
 
 
 class OutcomeSerializer(serializers.Serializer):

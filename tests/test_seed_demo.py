@@ -20,7 +20,8 @@ pytestmark = pytest.mark.django_db
 
 def seed(**options) -> str:
     out = StringIO()
-    call_command("seed_demo", stdout=out, **{"programs": 90, "consultants": 40, **options})
+    defaults = {"programs": 90, "consultants": 40, "requests": 0}
+    call_command("seed_demo", stdout=out, **{**defaults, **options})
     return out.getvalue()
 
 
@@ -160,3 +161,47 @@ def test_bad_options_are_refused_without_writing(options, message):
         seed(**options)
     assert not Program.objects.exists()
     assert not Consultant.objects.exists()
+
+
+def test_requests_in_every_status_with_consistent_histories_and_caseloads():
+    from consultations.models import ConsultationRequest, RequestEvent
+    from consultations.services import expire_overdue_offers
+
+    output = seed(requests=80)
+    assert "requests: 80 created" in output
+    requests = ConsultationRequest.objects.prefetch_related("events", "contacts")
+    assert set(requests.values_list("status", flat=True)) == set(ConsultationRequest.Status.values)
+    for request in requests:
+        events = list(request.events.all())
+        assert events[0].action == RequestEvent.Action.SUBMITTED
+        assert events[-1].to_status == request.status, request
+        for before, after in pairwise(events):
+            assert before.to_status == after.from_status
+            assert before.at <= after.at
+        if request.status in ("active", "closed"):
+            assert request.contacts.exists() or request.accepted_at is not None
+            assert all(c.consultant_id == request.consultant_id for c in request.contacts.all())
+        if request.focus == "child":
+            assert request.parent_consent and request.child_age_months is not None
+    for consultant in Consultant.objects.all():
+        assert consultant.active_caseload == consultant.requests.filter(status="active").count()
+        assert consultant.active_caseload <= consultant.max_caseload
+    # The demo's offers are fresh: nothing expires the moment the demo starts.
+    assert expire_overdue_offers() == 0
+    # The demo logins have something to look at.
+    demo_program = authenticate(username="demo-program", password="demo-program-2026")
+    assert ConsultationRequest.objects.filter(program__members=demo_program).count() >= 6
+    demo_consultant = Consultant.objects.get(user__username="demo-consultant")
+    assert set(demo_consultant.requests.values_list("status", flat=True)) >= {"offered", "active"}
+
+    before = ConsultationRequest.objects.count()
+    seed(requests=80)
+    assert ConsultationRequest.objects.count() == before
+
+
+def test_open_requests_wait_in_the_queue():
+    from consultations.models import ConsultationRequest
+
+    seed(requests=10, open_requests=25)
+    assert ConsultationRequest.objects.count() == 35
+    assert ConsultationRequest.objects.filter(status="submitted").count() >= 25

@@ -1,16 +1,19 @@
 """manage.py seed_demo: the demo data set, from a handful of Wisconsin records to national scale.
 
-    manage.py seed_demo                               # Wisconsin: 300 programs, 40 consultants
-    manage.py seed_demo --programs 200000 --consultants 5000 --states all   # benchmarks
+    manage.py seed_demo            # Wisconsin: 300 programs, 40 consultants, 80 requests
+    manage.py seed_demo --programs 200000 --consultants 5000 --open-requests 20000 --states all
 
 Deterministic for a given --seed and idempotent: a second run creates nothing, a larger run
-adds only the missing records. See directory.demo for how the records are made.
+adds only the missing records. See directory.demo and consultations.demo for how the records
+are made. It lives in the consultations app because it seeds both apps.
 """
 
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
+from consultations import demo as consultations_demo
 from directory import demo, geo
 
 
@@ -60,13 +63,24 @@ class Command(BaseCommand):
         parser.add_argument("--programs", type=int, default=300, help="default 300")
         parser.add_argument("--consultants", type=int, default=40, help="default 40")
         parser.add_argument(
+            "--requests", type=int, default=80, help="requests in every status (default 80)"
+        )
+        parser.add_argument(
+            "--open-requests",
+            type=int,
+            default=0,
+            help="more requests waiting in the queue, for matching at scale (default 0)",
+        )
+        parser.add_argument(
             "--states", default="WI", help='comma-separated state codes, or "all" (default WI)'
         )
         parser.add_argument("--seed", type=int, default=2026, help="default 2026")
 
-    def handle(self, *args, programs, consultants, states, seed, verbosity, **options):
-        if programs < 0 or consultants < 0:
-            raise CommandError("--programs and --consultants must be zero or more.")
+    def handle(
+        self, *args, programs, consultants, requests, open_requests, states, seed, verbosity, **_
+    ):
+        if min(programs, consultants, requests, open_requests) < 0:
+            raise CommandError("--programs, --consultants and --requests must be zero or more.")
         states = _states(states)
         show = verbosity >= 1
         started = time.monotonic()
@@ -92,6 +106,20 @@ class Command(BaseCommand):
             progress=bar,
         )
         bar.finish()
+
+        bar = Progress(self.stdout, "requests", requests + open_requests, enabled=show)
+        consultations_demo.seed_requests(
+            count=requests,
+            open_count=open_requests,
+            seed=seed,
+            admin=logins[demo.DEMO_ADMIN.username],
+            progress=bar,
+        )
+        bar.finish()
+        if connection.vendor == "postgresql":
+            # Fresh statistics after bulk loads, or the planner guesses from empty tables.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         if show:
             self.stdout.write(f"Done in {time.monotonic() - started:.1f} s.")
             self._print_logins()
