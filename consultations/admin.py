@@ -101,20 +101,14 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     actions = ["offer", "close", "expire_overdue"]
     readonly_fields = [f.name for f in ConsultationRequest._meta.fields]
 
-    def get_queryset(self, request):
+    def get_ordering(self, request):
         # The queue: priority first, then oldest first.
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                priority_rank=Case(
-                    When(urgency=ConsultationRequest.Urgency.PRIORITY, then=Value(0)),
-                    default=Value(1),
-                    output_field=IntegerField(),
-                )
-            )
-            .order_by("priority_rank", "created_at", "id")
+        priority_first = Case(
+            When(urgency=ConsultationRequest.Urgency.PRIORITY, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
         )
+        return [priority_first.asc(), "created_at", "id"]
 
     @admin.display(ordering="program__county__name")
     def county(self, obj):

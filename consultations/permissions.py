@@ -3,7 +3,7 @@ selectors' job: these checks run on requests the actor can already see."""
 
 from accounts.roles import is_alliance_admin, is_consultant_user, is_program_user
 from consultations.models import ConsultationRequest
-from directory.models import Consultant
+from directory.models import Consultant, ProgramMembership
 from directory.permissions import is_program_member
 
 
@@ -43,12 +43,20 @@ def can_log_contact(user, request: ConsultationRequest) -> bool:
     return is_assigned_consultant(user, request)
 
 
-def can_see_program_contacts(user, request: ConsultationRequest) -> bool:
+def _is_member(user, request: ConsultationRequest, member_of: frozenset[int] | None) -> bool:
+    if member_of is not None:  # the viewer's program ids, looked up once for a whole list
+        return request.program_id in member_of
+    return is_program_member(user, request.program)
+
+
+def can_see_program_contacts(
+    user, request: ConsultationRequest, *, member_of: frozenset[int] | None = None
+) -> bool:
     """A program's address, phone and email: its staff, admins, and the consultant it is
     offered to or assigned to (only through an offer)."""
     return (
         is_alliance_admin(user)
-        or is_program_member(user, request.program)
+        or _is_member(user, request, member_of)
         or (
             is_assigned_consultant(user, request)
             and request.status
@@ -57,11 +65,22 @@ def can_see_program_contacts(user, request: ConsultationRequest) -> bool:
     )
 
 
-def can_see_consultant_contacts(user, request: ConsultationRequest) -> bool:
+def can_see_consultant_contacts(
+    user, request: ConsultationRequest, *, member_of: frozenset[int] | None = None
+) -> bool:
     """A consultant's private email and phone reach the program only once they accept."""
     if is_alliance_admin(user) or is_assigned_consultant(user, request):
         return True
     return request.status in (
         ConsultationRequest.Status.ACTIVE,
         ConsultationRequest.Status.CLOSED,
-    ) and is_program_member(user, request.program)
+    ) and _is_member(user, request, member_of)
+
+
+def member_program_ids(user) -> frozenset[int]:
+    """The ids of the programs a user staffs (empty for anyone else)."""
+    if not is_program_user(user):
+        return frozenset()
+    return frozenset(
+        ProgramMembership.objects.filter(user=user).values_list("program_id", flat=True)
+    )

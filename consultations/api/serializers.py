@@ -3,7 +3,11 @@ from rest_framework import serializers
 
 from accounts.roles import is_alliance_admin
 from consultations.models import MAX_CHILD_AGE_MONTHS, ConsultationRequest, Contact, RequestEvent
-from consultations.permissions import can_see_consultant_contacts, can_see_program_contacts
+from consultations.permissions import (
+    can_see_consultant_contacts,
+    can_see_program_contacts,
+    member_program_ids,
+)
 from directory.models import Consultant, Language, Program
 from directory.vocabularies import ClosureReason, Concern, ContactType, FocusType, Modality
 from iecmhc.serializers import StrictInputSerializer, code_list_field
@@ -102,9 +106,16 @@ class RequestSerializer(serializers.ModelSerializer):
     def _user(self):
         return self.context["request"].user
 
+    @property
+    def _member_of(self) -> frozenset[int]:
+        """The viewer's programs, looked up once per response rather than once per row."""
+        if "member_of" not in self.context:
+            self.context["member_of"] = member_program_ids(self._user)
+        return self.context["member_of"]
+
     @extend_schema_field(ProgramContactSerializer)
     def get_program_detail(self, obj):
-        if can_see_program_contacts(self._user, obj):
+        if can_see_program_contacts(self._user, obj, member_of=self._member_of):
             return ProgramContactSerializer(obj.program).data
         return ProgramSummarySerializer(obj.program).data
 
@@ -112,7 +123,7 @@ class RequestSerializer(serializers.ModelSerializer):
     def get_consultant_detail(self, obj):
         if obj.consultant is None:
             return None
-        if can_see_consultant_contacts(self._user, obj):
+        if can_see_consultant_contacts(self._user, obj, member_of=self._member_of):
             return ConsultantContactSerializer(obj.consultant).data
         return ConsultantSummarySerializer(obj.consultant).data
 
@@ -165,6 +176,13 @@ class RequestInputSerializer(StrictInputSerializer):
 
 class OfferInputSerializer(StrictInputSerializer):
     consultant = serializers.PrimaryKeyRelatedField(queryset=Consultant.objects.all())
+
+
+class StatusSerializer(serializers.Serializer):
+    """What a consultant learns after declining: the request is no longer theirs to see."""
+
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=Status.choices)
 
 
 class ReasonInputSerializer(StrictInputSerializer):

@@ -1,5 +1,4 @@
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -16,6 +15,7 @@ from consultations.api.serializers import (
     ReasonInputSerializer,
     RequestInputSerializer,
     RequestSerializer,
+    StatusSerializer,
 )
 from consultations.filters import RequestFilter
 from consultations.permissions import can_request_consultation, listing_of
@@ -54,14 +54,6 @@ class RequestViewSet(
         fresh = selectors.request_get(user=self.request.user, pk=request_obj.pk)
         return Response(self.get_serializer(fresh).data, status=status_code)
 
-    def _transition(self, request_obj):
-        """After a transition the actor may no longer see the request (a consultant who
-        declined it): then the answer is the bare new status."""
-        try:
-            return self._detail(request_obj)
-        except Http404:
-            return Response({"id": request_obj.pk, "status": request_obj.status})
-
     def create(self, request, *args, **kwargs):
         if not can_request_consultation(request.user):
             raise PermissionDenied("Only program staff can request consultation.")
@@ -92,7 +84,7 @@ class RequestViewSet(
         accepted = services.request_accept(actor=request.user, request=self.get_object())
         return self._detail(accepted)
 
-    @extend_schema(request=ReasonInputSerializer, responses=RequestSerializer)
+    @extend_schema(request=ReasonInputSerializer, responses=StatusSerializer)
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None):
         """The offered consultant: decline with a reason (→ submitted; never offered again)."""
@@ -102,7 +94,8 @@ class RequestViewSet(
         declined = services.request_decline(
             actor=request.user, request=request_obj, reason=data.validated_data.get("reason", "")
         )
-        return self._transition(declined)
+        # The decliner never sees the request again: answer with its new status only.
+        return Response(StatusSerializer(declined).data)
 
     @extend_schema(request=ReasonInputSerializer, responses=RequestSerializer)
     @action(detail=True, methods=["post"])
