@@ -1,13 +1,28 @@
 """Every scoped read of consultation requests, contacts and caseloads."""
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
+from django.conf import settings
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.roles import is_alliance_admin, is_consultant_user, is_program_user
+from consultations import matching
 from consultations.models import ConsultationRequest, Contact, RequestEvent
+from directory import geo
 from directory.models import Consultant, Program
+from directory.selectors import code_list_contains
 
 Status = ConsultationRequest.Status
 
@@ -98,3 +113,188 @@ def caseload(*, consultant: Consultant, today=None) -> dict:
         "engagements": list(engagements),
         "hours_this_month": round((month_minutes or 0) / 60, 2),
     }
+
+
+# --- matching ------------------------------------------------------------------------------
+
+MATCH_EXCLUSION_ORDER = tuple(matching.EXCLUSIONS)
+
+
+def _facts_of_request(request: ConsultationRequest, declined: frozenset[int]):
+    program = request.program
+    return matching.RequestFacts(
+        id=request.pk,
+        program_id=program.pk,
+        program_name=program.name,
+        state=program.state,
+        county_id=program.county_id,
+        county_name=program.county.name,
+        latitude=program.latitude,
+        longitude=program.longitude,
+        setting_type=program.setting_type,
+        concerns=tuple(request.concerns),
+        modality=request.modality,
+        preferred_language=request.preferred_language_id,
+        preferred_language_name=(
+            request.preferred_language.name if request.preferred_language_id else None
+        ),
+        language_required=request.language_required,
+        priority=request.urgency == ConsultationRequest.Urgency.PRIORITY,
+        declined=declined,
+    )
+
+
+def _consultant_facts(consultants: list[Consultant]) -> list[matching.ConsultantFacts]:
+    """Facts of these consultants: four queries, whatever their number."""
+    ids = [c.pk for c in consultants]
+    languages: dict[int, set[str]] = {}
+    for cid, code in Consultant.languages.through.objects.filter(consultant_id__in=ids).values_list(
+        "consultant_id", "language_id"
+    ):
+        languages.setdefault(cid, set()).add(code)
+    counties: dict[int, set[int]] = {}
+    county_names: dict[int, str] = {}
+    for cid, county_id, name in Consultant.counties_served.through.objects.filter(
+        consultant_id__in=ids
+    ).values_list("consultant_id", "county_id", "county__name"):
+        counties.setdefault(cid, set()).add(county_id)
+        county_names[county_id] = name
+    served: dict[int, set[int]] = {}
+    for cid, program_id in (
+        ConsultationRequest.objects.filter(
+            consultant_id__in=ids, status__in=(Status.ACTIVE, Status.CLOSED)
+        )
+        .values_list("consultant_id", "program_id")
+        .distinct()
+    ):
+        served.setdefault(cid, set()).add(program_id)
+    return [
+        matching.ConsultantFacts(
+            id=c.pk,
+            display_name=c.display_name,
+            state=c.base_state,
+            latitude=c.base_latitude,
+            longitude=c.base_longitude,
+            travel_radius_miles=c.travel_radius_miles,
+            modalities=frozenset(c.modalities),
+            setting_types=frozenset(c.setting_types),
+            specialties=frozenset(c.specialties),
+            languages=frozenset(languages.get(c.pk, ())),
+            counties=frozenset(counties.get(c.pk, ())),
+            max_caseload=c.max_caseload,
+            active_caseload=c.active_caseload,
+            endorsement=c.imh_endorsement,
+            approved=c.listing_status == Consultant.ListingStatus.APPROVED,
+            accepting=c.accepting_new_requests,
+            programs_served=frozenset(served.get(c.pk, ())),
+            county_names=county_names,
+        )
+        for c in consultants
+    ]
+
+
+def _hard_constraints(request: ConsultationRequest, declined: frozenset[int]) -> list[tuple]:
+    """The hard constraints as (code, Q) in matching.EXCLUSIONS order, for a queryset
+    annotated with `distance_miles` from the program."""
+    program = request.program
+    on_site = code_list_contains("modalities", "on_site")
+    virtual = code_list_contains("modalities", "virtual")
+    wants_on_site = request.modality in ("on_site", "either")
+    wants_virtual = request.modality in ("virtual", "either")
+    modality = Q(pk__in=[])
+    area = Q(pk__in=[])
+    if wants_on_site:
+        modality |= on_site
+        serves_county = Exists(
+            Consultant.counties_served.through.objects.filter(
+                consultant_id=OuterRef("pk"), county_id=program.county_id
+            )
+        )
+        within_radius = Q(distance_miles__lte=F("travel_radius_miles"))
+        area |= on_site & (Q(serves_county) | within_radius)
+    if wants_virtual:
+        modality |= virtual
+        area |= virtual & Q(base_state=program.state)
+    language = Q()
+    if request.language_required and request.preferred_language_id:
+        language = Q(
+            Exists(
+                Consultant.languages.through.objects.filter(
+                    consultant_id=OuterRef("pk"), language_id=request.preferred_language_id
+                )
+            )
+        )
+    return [
+        ("not_approved", Q(listing_status=Consultant.ListingStatus.APPROVED)),
+        ("not_accepting", Q(accepting_new_requests=True)),
+        ("at_capacity", Q(active_caseload__lt=F("max_caseload"))),
+        ("declined_before", ~Q(pk__in=declined) if declined else Q()),
+        ("modality", modality),
+        ("out_of_area", area),
+        ("language", language),
+    ]
+
+
+def match_candidates(request: ConsultationRequest) -> tuple[list[Consultant], dict[str, int]]:
+    """The consultants who may be offered this request — every hard constraint applied in one
+    query — and, from one more, how many consultants each constraint excluded (each counted
+    under the first constraint they fail)."""
+    declined = frozenset(declined_consultant_ids(request))
+    program = request.program
+    if program.latitude is not None and program.longitude is not None:
+        distance = geo.distance_miles_expression(
+            program.latitude, program.longitude, "base_latitude", "base_longitude"
+        )
+    else:
+        distance = Value(None, output_field=FloatField())
+    qs = Consultant.objects.annotate(distance_miles=distance)
+    stages = _hard_constraints(request, declined)
+    passed = Q()
+    counts = {}
+    for code, condition in stages:
+        if condition:  # an empty Q is no constraint at all (and ~Q() would match everyone)
+            counts[code] = Count("pk", filter=passed & ~condition)
+            passed &= condition
+    excluded = qs.aggregate(**counts)
+    candidates = list(qs.filter(passed).order_by("pk"))
+    return candidates, {code: excluded.get(code) or 0 for code, _ in stages}
+
+
+def ranked_matches(request: ConsultationRequest, *, weights=None) -> matching.Ranking:
+    """The consultants who may take the request, best first, each with components and
+    reasons, and the counts of those excluded by each hard constraint."""
+    candidates, excluded = match_candidates(request)
+    facts = _facts_of_request(request, frozenset(declined_consultant_ids(request)))
+    return matching.rank(
+        facts,
+        _consultant_facts(candidates),
+        weights or settings.MATCHING_WEIGHTS,
+        excluded=excluded,
+    )
+
+
+def open_requests_facts() -> list[matching.RequestFacts]:
+    """Every submitted request, as matching facts (three queries)."""
+    declined: dict[int, set[int]] = {}
+    for request_id, consultant_id in RequestEvent.objects.filter(
+        action=RequestEvent.Action.DECLINED, request__status=Status.SUBMITTED
+    ).values_list("request_id", "consultant_id"):
+        declined.setdefault(request_id, set()).add(consultant_id)
+    requests = ConsultationRequest.objects.filter(status=Status.SUBMITTED).select_related(
+        "program__county", "preferred_language"
+    )
+    return [
+        _facts_of_request(r, frozenset(declined.get(r.pk, ()))) for r in requests.order_by("pk")
+    ]
+
+
+def matchable_consultants_facts() -> list[matching.ConsultantFacts]:
+    """Every approved consultant, as matching facts (four queries)."""
+    consultants = Consultant.objects.filter(
+        listing_status=Consultant.ListingStatus.APPROVED
+    ).order_by("pk")
+    return _consultant_facts(list(consultants))
+
+
+def consultant_names(ids) -> dict[int, str]:
+    return dict(Consultant.objects.filter(pk__in=ids).values_list("pk", "display_name"))

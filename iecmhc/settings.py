@@ -188,6 +188,16 @@ SPECTACULAR_SETTINGS = {
 # Domain settings
 DEFAULT_STATE = "WI"
 OFFER_EXPIRY_DAYS = env.int("OFFER_EXPIRY_DAYS", default=5)
+# Weights of the match score's components (consultations.matching); normalised to sum to 1.
+MATCHING_WEIGHTS = {
+    "specialty": env.float("MATCH_WEIGHT_SPECIALTY", default=0.30),
+    "setting": env.float("MATCH_WEIGHT_SETTING", default=0.10),
+    "language": env.float("MATCH_WEIGHT_LANGUAGE", default=0.15),
+    "distance": env.float("MATCH_WEIGHT_DISTANCE", default=0.15),
+    "room": env.float("MATCH_WEIGHT_ROOM", default=0.10),
+    "continuity": env.float("MATCH_WEIGHT_CONTINUITY", default=0.10),
+    "endorsement": env.float("MATCH_WEIGHT_ENDORSEMENT", default=0.10),
+}
 
 LOGGING = {
     "version": 1,

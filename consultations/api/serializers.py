@@ -242,3 +242,65 @@ class CaseloadSerializer(serializers.Serializer):
     open_offers = serializers.IntegerField()
     engagements = EngagementSerializer(many=True)
     hours_this_month = serializers.FloatField()
+
+
+class MatchSerializer(serializers.Serializer):
+    consultant = serializers.IntegerField(source="consultant_id")
+    display_name = serializers.CharField()
+    score = serializers.FloatField()
+    components = serializers.DictField(child=serializers.FloatField())
+    reasons = serializers.ListField(child=serializers.CharField())
+    reach = serializers.ChoiceField(choices=["county", "radius", "virtual"])
+    distance_miles = serializers.FloatField(allow_null=True)
+
+
+class MatchesSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="Consultants who may take the request.")
+    results = MatchSerializer(many=True, help_text="Best first (up to `limit`).")
+    excluded = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="How many consultants each hard constraint excluded, by reason code.",
+    )
+
+
+class MatchesQuerySerializer(serializers.Serializer):
+    limit = serializers.IntegerField(min_value=1, max_value=200, default=25, required=False)
+
+
+class MatchingRunInputSerializer(StrictInputSerializer):
+    dry_run = serializers.BooleanField(
+        default=True, required=False, help_text="Preview only (the default); false makes offers."
+    )
+
+
+class AssignmentSerializer(serializers.Serializer):
+    request = serializers.IntegerField(source="request_id")
+    consultant = serializers.IntegerField(source="consultant_id")
+    score = serializers.FloatField()
+
+
+class UnmatchedSerializer(serializers.Serializer):
+    request = serializers.IntegerField()
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
+class SkippedSerializer(serializers.Serializer):
+    request = serializers.IntegerField()
+    reason = serializers.CharField()
+
+
+class MatchingRunSerializer(serializers.Serializer):
+    dry_run = serializers.BooleanField()
+    assignments = AssignmentSerializer(many=True)
+    unmatched = UnmatchedSerializer(many=True)
+    total_score = serializers.FloatField()
+    greedy_total_score = serializers.FloatField(
+        help_text="What assigning each request in turn to its best free consultant would score."
+    )
+    upper_bound = serializers.FloatField(
+        help_text="Every request with its best consultant, ignoring capacity."
+    )
+    priority_matched = serializers.IntegerField()
+    offered = serializers.ListField(child=serializers.IntegerField())
+    skipped = SkippedSerializer(many=True)
+    seconds = serializers.DictField(child=serializers.FloatField())

@@ -8,5 +8,6 @@ router.register("requests", views.RequestViewSet, basename="request")
 
 urlpatterns = [
     path("caseload/", views.CaseloadView.as_view(), name="caseload"),
+    path("matching/run/", views.MatchingRunView.as_view(), name="matching-run"),
     *router.urls,
 ]

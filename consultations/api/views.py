@@ -11,6 +11,10 @@ from consultations.api.serializers import (
     CloseInputSerializer,
     ContactInputSerializer,
     ContactSerializer,
+    MatchesQuerySerializer,
+    MatchesSerializer,
+    MatchingRunInputSerializer,
+    MatchingRunSerializer,
     OfferInputSerializer,
     ReasonInputSerializer,
     RequestInputSerializer,
@@ -18,7 +22,8 @@ from consultations.api.serializers import (
     StatusSerializer,
 )
 from consultations.filters import RequestFilter
-from consultations.permissions import can_request_consultation, listing_of
+from consultations.permissions import can_offer_requests, can_request_consultation, listing_of
+from directory.permissions import IsAllianceAdmin
 from directory.selectors import program_list
 
 
@@ -76,6 +81,32 @@ class RequestViewSet(
             actor=request.user, request=request_obj, consultant=data.validated_data["consultant"]
         )
         return self._detail(offered)
+
+    @extend_schema(
+        parameters=[MatchesQuerySerializer],
+        responses=MatchesSerializer,
+        summary="Ranked, explained matches for a request (admins)",
+    )
+    @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
+    def matches(self, request, pk=None):
+        """Admin: consultants who may take the request, best first, with each score's
+        components and reasons, and how many consultants each hard constraint excluded."""
+        request_obj = self.get_object()
+        if not can_offer_requests(request.user):
+            raise PermissionDenied("Only Alliance admins see matches.")
+        query = MatchesQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        ranking = selectors.ranked_matches(request_obj)
+        top = ranking.matches[: query.validated_data["limit"]]
+        names = selectors.consultant_names([m.consultant_id for m in top])
+        data = {
+            "count": len(ranking.matches),
+            "results": [
+                {**vars_of(m), "display_name": names.get(m.consultant_id, "")} for m in top
+            ],
+            "excluded": ranking.excluded,
+        }
+        return Response(MatchesSerializer(data).data)
 
     @extend_schema(request=None, responses=RequestSerializer)
     @action(detail=True, methods=["post"])
@@ -145,6 +176,45 @@ class RequestViewSet(
             actor=request.user, request=request_obj, **data.validated_data
         )
         return Response(ContactSerializer(contact).data, status=status.HTTP_201_CREATED)
+
+
+def vars_of(match) -> dict:
+    return {name: getattr(match, name) for name in match.__slots__}
+
+
+@extend_schema(
+    request=MatchingRunInputSerializer,
+    responses=MatchingRunSerializer,
+    summary="Assign every open request optimally (admins); a dry run previews",
+)
+class MatchingRunView(APIView):
+    """Admin: the optimal batch assignment of all submitted requests. With `dry_run: false`
+    each assignment becomes an offer (emailed like any other)."""
+
+    permission_classes = [permissions.IsAuthenticated, IsAllianceAdmin]
+
+    def post(self, request):
+        data = MatchingRunInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        run = services.matching_run(actor=request.user, dry_run=data.validated_data["dry_run"])
+        payload = {
+            **{
+                name: getattr(run, name)
+                for name in (
+                    "dry_run",
+                    "assignments",
+                    "total_score",
+                    "greedy_total_score",
+                    "upper_bound",
+                    "priority_matched",
+                    "offered",
+                    "seconds",
+                )
+            },
+            "unmatched": [{"request": r, "reasons": why} for r, why in run.unmatched.items()],
+            "skipped": [{"request": r, "reason": why} for r, why in run.skipped.items()],
+        }
+        return Response(MatchingRunSerializer(payload).data)
 
 
 @extend_schema(responses=CaseloadSerializer, summary="My caseload (consultants)")
