@@ -54,6 +54,8 @@ bench: venv ## benchmarks on PostgreSQL (BENCH_DATABASE_URL)
 		$(PY) bench/directory.py
 	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$(TEST_SECRET)} DATABASE_URL=$(BENCH_DATABASE_URL) \
 		$(PY) bench/consultations.py
+	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$(TEST_SECRET)} DATABASE_URL=$(BENCH_DATABASE_URL) \
+		$(PY) bench/matching.py
 
 clean: ## remove the virtualenv, the SQLite database and collected static files
 	rm -rf $(VENV) db.sqlite3 staticfiles
