@@ -44,7 +44,9 @@ class ConsultantFilter(django_filters.FilterSet):
     specialty = django_filters.ChoiceFilter(choices=Specialty.choices, method="filter_code")
     setting_type = django_filters.ChoiceFilter(choices=SettingType.choices, method="filter_code")
     modality = django_filters.ChoiceFilter(choices=Modality.choices, method="filter_code")
-    accepting = django_filters.BooleanFilter(
+    accepting = django_filters.TypedChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
+        coerce=lambda value: value == "true",
         method="filter_accepting",
         label="Accepting new requests (and has room on the caseload)",
     )

@@ -17,6 +17,10 @@ phone_validator = RegexValidator(
     r"^\+?[0-9 ().-]{7,25}$", "Enter a phone number: digits, spaces, ( ) . - and an optional +."
 )
 state_validator = RegexValidator(r"^[A-Z]{2}$", "Enter a two-letter state code, e.g. WI.")
+# Names appear in email subjects and page titles: one line, no control characters.
+single_line = RegexValidator(
+    r"[\x00-\x1f\x7f]", "Use a single line, without control characters.", inverse_match=True
+)
 
 
 class County(models.Model):
@@ -83,7 +87,7 @@ class Consultant(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="consultant"
     )
-    display_name = models.CharField(max_length=120)
+    display_name = models.CharField(max_length=120, validators=[single_line])
     bio = models.TextField(blank=True, max_length=4000)
     license_type = models.CharField(max_length=32, choices=LicenseType.choices)
     imh_endorsement = models.CharField(
@@ -192,11 +196,11 @@ class ListingDecision(models.Model):
 class Program(models.Model):
     """An early childhood setting that asks for consultation; its staff are its members."""
 
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[single_line])
     setting_type = models.CharField(max_length=32, choices=SettingType.choices)
     license_number = models.CharField(max_length=40, blank=True)
-    street = models.CharField(max_length=200, blank=True)
-    city = models.CharField(max_length=100)
+    street = models.CharField(max_length=200, blank=True, validators=[single_line])
+    city = models.CharField(max_length=100, validators=[single_line])
     state = models.CharField(max_length=2, validators=[state_validator])
     zip = models.CharField(max_length=5, validators=[zip_validator])
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="programs")

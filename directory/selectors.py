@@ -46,7 +46,8 @@ def consultant_get(*, user, pk) -> Consultant:
     elif user is not None and user.is_authenticated:
         visible |= Q(user=user)
     try:
-        return _consultant_base().filter(visible).get(pk=pk)
+        # The detail shows the review history to owners and admins: fetch it with the actors.
+        return _consultant_base().prefetch_related("decisions__actor").filter(visible).get(pk=pk)
     except (Consultant.DoesNotExist, ValueError, TypeError):
         raise Http404("No such consultant.") from None
 

@@ -96,6 +96,13 @@ def consultant_create(*, actor, **fields) -> Consultant:
     return consultant
 
 
+def _same(current, new) -> bool:
+    """Equal values; code lists compare as sets (their order means nothing)."""
+    if isinstance(current, list) and isinstance(new, list | tuple | set):
+        return set(current) == set(new)
+    return current == new
+
+
 def _m2m_changed(instance, name: str, values: list) -> bool:
     current = set(getattr(instance, name).values_list("pk", flat=True))
     return current != {getattr(v, "pk", v) for v in values}
@@ -109,7 +116,7 @@ def consultant_update(*, actor, consultant: Consultant, **fields) -> Consultant:
         raise PermissionDenied("Only the listing's owner or an Alliance admin may edit it.")
     consultant = Consultant.objects.select_for_update().get(pk=consultant.pk)
     plain, m2m = _split_m2m(fields, CONSULTANT_M2M_FIELDS)
-    changed = {name for name, value in plain.items() if getattr(consultant, name) != value}
+    changed = {name for name, value in plain.items() if not _same(getattr(consultant, name), value)}
     changed |= {name for name, values in m2m.items() if _m2m_changed(consultant, name, values)}
     for name, value in plain.items():
         setattr(consultant, name, value)

@@ -1,3 +1,4 @@
+from django.core.exceptions import PermissionDenied
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -19,7 +20,13 @@ from directory.api.serializers import (
 )
 from directory.filters import ConsultantFilter
 from directory.geo import known_states
-from directory.permissions import can_view_consultant_private
+from directory.permissions import (
+    can_create_consultant,
+    can_create_program,
+    can_edit_consultant,
+    can_edit_program,
+    can_view_consultant_private,
+)
 from directory.vocabularies import PUBLISHED
 
 
@@ -122,6 +129,8 @@ class ConsultantViewSet(
         return self._detail(self.get_object())
 
     def create(self, request, *args, **kwargs):
+        if not can_create_consultant(request.user):  # the role first, then the body
+            raise PermissionDenied("Only consultant accounts can create a listing.")
         data = ConsultantInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         consultant = services.consultant_create(actor=request.user, **data.validated_data)
@@ -129,6 +138,8 @@ class ConsultantViewSet(
 
     def partial_update(self, request, *args, **kwargs):
         consultant = self.get_object()
+        if not can_edit_consultant(request.user, consultant):
+            raise PermissionDenied("Only the listing's owner or an Alliance admin may edit it.")
         data = ConsultantInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         consultant = services.consultant_update(
@@ -199,6 +210,8 @@ class ProgramViewSet(
         return selectors.program_get(user=self.request.user, pk=self.kwargs["pk"])
 
     def create(self, request, *args, **kwargs):
+        if not can_create_program(request.user):  # the role first, then the body
+            raise PermissionDenied("Only program accounts can register a program.")
         data = ProgramInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         program = services.program_create(actor=request.user, **data.validated_data)
@@ -207,6 +220,8 @@ class ProgramViewSet(
 
     def partial_update(self, request, *args, **kwargs):
         program = self.get_object()
+        if not can_edit_program(request.user, program):
+            raise PermissionDenied("Only the program's members or an Alliance admin may edit it.")
         data = ProgramInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         program = services.program_update(
