@@ -5,10 +5,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, IntegerField, Value, When
+from django.template.response import TemplateResponse
 
 from accounts.roles import is_alliance_admin
-from consultations import services
-from consultations.models import ConsultationRequest, Contact, RequestEvent
+from consultations import selectors, services
+from consultations.models import ConsultationRequest, Contact, RequestEvent, UnmetDemand
 from directory.models import Consultant
 from directory.vocabularies import ClosureReason
 from iecmhc.admin_actions import intermediate_action
@@ -161,3 +162,29 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     def expire_overdue(self, request, queryset):
         expired = sum(services.request_expire(request=obj) for obj in queryset)
         self.message_user(request, f"{expired} overdue offer(s) expired.", messages.SUCCESS)
+
+
+@admin.register(UnmetDemand)
+class UnmetDemandAdmin(admin.ModelAdmin):
+    """Open requests no consultant may take, by county and by language."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return is_alliance_admin(request.user)
+
+    def changelist_view(self, request, extra_context=None):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Unmet demand",
+            "opts": self.model._meta,
+            "demand": selectors.unmet_demand(),
+        }
+        return TemplateResponse(request, "admin/consultations/unmet_demand.html", context)

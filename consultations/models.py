@@ -199,3 +199,12 @@ class Contact(models.Model):
 
     def __str__(self):
         return f"{self.get_contact_type_display()} on {self.date} ({self.minutes} min)"
+
+
+class UnmetDemand(ConsultationRequest):
+    """The admin's view of open requests no consultant may take (see selectors.unmet_demand)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "unmet demand"
+        verbose_name_plural = "unmet demand"

@@ -298,3 +298,29 @@ def matchable_consultants_facts() -> list[matching.ConsultantFacts]:
 
 def consultant_names(ids) -> dict[int, str]:
     return dict(Consultant.objects.filter(pk__in=ids).values_list("pk", "display_name"))
+
+
+def unmet_demand() -> dict:
+    """Open requests no consultant may take, counted by county and by language: where the
+    Alliance is missing consultants. Uses the batch's own feasibility rules."""
+    requests = open_requests_facts()
+    options, reasons = matching.batch_options(
+        requests, matchable_consultants_facts(), settings.MATCHING_WEIGHTS
+    )
+    unmet = [r for r in requests if not options.get(r.id)]
+    by_county: dict[tuple[str, str], int] = {}
+    by_language: dict[str, int] = {}
+    for r in unmet:
+        key = (r.state, r.county_name)
+        by_county[key] = by_county.get(key, 0) + 1
+        language = r.preferred_language_name or r.preferred_language or "No preference"
+        if r.preferred_language and r.language_required:
+            language += " (required)"
+        by_language[language] = by_language.get(language, 0) + 1
+    return {
+        "open_requests": len(requests),
+        "unmet": len(unmet),
+        "by_county": sorted(by_county.items(), key=lambda item: (-item[1], item[0])),
+        "by_language": sorted(by_language.items(), key=lambda item: (-item[1], item[0])),
+        "requests": [(r, reasons.get(r.id, [])) for r in unmet],
+    }
