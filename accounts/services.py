@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from rest_framework.authtoken.models import Token
 
 User = get_user_model()
@@ -12,6 +12,8 @@ def user_register(*, username: str, email: str, password: str, role: str) -> "Us
     """Create a program or consultant account. Alliance admins are never made here."""
     if role not in User.Role.values:
         raise ValidationError({"role": [f"Choose one of: {', '.join(User.Role.values)}."]})
+    # Check what will be stored: Django normalises usernames (NFKC: "ﬁona" is "fiona").
+    username = User.normalize_username(username)
     errors = {}
     if User.objects.filter(username__iexact=username).exists():
         errors["username"] = ["A user with that username already exists."]
@@ -24,8 +26,16 @@ def user_register(*, username: str, email: str, password: str, role: str) -> "Us
         errors["password"] = exc.messages
     if errors:
         raise ValidationError(errors)
-    user = User.objects.create_user(username=username, email=email, password=password, role=role)
-    return user
+    try:
+        with transaction.atomic():
+            return User.objects.create_user(
+                username=username, email=email, password=password, role=role
+            )
+    except IntegrityError:
+        # Someone registered the same name or address between our check and our insert.
+        raise ValidationError(
+            {"username": ["A user with that username or email address already exists."]}
+        ) from None
 
 
 @transaction.atomic

@@ -35,7 +35,7 @@ def normalize_zip(value: str) -> str:
 def zip_lookup(zip_code: str) -> ZipPlace | None:
     """The place of a five-digit US ZIP code, or None when it is not a known ZIP."""
     zip_code = normalize_zip(zip_code)
-    if len(zip_code) != 5 or not zip_code.isdigit():
+    if len(zip_code) != 5 or not (zip_code.isascii() and zip_code.isdigit()):
         return None
     try:
         matches = zipcodes.matching(zip_code)
@@ -73,7 +73,15 @@ def county_key(name: str) -> str:
     name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()  # Doña -> Dona
     key = name.lower().replace("saint ", "st. ").replace("ste. ", "sainte ")
     key = key.removeprefix("municipality of ").removeprefix("city and borough of ")
-    for suffix in (" county", " parish", " borough", " census area", " municipality"):
+    for suffix in (
+        " county",
+        " parish",
+        " city and borough",
+        " borough",
+        " census area",
+        " municipality",
+        " municipio",
+    ):
         key = key.removesuffix(suffix)
     return "".join(ch for ch in key if ch.isalnum())
 
@@ -122,11 +130,22 @@ def _census_county_rows() -> tuple[CountyRecord, ...]:
         )
 
 
+# Alaska split the Valdez-Cordova Census Area in 2019; the list shipped with addfips predates it.
+ADDED_COUNTIES = (
+    CountyRecord(state="AK", fips="02063", name="Chugach Census Area"),
+    CountyRecord(state="AK", fips="02066", name="Copper River Census Area"),
+)
+RETIRED_COUNTIES = frozenset({"02261"})  # Valdez-Cordova Census Area
+
+
 @lru_cache(maxsize=1)
 def all_counties() -> tuple[CountyRecord, ...]:
-    """Every US county from the 2020 Census list shipped with `addfips`, once each."""
+    """Every US county from the 2020 Census list shipped with `addfips`, once each, with
+    Alaska's 2019 change applied."""
     seen = {}
-    for row in _census_county_rows():
+    for row in (*_census_county_rows(), *ADDED_COUNTIES):
+        if row.fips in RETIRED_COUNTIES:
+            continue
         if row.fips not in seen:
             name = OFFICIAL_COUNTY_NAMES.get(row.fips, row.name)
             seen[row.fips] = CountyRecord(state=row.state, fips=row.fips, name=name)
@@ -135,7 +154,12 @@ def all_counties() -> tuple[CountyRecord, ...]:
 
 @lru_cache(maxsize=1)
 def _fips_by_county_key() -> dict[tuple[str, str], str]:
-    return {(row.state, county_key(row.name)): row.fips for row in _census_county_rows()}
+    rows = (*_census_county_rows(), *ADDED_COUNTIES)
+    return {
+        (row.state, county_key(row.name)): row.fips
+        for row in rows
+        if row.fips not in RETIRED_COUNTIES
+    }
 
 
 def county_fips(state: str, county_name: str) -> str | None:
@@ -161,10 +185,16 @@ def distance_miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def bounding_box(latitude: float, longitude: float, radius_miles: float) -> dict[str, float]:
-    """A lat/lng box that contains the circle, for an index-friendly prefilter."""
-    dlat = radius_miles / MILES_PER_DEGREE_LATITUDE
-    cos_lat = max(math.cos(math.radians(latitude)), 0.01)
-    dlng = radius_miles / (MILES_PER_DEGREE_LATITUDE * cos_lat)
+    """A lat/lng box that contains the whole circle, for an index-friendly prefilter.
+
+    The circle is widest in longitude away from the equator, not at its centre's latitude:
+    its half-width is asin(sin(r/R) / cos(lat)) (the whole globe's longitudes near a pole).
+    """
+    angular = radius_miles / EARTH_RADIUS_MILES
+    margin = 1e-6  # degrees (~10 cm): rounding must never cut the circle's edge off
+    dlat = math.degrees(angular) + margin
+    ratio = math.sin(angular) / max(math.cos(math.radians(latitude)), 1e-9)
+    dlng = (math.degrees(math.asin(ratio)) if ratio < 1 else 180.0) + margin
     return {
         "min_lat": latitude - dlat,
         "max_lat": latitude + dlat,

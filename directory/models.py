@@ -12,7 +12,7 @@ from directory.vocabularies import (
     Specialty,
 )
 
-zip_validator = RegexValidator(r"^\d{5}$", "Enter a five-digit US ZIP code.")
+zip_validator = RegexValidator(r"^[0-9]{5}$", "Enter a five-digit US ZIP code.")
 phone_validator = RegexValidator(
     r"^\+?[0-9 ().-]{7,25}$", "Enter a phone number: digits, spaces, ( ) . - and an optional +."
 )

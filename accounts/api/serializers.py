@@ -2,11 +2,12 @@ from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from accounts.roles import user_role
+from iecmhc.serializers import StrictInputSerializer
 
 User = get_user_model()
 
 
-class RegisterInputSerializer(serializers.Serializer):
+class RegisterInputSerializer(StrictInputSerializer):
     username = serializers.RegexField(
         r"^[\w.@+-]+\Z",
         max_length=150,

@@ -12,7 +12,7 @@ from directory.vocabularies import (
 )
 from iecmhc.serializers import StrictInputSerializer, code_list_field
 
-ZIP_REGEX = r"^\d{5}(-\d{4})?$"
+ZIP_REGEX = r"^[0-9]{5}(-[0-9]{4})?$"  # ASCII digits only, not any Unicode digit
 ZIP_MESSAGE = {"invalid": "Enter a US ZIP code: five digits, or ZIP+4."}
 
 
