@@ -33,6 +33,7 @@ def main() -> None:
     from consultations import services
     from consultations.models import ConsultationRequest
     from directory.models import Consultant
+    from iecmhc.exceptions import StateConflict
 
     User = get_user_model()
     admin = User.objects.get(username="demo-admin")
@@ -52,10 +53,10 @@ def main() -> None:
     consultants = itertools.cycle(roomy)
     for request in queue:
         consultant = next(consultants)
-        consultant.refresh_from_db()
-        if consultant.active_caseload >= consultant.max_caseload:
+        try:
+            services.request_offer(actor=admin, request=request, consultant=consultant)
+        except StateConflict:  # no free place (engagements and offers awaiting an answer)
             continue
-        services.request_offer(actor=admin, request=request, consultant=consultant)
         executed = []
 
         def count(execute, sql, *a, executed=executed):

@@ -315,7 +315,7 @@ def _plan_request(seed: int, index: int, status: str, pools: _Pools, now: dateti
     if status == Status.SUBMITTED:
         return _Plan(request, events, contacts)
 
-    needs_place = status == Status.ACTIVE
+    needs_place = status in (Status.ACTIVE, Status.OFFERED)  # an open offer holds a place
     declined = set()
     if rng.random() < 0.2:  # an earlier offer was declined
         decliner = pools.consultant_for(rng, program, needs_place=False)
@@ -355,6 +355,7 @@ def _plan_request(seed: int, index: int, status: str, pools: _Pools, now: dateti
 
     request.consultant_id = consultant.pk
     if status == Status.OFFERED:
+        consultant.free -= 1
         # Offers stay open for OFFER_EXPIRY_DAYS; make this one recent enough to answer.
         expiry = settings.OFFER_EXPIRY_DAYS
         offered = now - timedelta(days=rng.uniform(0.05, max(expiry - 1, 0.5)))

@@ -10,7 +10,7 @@ The batch is a maximum-weight b-matching solved exactly as a min-cost flow with 
 (source → request, capacity 1; request → consultant, cost −score; consultant → sink, capacity
 = free places; request → sink, cost 0, so a request may stay unmatched). Priority requests are
 matched first lexicographically: each of their edges carries a bonus larger than the sum of
-every routine score, so no routine gain can ever outweigh one more priority request matched.
+every request's best score, so no gain in score can ever outweigh one more priority request.
 """
 
 import math
@@ -37,7 +37,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 EXCLUSIONS: dict[str, str] = {
     "not_approved": "listing not approved",
     "not_accepting": "not accepting new requests",
-    "at_capacity": "caseload full",
+    "at_capacity": "caseload full (counting offers awaiting an answer)",
     "declined_before": "declined this request before",
     "modality": "does not offer the modality asked for",
     "out_of_area": "does not serve the program's county, is beyond travel radius and cannot "
@@ -46,6 +46,16 @@ EXCLUSIONS: dict[str, str] = {
 }
 
 ENDORSEMENT_LEVEL = {code: i for i, code in enumerate(Endorsement.values)}
+# How a reason names the program's kind of setting ("works with family child care homes").
+SETTING_PHRASES = {
+    SettingType.CHILD_CARE_CENTER: "licensed child care centers",
+    SettingType.FAMILY_CHILD_CARE: "family child care homes",
+    SettingType.HEAD_START: "Head Start and Early Head Start programs",
+    SettingType.PUBLIC_PRESCHOOL: "public 4K and preschool programs",
+    SettingType.HOME_VISITING: "home visiting programs",
+    SettingType.HEALTH_CLINIC: "pediatric and family medicine clinics",
+    SettingType.OTHER: "other early childhood settings",
+}
 MAX_ENDORSEMENT_LEVEL = len(Endorsement.values) - 1
 
 
@@ -92,6 +102,8 @@ class ConsultantFacts:
     counties: frozenset[int]
     max_caseload: int
     active_caseload: int = 0
+    # Offers made but not yet answered: each holds a place until it is accepted or lapses.
+    open_offers: int = 0
     endorsement: str = Endorsement.NONE
     approved: bool = True
     accepting: bool = True
@@ -101,7 +113,7 @@ class ConsultantFacts:
 
     @property
     def places_free(self) -> int:
-        return max(self.max_caseload - self.active_caseload, 0)
+        return max(self.max_caseload - self.active_caseload - self.open_offers, 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,7 +221,8 @@ def score(
 
     setting = 1.0 if request.setting_type in consultant.setting_types else 0.0
     if setting:
-        reasons.append(f"works with {_label(SettingType, request.setting_type).lower()}s")
+        phrase = SETTING_PHRASES.get(request.setting_type, "this kind of program")
+        reasons.append(f"works with {phrase}")
 
     language = 1.0
     if request.preferred_language:
@@ -328,12 +341,10 @@ def solve(
     consultants = sorted({c for r in requests for c in options[r] if capacity.get(c, 0) > 0})
     if not requests or not consultants:
         return []
-    routine_total = sum(
-        max(round(s * SCORE_SCALE) for s in options[r].values())
-        for r in requests
-        if r not in priority
-    )
-    bonus = routine_total + SCORE_SCALE + 1  # one more priority match beats any routine gain
+    # One more priority request matched must outweigh any difference in scores, including
+    # what other priority requests lose by moving to weaker consultants to make room: so the
+    # bonus exceeds the best conceivable total of every request's best score.
+    bonus = sum(max(round(s * SCORE_SCALE) for s in options[r].values()) for r in requests) + 1
 
     source, sink = 0, 1
     request_node = {r: 2 + i for i, r in enumerate(requests)}
@@ -586,12 +597,22 @@ def _unmatched_reasons(request, cands, consultants, unavailable) -> list[str]:
         code = exclusion(request, c)
         if code is not None:
             counts[code] = counts.get(code, 0) + 1
+    # Consultants the cheap pre-filter left out cannot reach the program; name the first
+    # constraint they fail, in exclusion()'s order.
     reached = {c.id for c in cands}
-    counts["out_of_area"] = counts.get("out_of_area", 0) + sum(
-        1
-        for c in consultants
-        if c.id not in reached and c.approved and c.accepting and c.places_free > 0
-    )
+    for c in consultants:
+        if c.id in reached or not (c.approved and c.accepting and c.places_free > 0):
+            continue
+        if c.id in request.declined:
+            code = "declined_before"
+        elif not (
+            (request.accepts_on_site and "on_site" in c.modalities)
+            or (request.accepts_virtual and "virtual" in c.modalities)
+        ):
+            code = "modality"
+        else:
+            code = "out_of_area"
+        counts[code] = counts.get(code, 0) + 1
     return [
         f"{EXCLUSIONS[code]} ({n})"
         for code, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))

@@ -59,6 +59,17 @@ def request_get(*, user, pk) -> ConsultationRequest:
         raise Http404("No such request.") from None
 
 
+def request_history(*, request: ConsultationRequest, user) -> list[RequestEvent]:
+    """The request's events in order, as `user` may read them: a consultant's reason for
+    declining is for the Alliance only (its note comes back blank for everyone else)."""
+    events = list(request.events.all())
+    if not is_alliance_admin(user):
+        for event in events:
+            if event.action == RequestEvent.Action.DECLINED:
+                event.note = ""
+    return events
+
+
 def declined_consultant_ids(request: ConsultationRequest) -> set[int]:
     """Consultants who declined this request: it is never offered to them again."""
     return set(
@@ -145,7 +156,7 @@ def _facts_of_request(request: ConsultationRequest, declined: frozenset[int]):
 
 
 def _consultant_facts(consultants: list[Consultant]) -> list[matching.ConsultantFacts]:
-    """Facts of these consultants: four queries, whatever their number."""
+    """Facts of these consultants: five queries, whatever their number."""
     ids = [c.pk for c in consultants]
     languages: dict[int, set[str]] = {}
     for cid, code in Consultant.languages.through.objects.filter(consultant_id__in=ids).values_list(
@@ -159,6 +170,12 @@ def _consultant_facts(consultants: list[Consultant]) -> list[matching.Consultant
     ).values_list("consultant_id", "county_id", "county__name"):
         counties.setdefault(cid, set()).add(county_id)
         county_names[county_id] = name
+    open_offers = dict(
+        ConsultationRequest.objects.filter(consultant_id__in=ids, status=Status.OFFERED)
+        .values("consultant_id")
+        .annotate(n=Count("pk"))
+        .values_list("consultant_id", "n")
+    )
     served: dict[int, set[int]] = {}
     for cid, program_id in (
         ConsultationRequest.objects.filter(
@@ -183,6 +200,7 @@ def _consultant_facts(consultants: list[Consultant]) -> list[matching.Consultant
             counties=frozenset(counties.get(c.pk, ())),
             max_caseload=c.max_caseload,
             active_caseload=c.active_caseload,
+            open_offers=open_offers.get(c.pk, 0),
             endorsement=c.imh_endorsement,
             approved=c.listing_status == Consultant.ListingStatus.APPROVED,
             accepting=c.accepting_new_requests,
@@ -190,6 +208,24 @@ def _consultant_facts(consultants: list[Consultant]) -> list[matching.Consultant
             county_names=county_names,
         )
         for c in consultants
+    ]
+
+
+def consultants_full_with_offers() -> list[int]:
+    """Consultants with room on their caseload but none left once their offers awaiting an
+    answer are counted (each offer holds a place until it is accepted or lapses)."""
+    waiting = dict(
+        ConsultationRequest.objects.filter(status=Status.OFFERED)
+        .values("consultant_id")
+        .annotate(n=Count("pk"))
+        .values_list("consultant_id", "n")
+    )
+    return [
+        pk
+        for pk, active, maximum in Consultant.objects.filter(pk__in=waiting).values_list(
+            "pk", "active_caseload", "max_caseload"
+        )
+        if active < maximum <= active + waiting[pk]
     ]
 
 
@@ -210,7 +246,13 @@ def _hard_constraints(request: ConsultationRequest, declined: frozenset[int]) ->
                 consultant_id=OuterRef("pk"), county_id=program.county_id
             )
         )
-        within_radius = Q(distance_miles__lte=F("travel_radius_miles"))
+        # An unknown point is never within the radius (and must count as a failure).
+        within_radius = Q(
+            base_latitude__isnull=False,
+            base_longitude__isnull=False,
+            distance_miles__isnull=False,
+            distance_miles__lte=F("travel_radius_miles"),
+        )
         area |= on_site & (Q(serves_county) | within_radius)
     if wants_virtual:
         modality |= virtual
@@ -227,7 +269,10 @@ def _hard_constraints(request: ConsultationRequest, declined: frozenset[int]) ->
     return [
         ("not_approved", Q(listing_status=Consultant.ListingStatus.APPROVED)),
         ("not_accepting", Q(accepting_new_requests=True)),
-        ("at_capacity", Q(active_caseload__lt=F("max_caseload"))),
+        (
+            "at_capacity",
+            Q(active_caseload__lt=F("max_caseload")) & ~Q(pk__in=consultants_full_with_offers()),
+        ),
         ("declined_before", ~Q(pk__in=declined) if declined else Q()),
         ("modality", modality),
         ("out_of_area", area),

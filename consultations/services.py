@@ -180,8 +180,14 @@ def request_offer(
         raise StateConflict(f"{consultant.display_name}'s listing is not approved.")
     if not consultant.accepting_new_requests:
         raise StateConflict(f"{consultant.display_name} is not accepting new requests.")
-    if consultant.active_caseload >= consultant.max_caseload:
-        raise StateConflict(f"{consultant.display_name} is at capacity.")
+    waiting = ConsultationRequest.objects.filter(
+        consultant=consultant, status=Status.OFFERED
+    ).count()
+    if consultant.active_caseload + waiting >= consultant.max_caseload:
+        raise StateConflict(
+            f"{consultant.display_name} has no free place ({consultant.active_caseload} "
+            f"engagements and {waiting} offers awaiting an answer, of {consultant.max_caseload})."
+        )
     if consultant.pk in declined_consultant_ids(request):
         raise StateConflict(f"{consultant.display_name} declined this request before.")
     request.status = Status.OFFERED

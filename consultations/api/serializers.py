@@ -1,13 +1,13 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.roles import is_alliance_admin
 from consultations.models import MAX_CHILD_AGE_MONTHS, ConsultationRequest, Contact, RequestEvent
 from consultations.permissions import (
     can_see_consultant_contacts,
     can_see_program_contacts,
     member_program_ids,
 )
+from consultations.selectors import request_history
 from directory.models import Consultant, Language, Program
 from directory.vocabularies import ClosureReason, Concern, ContactType, FocusType, Modality
 from iecmhc.serializers import StrictInputSerializer, code_list_field
@@ -129,13 +129,8 @@ class RequestSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(RequestEventSerializer(many=True))
     def get_events(self, obj):
-        events = RequestEventSerializer(obj.events.all(), many=True).data
-        if not is_alliance_admin(self._user):
-            # A consultant's reason for declining is for the Alliance only.
-            for event in events:
-                if event["action"] == RequestEvent.Action.DECLINED:
-                    event["note"] = ""
-        return events
+        history = request_history(request=obj, user=self._user)
+        return RequestEventSerializer(history, many=True).data
 
     @extend_schema_field(OutcomeSerializer(allow_null=True))
     def get_outcome(self, obj):

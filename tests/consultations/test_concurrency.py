@@ -42,9 +42,11 @@ def run_together(calls):
 
 def test_concurrent_accepts_never_pass_the_maximum_caseload():
     admin = make_admin()
-    consultant = ConsultantFactory(max_caseload=2)
+    consultant = ConsultantFactory(max_caseload=6)
     program = ProgramFactory(members=[UserFactory(role="program")])
     requests = [factories.offered(program, consultant, admin=admin) for _ in range(6)]
+    # Six offers were made while there was room; now only two places remain.
+    Consultant.objects.filter(pk=consultant.pk).update(max_caseload=2)
 
     results = run_together(
         [lambda r=r: services.request_accept(actor=consultant.user, request=r) for r in requests]
@@ -104,10 +106,11 @@ def test_accept_racing_a_withdrawal_has_exactly_one_winner():
 
 def test_the_caseload_counter_always_equals_the_active_requests():
     admin = make_admin()
-    consultant = ConsultantFactory(max_caseload=4)
+    consultant = ConsultantFactory(max_caseload=6)
     program = ProgramFactory(members=[UserFactory(role="program")])
     active = [factories.active(program, consultant, admin=admin) for _ in range(3)]
     offers = [factories.offered(program, consultant, admin=admin) for _ in range(3)]
+    Consultant.objects.filter(pk=consultant.pk).update(max_caseload=4)
     calls = [
         lambda r=r: services.request_close(actor=admin, request=r, closure_reason="other")
         for r in active

@@ -304,9 +304,10 @@ def test_transition_from_every_status(
 
 
 def test_accept_at_capacity_is_a_conflict(world, django_capture_on_commit_callbacks):
+    # Two offers while there is room for both; then the consultant lowers the maximum to 1.
+    first, second = make(world, "offered"), make(world, "offered")
     Consultant.objects.filter(pk=world.listing.pk).update(max_caseload=1)
     world.listing.refresh_from_db()
-    first, second = make(world, "offered"), make(world, "offered")
     assert world.client("consultant").post(url(first.pk, "accept")).status_code == 200
     before = snapshot(second.pk)
 
