@@ -36,17 +36,33 @@ class ConsultantFilterForm(forms.Form):
 
 class ConsultantFilter(django_filters.FilterSet):
     county = django_filters.ModelChoiceFilter(
-        queryset=County.objects.all(), field_name="counties_served", label="Serves county"
+        queryset=County.objects.all(),
+        field_name="counties_served",
+        label="Serves county",
+        empty_label="Any county",
     )
     language = django_filters.ModelChoiceFilter(
-        queryset=Language.objects.all(), to_field_name="code", field_name="languages"
+        queryset=Language.objects.all(),
+        to_field_name="code",
+        field_name="languages",
+        label="Language",
+        empty_label="Any language",
     )
-    specialty = django_filters.ChoiceFilter(choices=Specialty.choices, method="filter_code")
-    setting_type = django_filters.ChoiceFilter(choices=SettingType.choices, method="filter_code")
-    modality = django_filters.ChoiceFilter(choices=Modality.choices, method="filter_code")
-    accepting = django_filters.TypedChoiceFilter(
-        choices=[("true", "true"), ("false", "false")],
-        coerce=lambda value: value == "true",
+    specialty = django_filters.ChoiceFilter(
+        choices=Specialty.choices, method="filter_code", label="Specialty", empty_label="Any"
+    )
+    setting_type = django_filters.ChoiceFilter(
+        choices=SettingType.choices, method="filter_code", label="Works with", empty_label="Any"
+    )
+    modality = django_filters.ChoiceFilter(
+        choices=Modality.choices,
+        method="filter_code",
+        label="Works",
+        empty_label="On site or virtual",
+    )
+    accepting = django_filters.ChoiceFilter(
+        choices=[("true", "Yes, with room"), ("false", "No")],
+        empty_label="Either",
         method="filter_accepting",
         label="Accepting new requests (and has room on the caseload)",
     )
@@ -80,7 +96,7 @@ class ConsultantFilter(django_filters.FilterSet):
 
     def filter_accepting(self, queryset, name, value):
         room = Q(accepting_new_requests=True, active_caseload__lt=F("max_caseload"))
-        return queryset.filter(room) if value else queryset.exclude(room)
+        return queryset.filter(room) if value == "true" else queryset.exclude(room)
 
     def filter_text(self, queryset, name, value):
         return consultant_search(queryset, text=value)

@@ -117,7 +117,9 @@ STORAGES = {
     },
 }
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "dashboard"
+LOGOUT_REDIRECT_URL = "home"
 
 # Email: the console in development, SMTP by settings in production; tests use locmem.
 EMAIL_BACKEND = env.str(

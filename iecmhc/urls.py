@@ -12,6 +12,11 @@ api_v1 = [
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("accounts/", include("accounts.urls")),
+    path("", include("directory.urls")),
+    path("", include("consultations.urls")),
+    path("alliance/", include("consultations.alliance_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,6 +1,8 @@
+from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
+from accounts.roles import is_alliance_admin, is_consultant_user, is_program_user
 from directory.models import Consultant, County
 
 
@@ -17,3 +19,19 @@ def home(request):
         .count()
     )
     return render(request, "home.html", {"stats": stats})
+
+
+@login_required
+def dashboard(request):
+    """Each role's home: the Alliance's request queue, a consultant's caseload (or their
+    listing, until they have one), a program's requests."""
+    user = request.user
+    if is_alliance_admin(user):
+        return redirect("alliance:queue")
+    if is_consultant_user(user):
+        if Consultant.objects.filter(user=user).exists():
+            return redirect("consultations:caseload")
+        return redirect("directory:listing")
+    if is_program_user(user):
+        return redirect("consultations:requests")
+    return redirect("admin:index" if user.is_staff else "home")

@@ -1,0 +1,16 @@
+"""The Alliance's pages: the request queue with ranked matches, batch matching, reports."""
+
+from django.urls import path
+
+from consultations import alliance_views as views
+
+app_name = "alliance"
+
+urlpatterns = [
+    path("requests/", views.queue, name="queue"),
+    path("requests/<int:pk>/", views.request_detail, name="request"),
+    path("requests/<int:pk>/offer/", views.offer, name="offer"),
+    path("matching/", views.matching_preview, name="matching"),
+    path("matching/confirm/", views.matching_confirm, name="matching_confirm"),
+    path("reports/", views.reports_page, name="reports"),
+]

@@ -1,0 +1,348 @@
+"""The Alliance's pages: the request queue with ranked matches and one-click offers, the batch
+matching preview and confirm, and the reports.
+
+Views parse input, call one service or selector (the same ones the API calls) and render;
+every rule lives in consultations.services, consultations.selectors and consultations.reports.
+"""
+
+from functools import wraps
+
+import django_filters
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.roles import is_alliance_admin
+from consultations import matching, reports, selectors, services
+from consultations.filters import RequestFilter
+from consultations.models import ConsultationRequest
+from directory.models import Consultant
+from directory.vocabularies import Concern
+from iecmhc.exceptions import StateConflict
+
+QUEUE_PAGE_SIZE = 25
+
+# What each score component measures, in the words of DOMAIN.md "Matching".
+COMPONENT_LABELS = {
+    "specialty": "Specialties answer the concerns",
+    "setting": "Experience with this setting",
+    "language": "Preferred language",
+    "distance": "Distance",
+    "room": "Room on the caseload",
+    "continuity": "Worked with this program before",
+    "endorsement": "IMH endorsement",
+}
+
+
+def alliance_admin_required(view):
+    """Alliance admins only: anyone signed out goes to the login page, anyone else gets 403."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_alliance_admin(request.user):
+            raise PermissionDenied("Only Alliance admins may use these pages.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+# --- the request queue -----------------------------------------------------------------------
+
+
+class QueueFilter(RequestFilter):
+    """The API's request filters, narrowed to what the queue holds."""
+
+    status = django_filters.ChoiceFilter(
+        choices=[(s.value, s.label) for s in reports.QUEUE_STATUSES],
+        empty_label="Submitted or offered",
+    )
+    county = django_filters.ModelChoiceFilter(
+        queryset=lambda request: reports.queue_counties(),
+        field_name="program__county",
+        empty_label="Any county",
+        label="County",
+    )
+    urgency = django_filters.ChoiceFilter(
+        choices=ConsultationRequest.Urgency.choices, empty_label="Any urgency"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters.pop("program")
+
+
+@require_GET
+@alliance_admin_required
+def queue(request):
+    """Open requests, submitted before offered, priority first, then oldest."""
+    filterset = QueueFilter(
+        request.GET or None, queryset=reports.request_queue(user=request.user), request=request
+    )
+    page = Paginator(filterset.qs, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    for item in page:
+        item.age_days = (now - item.created_at).days
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "consultations/alliance/queue.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "filtered": any(v for k, v in request.GET.items() if k != "page"),
+        },
+    )
+
+
+# --- one request: facts, history, ranked matches, offer -------------------------------------
+
+
+def _concern_label(code: str) -> str:
+    try:
+        return str(Concern(code).label)
+    except ValueError:
+        return code
+
+
+def _components(match: matching.Match) -> list[dict]:
+    return [
+        {
+            "name": name,
+            "label": COMPONENT_LABELS.get(name, name.replace("_", " ").capitalize()),
+            "value": value,
+            "percent": round(value * 100),
+        }
+        for name, value in match.components.items()
+    ]
+
+
+@require_GET
+@alliance_admin_required
+def request_detail(request, pk):
+    """A request's facts and history and, while it waits for an offer, its ranked matches."""
+    obj = selectors.request_get(user=request.user, pk=pk)
+    context = {
+        "req": obj,
+        "concerns": [_concern_label(code) for code in obj.concerns],
+        "events": list(obj.events.select_related("actor", "consultant")),
+        "expiry_days": settings.OFFER_EXPIRY_DAYS,
+        "hours": round(obj.contact_minutes / 60, 1),
+    }
+    if obj.status == ConsultationRequest.Status.SUBMITTED:
+        ranking = selectors.ranked_matches(obj)
+        names = selectors.consultant_names([m.consultant_id for m in ranking.matches])
+        context["matches"] = [
+            {
+                "match": m,
+                "name": names.get(m.consultant_id, f"Consultant #{m.consultant_id}"),
+                "percent": round(m.score * 100),
+                "components": _components(m),
+            }
+            for m in ranking.matches
+        ]
+        context["excluded"] = [
+            (matching.EXCLUSIONS.get(code, code), n) for code, n in ranking.excluded.items() if n
+        ]
+        context["excluded_total"] = sum(ranking.excluded.values())
+    return render(request, "consultations/alliance/request.html", context)
+
+
+class OfferForm(forms.Form):
+    consultant = forms.ModelChoiceField(queryset=Consultant.objects.all())
+
+
+@require_POST
+@alliance_admin_required
+def offer(request, pk):
+    """One click: offer the request to the chosen consultant (services.request_offer)."""
+    obj = selectors.request_get(user=request.user, pk=pk)
+    form = OfferForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose one of the matching consultants to offer the request to.")
+        return redirect("alliance:request", pk=obj.pk)
+    consultant = form.cleaned_data["consultant"]
+    try:
+        services.request_offer(actor=request.user, request=obj, consultant=consultant)
+    except StateConflict as exc:
+        messages.error(request, f"Not offered: {exc.detail}")
+        return redirect("alliance:request", pk=obj.pk)
+    messages.success(
+        request,
+        f"Request #{obj.pk} from {obj.program.name} was offered to {consultant.display_name}, "
+        "who has been emailed.",
+    )
+    return redirect("alliance:queue")
+
+
+# --- batch matching --------------------------------------------------------------------------
+
+
+def _run_context(request, run: services.MatchingRun) -> dict:
+    """The run's request ids and consultant ids, resolved to what a person recognises."""
+    ids = (
+        {a.request_id for a in run.assignments}
+        | set(run.unmatched)
+        | set(run.skipped)
+        | set(run.offered)
+    )
+    requests = selectors.request_list(user=request.user).in_bulk(ids)
+    names = selectors.consultant_names({a.consultant_id for a in run.assignments})
+    assignments = [
+        {
+            "req": requests.get(a.request_id),
+            "request_id": a.request_id,
+            "consultant": names.get(a.consultant_id, f"Consultant #{a.consultant_id}"),
+            "score": a.score,
+            "offered": a.request_id in run.offered,
+            "skipped": run.skipped.get(a.request_id),
+        }
+        for a in run.assignments
+    ]
+    assignments.sort(
+        key=lambda row: (not (row["req"] and row["req"].is_priority), row["request_id"])
+    )
+    return {
+        "run": run,
+        "assignments": assignments,
+        "unmatched": [
+            {"req": requests.get(rid), "request_id": rid, "reasons": reasons}
+            for rid, reasons in run.unmatched.items()
+        ],
+        "ratio": round(run.total_score / run.upper_bound * 100) if run.upper_bound else 100,
+    }
+
+
+@require_GET
+@alliance_admin_required
+def matching_preview(request):
+    """What a batch run would offer now (a dry run: nothing changes)."""
+    run = services.matching_run(actor=request.user, dry_run=True)
+    return render(request, "consultations/alliance/matching.html", _run_context(request, run))
+
+
+@require_POST
+@alliance_admin_required
+def matching_confirm(request):
+    """Run the batch for real: each assignment becomes an offer, emailed like any other."""
+    run = services.matching_run(actor=request.user, dry_run=False)
+    if run.offered:
+        messages.success(
+            request,
+            f"{len(run.offered)} request{'s' if len(run.offered) != 1 else ''} offered; "
+            "the consultants have been emailed.",
+        )
+    else:
+        messages.warning(request, "No request was offered.")
+    if run.skipped:
+        messages.warning(
+            request,
+            f"{len(run.skipped)} assignment{'s' if len(run.skipped) != 1 else ''} skipped: "
+            "the situation changed since the preview.",
+        )
+    return render(request, "consultations/alliance/matching_done.html", _run_context(request, run))
+
+
+# --- reports ---------------------------------------------------------------------------------
+
+
+class ReportRangeForm(forms.Form):
+    date_from = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "The end of the range must not be before its start.")
+        return cleaned
+
+
+CHART_ROW = 26  # px per bar
+CHART_LABEL_WIDTH = 230
+CHART_BAR_WIDTH = 300
+
+
+def bar_chart(rows, *, title: str, unit: str = "requests") -> dict:
+    """Geometry of a horizontal bar chart of (label, value) rows, for the SVG template."""
+    top = max((value for _, value in rows), default=0) or 1
+    bars = []
+    for i, (label, value) in enumerate(rows):
+        width = round(value / top * CHART_BAR_WIDTH)
+        bars.append(
+            {
+                "label": label,
+                "value": value,
+                "y": i * CHART_ROW,
+                "text_y": i * CHART_ROW + 17,
+                "width": width,
+                "value_x": CHART_LABEL_WIDTH + width + 6,
+            }
+        )
+    return {
+        "title": title,
+        "unit": unit,
+        "bars": bars,
+        "height": max(len(rows), 1) * CHART_ROW,
+        "label_x": CHART_LABEL_WIDTH - 8,
+        "bar_x": CHART_LABEL_WIDTH,
+        "width": CHART_LABEL_WIDTH + CHART_BAR_WIDTH + 50,
+    }
+
+
+@require_GET
+@alliance_admin_required
+def reports_page(request):
+    """Requests by status and county, time to acceptance, outcomes at closure, unmet demand."""
+    form = ReportRangeForm(request.GET or None)
+    span = {}
+    if form.is_bound and form.is_valid():
+        span = {
+            "date_from": form.cleaned_data["date_from"],
+            "date_to": form.cleaned_data["date_to"],
+        }
+    by_status = reports.requests_by_status(**span)
+    by_county = reports.requests_by_county(**span)
+    outcomes = reports.closure_outcomes(**span)
+    unmet = selectors.unmet_demand()
+    unmet_by_county = [(f"{name}, {state}", n) for (state, name), n in unmet["by_county"]]
+    return render(
+        request,
+        "consultations/alliance/reports.html",
+        {
+            "form": form,
+            "span": span,
+            "by_status": by_status,
+            "total": sum(n for _, _, n in by_status),
+            "status_chart": bar_chart(
+                [(label, n) for _, label, n in by_status], title="Requests by status"
+            ),
+            "by_county": by_county,
+            "county_chart": bar_chart(by_county, title="Requests by county"),
+            "acceptance": reports.median_days_to_acceptance(**span),
+            "priority": reports.priority_share(**span),
+            "outcomes": outcomes,
+            "reason_chart": bar_chart(
+                outcomes["by_reason"], title="Closure reasons", unit="engagements"
+            ),
+            "unmet": unmet,
+            "unmet_by_county": unmet_by_county,
+            "unmet_county_chart": bar_chart(unmet_by_county, title="Unmet demand by county"),
+            "unmet_language_chart": bar_chart(
+                unmet["by_language"], title="Unmet demand by language"
+            ),
+        },
+    )

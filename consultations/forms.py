@@ -1,0 +1,173 @@
+"""Forms of the consultation pages. They only shape input: the services check and write."""
+
+from django import forms
+from django.utils import timezone
+
+from consultations.models import MAX_CHILD_AGE_MONTHS, ConsultationRequest
+from directory.selectors import language_list
+from directory.vocabularies import ClosureReason, Concern, ContactType, FocusType, Modality
+
+NAMES_WARNING = (
+    "Never write the name of a child or a family, or anything else that could identify them "
+    "(a birth date, an address, a photo). Describe what is happening, in which setting, and "
+    "what would help."
+)
+
+
+class RequestForm(forms.Form):
+    """A program asks for consultation; request_submit checks the privacy rules."""
+
+    program = forms.ModelChoiceField(
+        queryset=None,
+        empty_label=None,
+        help_text="The program the consultant will work with.",
+    )
+    focus = forms.ChoiceField(
+        label="Who is the consultation about?",
+        choices=FocusType.choices,
+        widget=forms.RadioSelect,
+        initial=FocusType.CLASSROOM,
+        help_text=(
+            "Choose one child only when a parent has agreed to the consultation; a classroom or "
+            "the whole program needs no consent."
+        ),
+    )
+    child_age_months = forms.IntegerField(
+        label="Child's age in months",
+        min_value=0,
+        max_value=MAX_CHILD_AGE_MONTHS,
+        required=False,
+        help_text=(
+            "Only when the consultation is about one child: their age in months (for example "
+            "30 for two and a half years). Never a name or a birth date. Leave empty otherwise."
+        ),
+    )
+    parent_consent = forms.BooleanField(
+        label="A parent consented to consultation about their child",
+        required=False,
+        help_text="Only when the consultation is about one child: required for that focus.",
+    )
+    concerns = forms.MultipleChoiceField(
+        label="What are your concerns?",
+        choices=Concern.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Choose every concern that applies; they decide which consultants fit best.",
+    )
+    description = forms.CharField(
+        label="What is happening, and what would help?",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=2000,
+        required=False,
+        help_text=NAMES_WARNING,
+    )
+    preferred_language = forms.ModelChoiceField(
+        queryset=None,
+        to_field_name="code",
+        required=False,
+        empty_label="No preference",
+        help_text="The language of the staff or family the consultant will work with.",
+    )
+    language_required = forms.BooleanField(
+        label="The consultant must speak this language",
+        required=False,
+        help_text="Only consultants who speak it will be matched: it may take longer.",
+    )
+    modality = forms.ChoiceField(
+        label="How should the consultant work with you?",
+        choices=ConsultationRequest.RequestModality.choices,
+        widget=forms.RadioSelect,
+        initial=ConsultationRequest.RequestModality.EITHER,
+    )
+    urgency = forms.ChoiceField(
+        choices=ConsultationRequest.Urgency.choices,
+        widget=forms.RadioSelect,
+        initial=ConsultationRequest.Urgency.ROUTINE,
+        help_text=(
+            "Priority means a child is at risk of suspension or expulsion from your program: "
+            "these requests are matched first."
+        ),
+    )
+
+    def __init__(self, *args, programs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = programs
+        self.fields["preferred_language"].queryset = language_list()
+
+
+class ReasonForm(forms.Form):
+    """A reason, for withdrawing or declining a request."""
+
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="Never write a child's or family's name.",
+    )
+
+    def __init__(self, *args, label="Reason", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = label
+
+
+class ContactForm(forms.Form):
+    """One piece of consultation work on an active engagement."""
+
+    prefix = "contact"  # its fields share a page with the closing form's
+
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    minutes = forms.IntegerField(min_value=1, max_value=720, help_text="From 1 to 720.")
+    contact_type = forms.ChoiceField(label="Type of contact", choices=ContactType.choices)
+    modality = forms.ChoiceField(choices=Modality.choices, widget=forms.RadioSelect)
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+        help_text="For your records. Never write a child's or family's name.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"date": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+
+
+YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), ("unknown", "Don't know")]
+_AS_BOOL = {"yes": True, "no": False, "unknown": None}
+
+
+class CloseForm(forms.Form):
+    """Closing an engagement with the outcomes the funders ask about."""
+
+    prefix = "close"
+
+    closure_reason = forms.ChoiceField(
+        label="Why is the consultation ending?",
+        choices=[("", "Choose a reason"), *ClosureReason.choices],
+    )
+    suspension_prevented = forms.TypedChoiceField(
+        label="Was a suspension or expulsion prevented?",
+        choices=YES_NO_UNKNOWN,
+        coerce=_AS_BOOL.get,
+        empty_value=None,
+        widget=forms.RadioSelect,
+        initial="unknown",
+    )
+    goals_met = forms.TypedChoiceField(
+        label="Were the goals met?",
+        choices=YES_NO_UNKNOWN,
+        coerce=_AS_BOOL.get,
+        empty_value=None,
+        widget=forms.RadioSelect,
+        initial="unknown",
+    )
+    note = forms.CharField(
+        label="Closing note",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+        help_text="Never write a child's or family's name.",
+    )
+
+
+class StatusFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[("", "All statuses"), *ConsultationRequest.Status.choices], required=False
+    )

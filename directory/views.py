@@ -1,0 +1,259 @@
+"""The directory's pages: the public directory and profiles, a consultant's own listing, a
+program's registration, and the Alliance's approval queue. Each calls directory.services and
+directory.selectors, exactly as the API does."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.roles import is_consultant_user
+from directory import selectors, services
+from directory.filters import ConsultantFilter
+from directory.forms import ListingForm, ProgramForm, ReasonForm
+from directory.models import Consultant, County, ListingDecision
+from directory.permissions import (
+    can_create_program,
+    can_edit_program,
+    can_view_consultant_private,
+)
+from iecmhc.exceptions import StateConflict
+from iecmhc.pages import add_service_errors, alliance_required
+
+PAGE_SIZE = 20
+
+
+def consultant_directory(request):
+    """Approved consultants, searchable by county, language, specialty, setting, modality,
+    room to take a request and distance from a ZIP code."""
+    params = request.GET.copy()
+    page_number = params.pop("page", ["1"])[-1]
+    filterset = ConsultantFilter(params or None, queryset=selectors.consultant_list_public())
+    filterset.form.fields["county"].queryset = (
+        County.objects.filter(consultants__listing_status=Consultant.ListingStatus.APPROVED)
+        .annotate(n=Count("pk"))
+        .order_by("state", "name")
+    )
+    filterset.form.fields["listing_status"].widget = filterset.form.fields[
+        "listing_status"
+    ].hidden_widget()
+    if filterset.is_bound and not filterset.is_valid():
+        consultants = Consultant.objects.none()
+    else:
+        consultants = filterset.qs
+    page = Paginator(consultants, PAGE_SIZE).get_page(page_number)
+    query = params.urlencode()
+    return render(
+        request,
+        "directory/directory.html",
+        {"filter": filterset, "page": page, "query": query, "searched": bool(params)},
+    )
+
+
+def consultant_profile(request, pk: int):
+    consultant = selectors.consultant_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "directory/profile.html",
+        {
+            "consultant": consultant,
+            "private": can_view_consultant_private(request.user, consultant),
+        },
+    )
+
+
+def _own_listing(user) -> Consultant | None:
+    if not is_consultant_user(user):
+        raise PermissionDenied("Only consultant accounts have a listing.")
+    return Consultant.objects.filter(user=user).prefetch_related("decisions").first()
+
+
+@login_required
+def my_listing(request):
+    """A consultant's listing: its status, the reviewer's last word, what to do next."""
+    listing = _own_listing(request.user)
+    if listing is None:
+        return redirect("directory:listing_edit")
+    last_review = (
+        listing.decisions.filter(
+            action__in=[ListingDecision.Action.REJECTED, ListingDecision.Action.SUSPENDED]
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return render(
+        request,
+        "directory/my_listing.html",
+        {
+            "listing": listing,
+            "last_review": last_review,
+            "missing": services.listing_missing_fields(listing),
+        },
+    )
+
+
+def _listing_initial(listing: Consultant) -> dict:
+    fields = [f for f in ListingForm.base_fields if f not in ("languages", "counties_served")]
+    initial = {name: getattr(listing, name) for name in fields}
+    initial["languages"] = list(listing.languages.values_list("code", flat=True))
+    initial["counties_served"] = list(listing.counties_served.values_list("pk", flat=True))
+    return initial
+
+
+@login_required
+def listing_edit(request):
+    """Create the listing (a draft) or edit it; an approved listing whose public details
+    change goes back to review (the service decides)."""
+    listing = _own_listing(request.user)
+    state = listing.base_state if listing and listing.base_state else "WI"
+    initial = _listing_initial(listing) if listing else {}
+    form = ListingForm(request.POST or None, initial=initial, state=state)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if listing is None:
+                services.consultant_create(actor=request.user, **data)
+                messages.success(
+                    request,
+                    "Your listing is saved as a draft. Submit it for review when it is complete.",
+                )
+            else:
+                changed = {k: v for k, v in data.items() if k in form.changed_data}
+                updated = services.consultant_update(
+                    actor=request.user, consultant=listing, **changed
+                )
+                if (
+                    listing.listing_status == Consultant.ListingStatus.APPROVED
+                    and updated.listing_status == Consultant.ListingStatus.PENDING
+                ):
+                    messages.warning(
+                        request,
+                        "Your public details changed, so the Alliance reviews your listing again. "
+                        "It is hidden from the directory until then.",
+                    )
+                else:
+                    messages.success(request, "Your listing is saved.")
+            return redirect("directory:listing")
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except StateConflict as exc:
+            messages.error(request, exc.detail)
+            return redirect("directory:listing")
+    return render(request, "directory/listing_form.html", {"form": form, "listing": listing})
+
+
+@login_required
+@require_POST
+def listing_submit(request):
+    listing = _own_listing(request.user)
+    if listing is None:
+        raise Http404("You have no listing yet.")
+    try:
+        services.consultant_submit(actor=request.user, consultant=listing)
+    except StateConflict as exc:
+        messages.error(request, exc.detail)
+    except ValidationError as exc:
+        messages.error(request, "Your listing is not complete yet: " + " ".join(exc.messages))
+    else:
+        messages.success(request, "Submitted. The Alliance will review your listing and email you.")
+    return redirect("directory:listing")
+
+
+@login_required
+def program_new(request):
+    if not can_create_program(request.user):
+        raise PermissionDenied("Only program staff can register a program.")
+    form = ProgramForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            program = services.program_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, f"{program.name} is registered. You can now request consultation."
+            )
+            return redirect("consultations:requests")
+    return render(request, "directory/program_form.html", {"form": form, "program": None})
+
+
+@login_required
+def program_edit(request, pk: int):
+    program = selectors.program_get(user=request.user, pk=pk)
+    if not can_edit_program(request.user, program):
+        raise PermissionDenied("Only the program's staff may edit it.")
+    initial = {
+        name: getattr(program, name) for name in ProgramForm.base_fields if name != "languages"
+    }
+    initial["languages"] = list(program.languages.values_list("code", flat=True))
+    form = ProgramForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changed = {k: v for k, v in form.cleaned_data.items() if k in form.changed_data}
+        try:
+            services.program_update(actor=request.user, program=program, **changed)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Saved.")
+            return redirect("consultations:requests")
+    return render(request, "directory/program_form.html", {"form": form, "program": program})
+
+
+@alliance_required
+def listing_queue(request):
+    """The Alliance's approval queue: listings waiting for review, oldest first."""
+    pending = (
+        Consultant.objects.filter(listing_status=Consultant.ListingStatus.PENDING)
+        .prefetch_related("languages")
+        .order_by("submitted_at", "id")
+    )
+    page = Paginator(pending, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "directory/listing_queue.html", {"page": page})
+
+
+@alliance_required
+def listing_review(request, pk: int):
+    consultant = selectors.consultant_get(user=request.user, pk=pk)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "approve":
+                services.consultant_approve(actor=request.user, consultant=consultant)
+                messages.success(
+                    request, f"{consultant.display_name}'s listing is approved and public."
+                )
+                return redirect("directory:listing_queue")
+            if action in ("reject", "suspend") and form.is_valid():
+                service = (
+                    services.consultant_reject
+                    if action == "reject"
+                    else services.consultant_suspend
+                )
+                service(
+                    actor=request.user, consultant=consultant, reason=form.cleaned_data["reason"]
+                )
+                done = "rejected" if action == "reject" else "suspended"
+                messages.success(
+                    request,
+                    f"{consultant.display_name}'s listing is {done}; they were emailed the reason.",
+                )
+                return redirect("directory:listing_queue")
+        except StateConflict as exc:
+            messages.error(request, exc.detail)
+            return redirect("directory:listing_review", pk=pk)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+    return render(
+        request,
+        "directory/listing_review.html",
+        {
+            "consultant": consultant,
+            "form": form,
+            "missing": services.listing_missing_fields(consultant),
+        },
+    )

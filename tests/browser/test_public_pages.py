@@ -1,0 +1,50 @@
+"""The public pages in a real browser, at phone and desktop widths."""
+
+import pytest
+
+from tests.browser.conftest import screenshot
+from tests.factories import ConsultantFactory, language
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.mark.parametrize("viewport", ["phone", "desktop"])
+def test_home_and_directory_search(open_page, viewport):
+    ConsultantFactory(display_name="Sofia Spanish", languages=[language("es", "Spanish")])
+    ConsultantFactory(display_name="Erin English")
+    page = open_page(viewport)
+    page.goto("/")
+    assert "mental health consultant" in page.title().lower()
+    assert page.get_by_role("heading", level=1).is_visible()
+    screenshot(page, f"home-{viewport}")
+
+    page.get_by_role("link", name="Find a consultant").first.click()
+    page.get_by_label("Language").select_option("es")
+    page.get_by_role("button", name="Search").click()
+    assert page.get_by_role("link", name="Sofia Spanish").is_visible()
+    assert page.get_by_text("Erin English").count() == 0
+    screenshot(page, f"directory-{viewport}")
+
+    page.get_by_role("link", name="Sofia Spanish").click()
+    assert page.get_by_role("heading", name="Sofia Spanish").is_visible()
+    screenshot(page, f"profile-{viewport}")
+
+
+def test_bad_search_input_is_explained_next_to_the_field(open_page):
+    page = open_page("desktop")
+    page.goto("/directory/?near_zip=00000")
+    error = page.locator("#id_near_zip_error")
+    assert "not a known US ZIP code" in error.inner_text()
+
+
+def test_sign_up_with_the_keyboard(open_page):
+    page = open_page("phone")
+    page.goto("/accounts/signup/")
+    page.get_by_label("A mental health consultant").check()
+    page.get_by_label("Username").fill("keyboard-user")
+    page.get_by_label("Email").fill("keys@example.org")
+    page.get_by_label("Password").fill("Correct-horse-battery-9")
+    page.get_by_label("Password").press("Enter")
+    page.wait_for_url("**/listing/edit/")
+    assert page.get_by_role("heading", name="Create my listing").is_visible()
+    screenshot(page, "listing-create-phone")
