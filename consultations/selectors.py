@@ -118,7 +118,8 @@ def caseload(*, consultant: Consultant, today=None) -> dict:
     return {
         "max_caseload": consultant.max_caseload,
         "active_caseload": consultant.active_caseload,
-        "places_free": consultant.places_free,
+        # An offer awaiting an answer holds a place, as in matching and the offer service.
+        "places_free": max(consultant.max_caseload - consultant.active_caseload - open_offers, 0),
         "accepting_new_requests": consultant.accepting_new_requests,
         "open_offers": open_offers,
         "engagements": list(engagements),

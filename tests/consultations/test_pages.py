@@ -602,7 +602,8 @@ def test_caseload_page_by_role(world, role):
         if role == "consultant":
             assert '<span class="number">1 of 12</span>' in body
             assert '<meter id="capacity" min="0" max="12" value="1"' in body
-            assert '<span class="number">11</span> places free' in body
+            # 12 places: one engagement, one held by the offer awaiting an answer.
+            assert '<span class="number">10</span> places free' in body
             assert '<span class="number">1</span> <a href="/offers/">open offer</a>' in body
             assert '<span class="number">0.75</span> hours this month' in body
             detail = reverse("consultations:request_detail", args=[engagement.pk])

@@ -159,3 +159,17 @@ def test_expiry_sends_old_offers_back(world):
         None,
         Consultant.objects.get(pk=world.listing.pk),
     )
+
+
+def test_an_open_offer_holds_a_place_on_the_caseload(world):
+    request_id = (
+        world.client("program")
+        .post("/api/v1/requests/", {**CHILD_REQUEST, "program": world.program.pk}, format="json")
+        .json()["id"]
+    )
+    world.client("admin").post(
+        f"/api/v1/requests/{request_id}/offer/", {"consultant": world.listing.pk}
+    )
+    caseload = world.client("consultant").get("/api/v1/caseload/").json()
+    assert (caseload["active_caseload"], caseload["open_offers"]) == (0, 1)
+    assert caseload["places_free"] == world.listing.max_caseload - 1
