@@ -140,11 +140,10 @@ def request_detail(request, pk):
     }
     if obj.status == ConsultationRequest.Status.SUBMITTED:
         ranking = selectors.ranked_matches(obj)
-        names = selectors.consultant_names([m.consultant_id for m in ranking.matches])
         context["matches"] = [
             {
                 "match": m,
-                "name": names.get(m.consultant_id, f"Consultant #{m.consultant_id}"),
+                "name": m.display_name,
                 "percent": round(m.score * 100),
                 "components": _components(m),
             }

@@ -525,10 +525,16 @@ def seed_requests(
 
 
 def recount_caseloads() -> int:
-    """Set every consultant's active caseload to the number of their active requests."""
+    """Set every consultant's counters to what their requests say: engagements under way and
+    offers awaiting an answer. Returns how many consultants were corrected."""
     counts = Consultant.objects.annotate(
-        n=Count("requests", filter=Q(requests__status=Status.ACTIVE))
-    ).values_list("pk", "n", "active_caseload")
-    stale = [Consultant(pk=pk, active_caseload=n) for pk, n, current in counts if n != current]
-    Consultant.objects.bulk_update(stale, ["active_caseload"], batch_size=2000)
+        active=Count("requests", filter=Q(requests__status=Status.ACTIVE)),
+        offered=Count("requests", filter=Q(requests__status=Status.OFFERED)),
+    ).values_list("pk", "active", "offered", "active_caseload", "open_offers")
+    stale = [
+        Consultant(pk=pk, active_caseload=active, open_offers=offered)
+        for pk, active, offered, active_now, offered_now in counts
+        if (active, offered) != (active_now, offered_now)
+    ]
+    Consultant.objects.bulk_update(stale, ["active_caseload", "open_offers"], batch_size=2000)
     return len(stale)

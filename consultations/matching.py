@@ -119,6 +119,7 @@ class ConsultantFacts:
 @dataclass(frozen=True, slots=True)
 class Match:
     consultant_id: int
+    display_name: str
     score: float
     components: dict[str, float]
     reasons: list[str]
@@ -271,6 +272,7 @@ def score(
     value = sum(weights.get(name, 0.0) * v for name, v in components.items()) / total_weight
     return Match(
         consultant_id=consultant.id,
+        display_name=consultant.display_name,
         score=round(value, 4),
         components={name: round(v, 4) for name, v in components.items()},
         reasons=reasons,

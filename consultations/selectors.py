@@ -2,6 +2,8 @@
 
 from django.conf import settings
 from django.db.models import (
+    Case,
+    CharField,
     Count,
     Exists,
     F,
@@ -12,6 +14,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -112,16 +115,13 @@ def caseload(*, consultant: Consultant, today=None) -> dict:
     month_minutes = Contact.objects.filter(
         consultant=consultant, date__year=today.year, date__month=today.month
     ).aggregate(total=Sum("minutes"))["total"]
-    open_offers = ConsultationRequest.objects.filter(
-        consultant=consultant, status=Status.OFFERED
-    ).count()
     return {
         "max_caseload": consultant.max_caseload,
         "active_caseload": consultant.active_caseload,
         # An offer awaiting an answer holds a place, as in matching and the offer service.
-        "places_free": max(consultant.max_caseload - consultant.active_caseload - open_offers, 0),
+        "places_free": consultant.places_free,
         "accepting_new_requests": consultant.accepting_new_requests,
-        "open_offers": open_offers,
+        "open_offers": consultant.open_offers,
         "engagements": list(engagements),
         "hours_this_month": round((month_minutes or 0) / 60, 2),
     }
@@ -157,7 +157,7 @@ def _facts_of_request(request: ConsultationRequest, declined: frozenset[int]):
 
 
 def _consultant_facts(consultants: list[Consultant]) -> list[matching.ConsultantFacts]:
-    """Facts of these consultants: five queries, whatever their number."""
+    """Facts of these consultants: three queries, whatever their number."""
     ids = [c.pk for c in consultants]
     languages: dict[int, set[str]] = {}
     for cid, code in Consultant.languages.through.objects.filter(consultant_id__in=ids).values_list(
@@ -171,12 +171,6 @@ def _consultant_facts(consultants: list[Consultant]) -> list[matching.Consultant
     ).values_list("consultant_id", "county_id", "county__name"):
         counties.setdefault(cid, set()).add(county_id)
         county_names[county_id] = name
-    open_offers = dict(
-        ConsultationRequest.objects.filter(consultant_id__in=ids, status=Status.OFFERED)
-        .values("consultant_id")
-        .annotate(n=Count("pk"))
-        .values_list("consultant_id", "n")
-    )
     served: dict[int, set[int]] = {}
     for cid, program_id in (
         ConsultationRequest.objects.filter(
@@ -201,7 +195,7 @@ def _consultant_facts(consultants: list[Consultant]) -> list[matching.Consultant
             counties=frozenset(counties.get(c.pk, ())),
             max_caseload=c.max_caseload,
             active_caseload=c.active_caseload,
-            open_offers=open_offers.get(c.pk, 0),
+            open_offers=c.open_offers,
             endorsement=c.imh_endorsement,
             approved=c.listing_status == Consultant.ListingStatus.APPROVED,
             accepting=c.accepting_new_requests,
@@ -209,24 +203,6 @@ def _consultant_facts(consultants: list[Consultant]) -> list[matching.Consultant
             county_names=county_names,
         )
         for c in consultants
-    ]
-
-
-def consultants_full_with_offers() -> list[int]:
-    """Consultants with room on their caseload but none left once their offers awaiting an
-    answer are counted (each offer holds a place until it is accepted or lapses)."""
-    waiting = dict(
-        ConsultationRequest.objects.filter(status=Status.OFFERED)
-        .values("consultant_id")
-        .annotate(n=Count("pk"))
-        .values_list("consultant_id", "n")
-    )
-    return [
-        pk
-        for pk, active, maximum in Consultant.objects.filter(pk__in=waiting).values_list(
-            "pk", "active_caseload", "max_caseload"
-        )
-        if active < maximum <= active + waiting[pk]
     ]
 
 
@@ -272,7 +248,7 @@ def _hard_constraints(request: ConsultationRequest, declined: frozenset[int]) ->
         ("not_accepting", Q(accepting_new_requests=True)),
         (
             "at_capacity",
-            Q(active_caseload__lt=F("max_caseload")) & ~Q(pk__in=consultants_full_with_offers()),
+            Q(active_caseload__lt=F("max_caseload") - F("open_offers")),
         ),
         ("declined_before", ~Q(pk__in=declined) if declined else Q()),
         ("modality", modality),
@@ -281,11 +257,15 @@ def _hard_constraints(request: ConsultationRequest, declined: frozenset[int]) ->
     ]
 
 
-def match_candidates(request: ConsultationRequest) -> tuple[list[Consultant], dict[str, int]]:
+def match_candidates(
+    request: ConsultationRequest, *, declined: frozenset[int] | None = None
+) -> tuple[list[Consultant], dict[str, int]]:
     """The consultants who may be offered this request — every hard constraint applied in one
     query — and, from one more, how many consultants each constraint excluded (each counted
-    under the first constraint they fail)."""
-    declined = frozenset(declined_consultant_ids(request))
+    under the first constraint they fail). `declined`: the consultants who declined it before,
+    when the caller has them already."""
+    if declined is None:
+        declined = frozenset(declined_consultant_ids(request))
     program = request.program
     if program.latitude is not None and program.longitude is not None:
         distance = geo.distance_miles_expression(
@@ -296,21 +276,31 @@ def match_candidates(request: ConsultationRequest) -> tuple[list[Consultant], di
     qs = Consultant.objects.annotate(distance_miles=distance)
     stages = _hard_constraints(request, declined)
     passed = Q()
-    counts = {}
-    for code, condition in stages:
-        if condition:  # an empty Q is no constraint at all (and ~Q() would match everyone)
-            counts[code] = Count("pk", filter=passed & ~condition)
-            passed &= condition
-    excluded = qs.aggregate(**counts)
+    for _, condition in stages:
+        passed &= condition
+    # Each consultant under the first constraint they fail: one CASE, evaluated in order, so
+    # the costly conditions (distance, counties) run only for those who passed the cheap ones.
+    first_failure = Case(
+        *[When(~condition, then=Value(code)) for code, condition in stages if condition],
+        default=Value(""),
+        output_field=CharField(),
+    )
+    counts = dict(
+        qs.annotate(failure=first_failure)
+        .values("failure")
+        .annotate(n=Count("pk"))
+        .values_list("failure", "n")
+    )
     candidates = list(qs.filter(passed).order_by("pk"))
-    return candidates, {code: excluded.get(code) or 0 for code, _ in stages}
+    return candidates, {code: counts.get(code, 0) for code, _ in stages}
 
 
 def ranked_matches(request: ConsultationRequest, *, weights=None) -> matching.Ranking:
     """The consultants who may take the request, best first, each with components and
     reasons, and the counts of those excluded by each hard constraint."""
-    candidates, excluded = match_candidates(request)
-    facts = _facts_of_request(request, frozenset(declined_consultant_ids(request)))
+    declined = frozenset(declined_consultant_ids(request))
+    candidates, excluded = match_candidates(request, declined=declined)
+    facts = _facts_of_request(request, declined)
     return matching.rank(
         facts,
         _consultant_facts(candidates),

@@ -180,16 +180,16 @@ def request_offer(
         raise StateConflict(f"{consultant.display_name}'s listing is not approved.")
     if not consultant.accepting_new_requests:
         raise StateConflict(f"{consultant.display_name} is not accepting new requests.")
-    waiting = ConsultationRequest.objects.filter(
-        consultant=consultant, status=Status.OFFERED
-    ).count()
-    if consultant.active_caseload + waiting >= consultant.max_caseload:
+    if consultant.places_free <= 0:
         raise StateConflict(
             f"{consultant.display_name} has no free place ({consultant.active_caseload} "
-            f"engagements and {waiting} offers awaiting an answer, of {consultant.max_caseload})."
+            f"engagements and {consultant.open_offers} offers awaiting an answer, "
+            f"of {consultant.max_caseload})."
         )
     if consultant.pk in declined_consultant_ids(request):
         raise StateConflict(f"{consultant.display_name} declined this request before.")
+    consultant.open_offers += 1
+    consultant.save(update_fields=["open_offers", "updated_at"])
     request.status = Status.OFFERED
     request.consultant = consultant
     request.offered_at = timezone.now()
@@ -230,7 +230,8 @@ def request_accept(*, actor, request: ConsultationRequest) -> ConsultationReques
             f"{consultant.max_caseload}); close an engagement or raise your maximum first."
         )
     consultant.active_caseload += 1
-    consultant.save(update_fields=["active_caseload", "updated_at"])
+    consultant.open_offers = max(consultant.open_offers - 1, 0)
+    consultant.save(update_fields=["active_caseload", "open_offers", "updated_at"])
     request.status = Status.ACTIVE
     request.accepted_at = timezone.now()
     request.save(update_fields=["status", "accepted_at", "updated_at"])
@@ -245,12 +246,33 @@ def request_accept(*, actor, request: ConsultationRequest) -> ConsultationReques
     return request
 
 
-def _back_to_queue(request: ConsultationRequest) -> Consultant:
-    consultant = request.consultant
+def _lock_with_consultant(request: ConsultationRequest):
+    """Lock the request's consultant (if any) and then the request, in the services' order,
+    and re-read both. Returns (consultant or None, request)."""
+    consultant_id = (
+        ConsultationRequest.objects.filter(pk=request.pk)
+        .values_list("consultant_id", flat=True)
+        .first()
+    )
+    consultant = _lock_consultant(consultant_id) if consultant_id else None
+    request = _lock_request(request)
+    if request.consultant_id != consultant_id:  # reassigned between our read and our lock
+        raise StateConflict("The request changed meanwhile; reload it and try again.")
+    return consultant, request
+
+
+def _release_offer(consultant: Consultant) -> None:
+    consultant.open_offers = max(consultant.open_offers - 1, 0)
+    consultant.save(update_fields=["open_offers", "updated_at"])
+
+
+def _back_to_queue(request: ConsultationRequest, consultant: Consultant) -> Consultant:
+    """An offer ends unanswered or declined: the request waits again, the place is freed."""
     request.status = Status.SUBMITTED
     request.consultant = None
     request.offered_at = None
     request.save(update_fields=["status", "consultant", "offered_at", "updated_at"])
+    _release_offer(consultant)
     return consultant
 
 
@@ -262,11 +284,11 @@ def request_decline(*, actor, request: ConsultationRequest, reason: str) -> Cons
     if listing is None:
         raise PermissionDenied("Only the consultant offered this request may decline it.")
     reason = _require_text(reason, field="reason", message="Say why, for the Alliance.")
-    request = _lock_request(request)
+    consultant, request = _lock_with_consultant(request)
     if request.consultant_id != listing.pk:
         raise StateConflict("This request is no longer offered to you.")
     _conflict_unless(request, (Status.OFFERED,), "declined")
-    consultant = _back_to_queue(request)
+    _back_to_queue(request, consultant)
     _event(
         request,
         action=Action.DECLINED,
@@ -287,10 +309,10 @@ def offer_expiry_cutoff(now=None):
 def request_expire(*, request: ConsultationRequest, now=None) -> bool:
     """An offer left unanswered for OFFER_EXPIRY_DAYS goes back to the queue. Returns False
     (and changes nothing) when the offer was answered or is not overdue: safe to repeat."""
-    request = _lock_request(request)
+    consultant, request = _lock_with_consultant(request)
     if request.status != Status.OFFERED or request.offered_at > offer_expiry_cutoff(now):
         return False
-    consultant = _back_to_queue(request)
+    _back_to_queue(request, consultant)
     _event(
         request,
         action=Action.EXPIRED,
@@ -321,13 +343,14 @@ def request_withdraw(*, actor, request: ConsultationRequest, reason: str):
     if not can_withdraw_request(actor, request):
         raise PermissionDenied("Only the program's staff may withdraw its request.")
     reason = _require_text(reason, field="reason", message="Say why the request is withdrawn.")
-    request = _lock_request(request)
+    consultant, request = _lock_with_consultant(request)
     _conflict_unless(request, (Status.SUBMITTED, Status.OFFERED), "withdrawn")
     from_status = request.status
-    consultant = request.consultant
     request.status = Status.WITHDRAWN
     request.consultant = None
     request.save(update_fields=["status", "consultant", "updated_at"])
+    if consultant is not None:
+        _release_offer(consultant)
     _event(
         request,
         action=Action.WITHDRAWN,

@@ -108,8 +108,10 @@ class Consultant(models.Model):
     max_caseload = models.PositiveSmallIntegerField(
         default=12, validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
-    # Maintained only by the consultation services, under a lock on this row.
+    # Maintained only by the consultation services, under a lock on this row: engagements
+    # under way, and offers awaiting an answer (each holds a place until accepted or lapsed).
     active_caseload = models.PositiveSmallIntegerField(default=0, editable=False)
+    open_offers = models.PositiveSmallIntegerField(default=0, editable=False)
     accepting_new_requests = models.BooleanField(default=True)
     listing_status = models.CharField(
         max_length=16, choices=ListingStatus.choices, default=ListingStatus.DRAFT
@@ -154,7 +156,8 @@ class Consultant(models.Model):
 
     @property
     def places_free(self) -> int:
-        return max(self.max_caseload - self.active_caseload, 0)
+        """Places a new offer may take: engagements and open offers both hold one."""
+        return max(self.max_caseload - self.active_caseload - self.open_offers, 0)
 
 
 class ListingReviewQueue(Consultant):

@@ -98,12 +98,9 @@ class RequestViewSet(
         query.is_valid(raise_exception=True)
         ranking = selectors.ranked_matches(request_obj)
         top = ranking.matches[: query.validated_data["limit"]]
-        names = selectors.consultant_names([m.consultant_id for m in top])
         data = {
             "count": len(ranking.matches),
-            "results": [
-                {**vars_of(m), "display_name": names.get(m.consultant_id, "")} for m in top
-            ],
+            "results": [vars_of(m) for m in top],
             "excluded": ranking.excluded,
         }
         return Response(MatchesSerializer(data).data)

@@ -5,11 +5,11 @@ import threading
 
 import pytest
 from django.db import connection
+from django.db.models import F
 
 from consultations import services
 from consultations.models import ConsultationRequest, RequestEvent
 from directory.models import Consultant
-from iecmhc.exceptions import StateConflict
 from tests.consultations import factories
 from tests.factories import ConsultantFactory, ProgramFactory, UserFactory, make_admin
 
@@ -68,7 +68,10 @@ def test_accepts_for_different_consultants_do_not_block_each_other_or_mix():
     program = ProgramFactory(members=[UserFactory(role="program")])
     factories.active(program, full, admin=admin)  # `full` is now at capacity
     for_full = factories.offered(program, roomy, admin=admin)
+    # Moved behind the services' back (as if offered when there was room), counters with it.
     ConsultationRequest.objects.filter(pk=for_full.pk).update(consultant=full)
+    Consultant.objects.filter(pk=roomy.pk).update(open_offers=F("open_offers") - 1)
+    Consultant.objects.filter(pk=full.pk).update(open_offers=F("open_offers") + 1)
     for_roomy = [factories.offered(program, roomy, admin=admin) for _ in range(3)]
 
     calls = [lambda: services.request_accept(actor=full.user, request=for_full)] + [
@@ -104,22 +107,48 @@ def test_accept_racing_a_withdrawal_has_exactly_one_winner():
             break
 
 
-def test_the_caseload_counter_always_equals_the_active_requests():
+def assert_counters_true(*consultants):
+    for consultant in consultants:
+        consultant = Consultant.objects.get(pk=consultant.pk)
+        requests = ConsultationRequest.objects.filter(consultant=consultant)
+        assert consultant.active_caseload == requests.filter(status="active").count()
+        assert consultant.open_offers == requests.filter(status="offered").count()
+        assert consultant.active_caseload <= consultant.max_caseload
+
+
+def test_the_counters_always_equal_the_requests_after_concurrent_transitions():
     admin = make_admin()
-    consultant = ConsultantFactory(max_caseload=6)
-    program = ProgramFactory(members=[UserFactory(role="program")])
+    consultant = ConsultantFactory(max_caseload=8)
+    other = ConsultantFactory(max_caseload=8)
+    member = UserFactory(role="program")
+    program = ProgramFactory(members=[member])
     active = [factories.active(program, consultant, admin=admin) for _ in range(3)]
-    offers = [factories.offered(program, consultant, admin=admin) for _ in range(3)]
-    Consultant.objects.filter(pk=consultant.pk).update(max_caseload=4)
-    calls = [
-        lambda r=r: services.request_close(actor=admin, request=r, closure_reason="other")
-        for r in active
-    ] + [lambda r=r: services.request_accept(actor=consultant.user, request=r) for r in offers]
-    run_together(calls)
-    consultant = Consultant.objects.get(pk=consultant.pk)
-    assert (
-        consultant.active_caseload
-        == ConsultationRequest.objects.filter(consultant=consultant, status="active").count()
+    offers = [factories.offered(program, consultant, admin=admin) for _ in range(4)]
+    waiting = [factories.submitted(program) for _ in range(3)]
+    Consultant.objects.filter(pk=consultant.pk).update(max_caseload=5)
+    calls = (
+        [
+            lambda r=r: services.request_close(actor=admin, request=r, closure_reason="other")
+            for r in active
+        ]
+        + [lambda r=r: services.request_accept(actor=consultant.user, request=r) for r in offers]
+        + [
+            lambda r=offers[0]: services.request_decline(
+                actor=consultant.user, request=r, reason="No time"
+            ),
+            lambda r=offers[1]: services.request_withdraw(actor=member, request=r, reason="x"),
+        ]
+        # Offers to both consultants at once: each holds a place, or is refused (409).
+        + [
+            lambda r=r, c=c: services.request_offer(actor=admin, request=r, consultant=c)
+            for r in waiting
+            for c in (consultant, other)
+        ]
     )
-    assert consultant.active_caseload <= consultant.max_caseload
-    assert StateConflict  # imported for the reader: the losing accepts raise it
+    results = run_together(calls)
+
+    assert set(results) <= {"ok", "StateConflict"}
+    assert_counters_true(consultant, other)
+    # Each waiting request went to at most one consultant.
+    for request in waiting:
+        assert RequestEvent.objects.filter(request=request, action="offered").count() == 1
