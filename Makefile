@@ -9,7 +9,7 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/iecmhc_bench
 TEST_SECRET := insecure-test-only-secret-key
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run serve test lint format check bench clean
+.PHONY: help venv run serve test lint format check bench load clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -29,13 +29,16 @@ venv: $(VENV)/.installed ## create .venv with the pinned requirements
 
 run: venv .env ## migrate, load the demo data and serve on 127.0.0.1:$PORT
 	$(PY) manage.py migrate --no-input
+	$(PY) manage.py createcachetable
 	$(PY) manage.py seed_demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (API docs at /api/docs/, admin at /admin/)"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-serve: venv ## production server: gunicorn + whitenoise (needs production settings)
-	$(PY) manage.py collectstatic --no-input
-	$(VENV)/bin/gunicorn iecmhc.wsgi --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-2}
+serve: venv ## production server: gunicorn + whitenoise on 127.0.0.1:$PORT, $WEB_CONCURRENCY workers
+	$(PY) manage.py check --deploy
+	$(PY) manage.py collectstatic --no-input --verbosity 0
+	$(PY) manage.py createcachetable
+	PORT=$(PORT) $(VENV)/bin/gunicorn iecmhc.wsgi --config python:iecmhc.gunicorn_conf
 
 test: venv ## run the test suite (SQLite unless DATABASE_URL is set)
 	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$(TEST_SECRET)} $(PY) -m pytest $(PYTEST_ARGS)
@@ -56,6 +59,10 @@ bench: venv ## benchmarks on PostgreSQL (BENCH_DATABASE_URL)
 		$(PY) bench/consultations.py
 	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$(TEST_SECRET)} DATABASE_URL=$(BENCH_DATABASE_URL) \
 		$(PY) bench/matching.py
+
+load: venv ## load test of `make serve` on PostgreSQL (LOAD_ARGS="--duration 60 --users 50")
+	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$(TEST_SECRET)} DATABASE_URL=$(BENCH_DATABASE_URL) \
+		$(PY) bench/load.py $(LOAD_ARGS)
 
 clean: ## remove the virtualenv, the SQLite database and collected static files
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,6 +1,9 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.password_validation import password_validators_help_text_html
+
+from accounts.services import user_password_set
 
 User = get_user_model()
 
@@ -24,3 +27,11 @@ class SignupForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=password_validators_help_text_html(),
     )
+
+
+class ResetPasswordForm(SetPasswordForm):
+    """The new password at the end of a reset; setting it also revokes the API token."""
+
+    def save(self, commit=True):
+        user_password_set(user=self.user, password=self.cleaned_data["new_password1"])
+        return self.user

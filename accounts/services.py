@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from rest_framework.authtoken.models import Token
 
+from accounts.authentication import token_expired
+
 User = get_user_model()
 
 
@@ -38,8 +40,29 @@ def user_register(*, username: str, email: str, password: str, role: str) -> "Us
         ) from None
 
 
+def user_token(*, user) -> Token:
+    """The user's API token: the current one, or a new one if they have none or it expired."""
+    token = Token.objects.filter(user=user).first()
+    if token is not None and not token_expired(token):
+        return token
+    return user_token_rotate(user=user)
+
+
 @transaction.atomic
 def user_token_rotate(*, user) -> Token:
-    """Replace the user's API token with a new one (the old key stops working)."""
+    """Replace the user's API token with a new one (the old key stops working at once)."""
     Token.objects.filter(user=user).delete()
     return Token.objects.create(user=user)
+
+
+def user_token_revoke(*, user) -> None:
+    """Sign the user's API clients out: their token stops working."""
+    Token.objects.filter(user=user).delete()
+
+
+@transaction.atomic
+def user_password_set(*, user, password: str) -> None:
+    """Set a new (already validated) password; the old sessions and API token stop working."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    user_token_revoke(user=user)

@@ -8,12 +8,15 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from accounts.forms import SignupForm
 from accounts.services import user_register
+from iecmhc.throttling import RegistrationThrottle, page_throttled
 
 
 @sensitive_post_parameters("password")
 def signup(request):
     if request.user.is_authenticated:
         return redirect("dashboard")
+    if request.method == "POST" and (limited := page_throttled(request, RegistrationThrottle)):
+        return limited
     form = SignupForm(request.POST or None, initial={"role": request.GET.get("role")})
     if request.method == "POST" and form.is_valid():
         try:

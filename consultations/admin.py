@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, IntegerField, Value, When
 from django.template.response import TemplateResponse
+from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.roles import is_alliance_admin
 from consultations import selectors, services
@@ -75,7 +76,7 @@ def _each(modeladmin, request, queryset, service, done: str, **kwargs) -> None:
 
 
 @admin.register(ConsultationRequest)
-class ConsultationRequestAdmin(admin.ModelAdmin):
+class ConsultationRequestAdmin(SimpleHistoryAdmin):
     list_display = (
         "id",
         "program",

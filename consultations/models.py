@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from directory.fields import CodeListField
 from directory.models import Consultant, Language, Program
@@ -78,6 +79,9 @@ class ConsultationRequest(models.Model):
     closure_note = models.TextField(blank=True, max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # The audit trail of every field (the events above tell the workflow in words).
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -78,6 +78,16 @@ def _lock_consultant(pk: int) -> Consultant:
     )
 
 
+def _save_counters(consultant: Consultant) -> None:
+    """Save the caseload counters (the consultant's row is locked by the caller). They are
+    not in the listing's audit trail: the requests' events and history record each move."""
+    consultant.skip_history_when_saving = True
+    try:
+        consultant.save(update_fields=["active_caseload", "open_offers", "updated_at"])
+    finally:
+        del consultant.skip_history_when_saving
+
+
 def _require_text(value: str | None, *, field: str, message: str) -> str:
     value = (value or "").strip()
     if not value:
@@ -189,7 +199,7 @@ def request_offer(
     if consultant.pk in declined_consultant_ids(request):
         raise StateConflict(f"{consultant.display_name} declined this request before.")
     consultant.open_offers += 1
-    consultant.save(update_fields=["open_offers", "updated_at"])
+    _save_counters(consultant)
     request.status = Status.OFFERED
     request.consultant = consultant
     request.offered_at = timezone.now()
@@ -231,7 +241,7 @@ def request_accept(*, actor, request: ConsultationRequest) -> ConsultationReques
         )
     consultant.active_caseload += 1
     consultant.open_offers = max(consultant.open_offers - 1, 0)
-    consultant.save(update_fields=["active_caseload", "open_offers", "updated_at"])
+    _save_counters(consultant)
     request.status = Status.ACTIVE
     request.accepted_at = timezone.now()
     request.save(update_fields=["status", "accepted_at", "updated_at"])
@@ -263,7 +273,7 @@ def _lock_with_consultant(request: ConsultationRequest):
 
 def _release_offer(consultant: Consultant) -> None:
     consultant.open_offers = max(consultant.open_offers - 1, 0)
-    consultant.save(update_fields=["open_offers", "updated_at"])
+    _save_counters(consultant)
 
 
 def _back_to_queue(request: ConsultationRequest, consultant: Consultant) -> Consultant:
@@ -392,7 +402,7 @@ def request_close(
     request.full_clean(validate_unique=False, validate_constraints=False)
     request.save()
     consultant.active_caseload = max(consultant.active_caseload - 1, 0)
-    consultant.save(update_fields=["active_caseload", "updated_at"])
+    _save_counters(consultant)
     _event(
         request,
         action=Action.CLOSED,

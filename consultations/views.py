@@ -36,6 +36,7 @@ from directory.selectors import program_list
 from directory.vocabularies import Concern
 from iecmhc.exceptions import StateConflict
 from iecmhc.pages import add_service_errors
+from iecmhc.throttling import RequestCreationThrottle, page_throttled
 
 Status = ConsultationRequest.Status
 CONCERN_LABELS = dict(Concern.choices)
@@ -155,6 +156,8 @@ def request_new(request):
         return render(request, "consultations/request_form.html", {"form": None})
     form = RequestForm(request.POST or None, programs=programs, initial={"program": programs[0]})
     if request.method == "POST" and form.is_valid():
+        if limited := page_throttled(request, RequestCreationThrottle):
+            return limited
         try:
             created = services.request_submit(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:

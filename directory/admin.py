@@ -4,6 +4,7 @@ through directory.services, exactly as the API's does."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from simple_history.admin import SimpleHistoryAdmin
 
 from directory import geo, services
 from directory.models import (
@@ -135,7 +136,7 @@ class ReviewActionsMixin:
 
 
 @admin.register(Consultant)
-class ConsultantAdmin(ReviewActionsMixin, admin.ModelAdmin):
+class ConsultantAdmin(ReviewActionsMixin, SimpleHistoryAdmin):
     form = ConsultantAdminForm
     list_display = (
         "display_name",
@@ -231,7 +232,7 @@ class ProgramAdminForm(forms.ModelForm):
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(SimpleHistoryAdmin):
     form = ProgramAdminForm
     list_display = ("name", "setting_type", "city", "state", "county", "enrollment")
     list_filter = ("setting_type", "state")

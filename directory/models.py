@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from directory.fields import CodeListField
 from directory.vocabularies import (
@@ -126,6 +127,13 @@ class Consultant(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
     reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
+    # The audit trail: who changed what, when. The caseload counters move with every offer
+    # and answer (the requests' own history tells those), so they are left out of it.
+    history = HistoricalRecords(
+        excluded_fields=["active_caseload", "open_offers", "updated_at"],
+        m2m_fields=[languages, counties_served],
+    )
+
     class Meta:
         ordering = ["display_name", "id"]
         permissions = [
@@ -222,6 +230,8 @@ class Program(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[languages])
+
     class Meta:
         ordering = ["name", "id"]
         indexes = [models.Index(fields=["state", "county"])]
@@ -238,6 +248,8 @@ class ProgramMembership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="program_memberships"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [

@@ -1,6 +1,10 @@
 from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError, connection
 from django.db.models import Count, Q
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from accounts.roles import is_alliance_admin, is_consultant_user, is_program_user
 from directory.models import Consultant, County
@@ -35,3 +39,17 @@ def dashboard(request):
     if is_program_user(user):
         return redirect("consultations:requests")
     return redirect("admin:index" if user.is_staff else "home")
+
+
+@never_cache
+@require_safe
+def healthz(request):
+    """For load balancers and monitors: 200 when the service can reach its database, 503
+    when it cannot. Says nothing else about the system."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})

@@ -7,6 +7,7 @@ consultant (owns `listing`), other_consultant (owns `other_listing`), admin (All
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -38,6 +39,12 @@ def _test_settings(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # Hashing at full strength costs ~0.3 s a user; the tests make hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Rate limits are tested where they are the subject (tests/test_security.py); elsewhere
+    # hundreds of requests from one address would trip them. Each test starts with a clean
+    # cache, so counters never leak from one test to the next.
+    settings.RATE_LIMITS_ENABLED = False
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
     # Pages render {% static %} without a collectstatic manifest in tests.
     settings.STORAGES = {
         **settings.STORAGES,

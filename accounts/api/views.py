@@ -1,8 +1,8 @@
+from django.conf import settings
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
-from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -13,7 +13,8 @@ from accounts.api.serializers import (
     TokenInputSerializer,
     TokenOutputSerializer,
 )
-from accounts.services import user_register
+from accounts.services import user_register, user_token, user_token_revoke, user_token_rotate
+from iecmhc.throttling import RegistrationThrottle, TokenThrottle
 
 
 class RegisterView(APIView):
@@ -21,6 +22,7 @@ class RegisterView(APIView):
 
     permission_classes = [permissions.AllowAny]
     authentication_classes = []
+    throttle_classes = [RegistrationThrottle]
 
     @extend_schema(request=RegisterInputSerializer, responses={201: RegisterOutputSerializer})
     def post(self, request):
@@ -30,26 +32,67 @@ class RegisterView(APIView):
         return Response(RegisterOutputSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
+class LockedOut(Throttled):
+    default_detail = "Too many failed logins for this account or from this address."
+
+
 class TokenView(APIView):
-    """Exchange a username and password for an API token."""
+    """POST: exchange a username and password for the user's API token (a new one once the
+    old has expired). DELETE: revoke the token the request is signed with."""
 
-    permission_classes = [permissions.AllowAny]
-    authentication_classes = []
+    throttle_classes = [TokenThrottle]
 
-    @extend_schema(request=TokenInputSerializer, responses={200: TokenOutputSerializer})
+    def _signing_in(self) -> bool:
+        request = getattr(self, "request", None)
+        return request is not None and request.method == "POST"
+
+    def get_authenticators(self):
+        # Signing in needs no credentials (a stale session or token must not get in the way).
+        return [] if self._signing_in() else super().get_authenticators()
+
+    def get_permissions(self):
+        return [permissions.AllowAny()] if self._signing_in() else super().get_permissions()
+
+    @extend_schema(
+        request=TokenInputSerializer,
+        responses={200: TokenOutputSerializer},
+        summary="Sign in: a username and password for an API token",
+    )
     def post(self, request):
         data = TokenInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = authenticate(
-            request,
+            request._request,  # django-axes counts failures on the Django request
             username=data.validated_data["username"],
             password=data.validated_data["password"],
         )
+        if getattr(request._request, "axes_locked_out", False):
+            minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+            raise LockedOut(
+                detail=(
+                    "Too many failed logins for this account or from this address. "
+                    f"Try again in {minutes} minutes, or reset your password."
+                ),
+                wait=settings.AXES_COOLOFF_TIME.total_seconds(),
+            )
         if user is None:
             raise ValidationError(
                 {"non_field_errors": ["Unable to log in with the provided credentials."]}
             )
-        token, _ = Token.objects.get_or_create(user=user)
+        return Response(TokenOutputSerializer({"token": user_token(user=user).key}).data)
+
+    @extend_schema(request=None, responses={204: None}, summary="Sign out: revoke the token")
+    def delete(self, request):
+        user_token_revoke(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TokenRotateView(APIView):
+    """Replace the caller's API token with a new one; the old one stops working at once."""
+
+    @extend_schema(request=None, responses={200: TokenOutputSerializer})
+    def post(self, request):
+        token = user_token_rotate(user=request.user)
         return Response(TokenOutputSerializer({"token": token.key}).data)
 
 

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.http import HttpRequest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -168,7 +169,7 @@ def test_register_reports_username_and_email_both_taken(world, anon_client):
 @pytest.mark.parametrize(
     ("password", "message"),
     [
-        ("short1!", "This password is too short. It must contain at least 8 characters."),
+        ("short1!", "This password is too short. It must contain at least 10 characters."),
         ("password", "This password is too common."),
         ("83920174659", "This password is entirely numeric."),
         ("maria-lopez", "The password is too similar to the username."),
@@ -342,7 +343,7 @@ def test_token_rotation_replaces_the_key(world):
 
 def test_session_sign_in_works_for_me(world):
     client = APIClient(enforce_csrf_checks=True)
-    assert client.login(username="pat_program", password=PASSWORD)
+    assert client.login(request=HttpRequest(), username="pat_program", password=PASSWORD)
 
     response = client.get(ME)
 
@@ -352,7 +353,7 @@ def test_session_sign_in_works_for_me(world):
 
 def test_session_write_without_csrf_token_is_refused(world):
     client = APIClient(enforce_csrf_checks=True)
-    client.login(username="pat_program", password=PASSWORD)
+    client.login(request=HttpRequest(), username="pat_program", password=PASSWORD)
     before = world.program.name
 
     response = client.patch(f"/api/v1/programs/{world.program.pk}/", {"name": "Renamed"})
@@ -365,7 +366,7 @@ def test_session_write_without_csrf_token_is_refused(world):
 
 def test_session_of_a_deactivated_user_is_401(world):
     client = APIClient()
-    client.login(username="pat_program", password=PASSWORD)
+    client.login(request=HttpRequest(), username="pat_program", password=PASSWORD)
     User.objects.filter(username="pat_program").update(is_active=False)
 
     assert client.get(ME).status_code == 401
@@ -422,7 +423,7 @@ def test_me_lists_every_program_of_a_member_in_id_order(world):
 def test_me_of_a_superuser_is_admin(db):
     User.objects.create_superuser("root", "root@example.org", GOOD_PASSWORD)
     client = APIClient()
-    client.login(username="root", password=GOOD_PASSWORD)
+    client.login(request=HttpRequest(), username="root", password=GOOD_PASSWORD)
 
     assert client.get(ME).json()["role"] == "admin"
 
@@ -446,7 +447,6 @@ def test_staff_flag_alone_does_not_make_an_admin(db):
         ("delete", REGISTER),
         ("get", TOKEN),
         ("patch", TOKEN),
-        ("delete", TOKEN),
         ("post", ME),
         ("put", ME),
         ("patch", ME),
