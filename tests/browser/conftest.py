@@ -41,18 +41,31 @@ def browser():
 
 @pytest.fixture
 def open_page(browser, live_server):
-    """open_page(viewport="desktop") -> a new page in its own context (its own cookies)."""
-    contexts = []
+    """open_page(viewport="desktop") -> a new page in its own context (its own cookies).
+
+    Every page is watched for Content Security Policy violations: the policy forbids inline
+    scripts and styles, so a page that needs one is broken for real users, and fails here."""
+    contexts, violations = [], []
 
     def make(viewport: str = "desktop"):
         context = browser.new_context(viewport=VIEWPORTS[viewport], base_url=live_server.url)
         context.set_default_timeout(10_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on(
+            "console",
+            lambda message: (
+                violations.append(f"{page.url}: {message.text}")
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
+        return page
 
     yield make
     for context in contexts:
         context.close()
+    assert not violations, "CSP violations:\n" + "\n".join(violations)
 
 
 def screenshot(page, name: str) -> Path:
