@@ -58,6 +58,11 @@ def zip_lookup(zip_code: str) -> ZipPlace | None:
     )
 
 
+def warm_up() -> None:
+    """Load the ZIP code table now (a server does this before it takes requests)."""
+    zip_lookup("53703")
+
+
 def zips_in_state(state: str) -> list[ZipPlace]:
     """Every active standard ZIP code of a state, sorted (for demo data)."""
     places = []

@@ -13,6 +13,9 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 max_requests = 2000  # recycle workers now and then
 max_requests_jitter = 200
+# Load the app (and the offline ZIP code table) once in the master; workers share it, so no
+# worker pays for it on its first ZIP search, nor again when it is recycled.
+preload_app = True
 accesslog = "-"
 errorlog = "-"
 # Trust X-Forwarded-* only from the proxy in front (FORWARDED_ALLOW_IPS, default local).
