@@ -6,7 +6,6 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, IntegerField, Value, When
 from django.template.response import TemplateResponse
-from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.roles import is_alliance_admin
 from consultations import selectors, services
@@ -14,6 +13,7 @@ from consultations.models import ConsultationRequest, Contact, RequestEvent, Unm
 from directory.models import Consultant
 from directory.vocabularies import ClosureReason
 from iecmhc.admin_actions import intermediate_action
+from iecmhc.admin_history import AuditTrailAdmin
 from iecmhc.exceptions import StateConflict
 
 
@@ -76,7 +76,7 @@ def _each(modeladmin, request, queryset, service, done: str, **kwargs) -> None:
 
 
 @admin.register(ConsultationRequest)
-class ConsultationRequestAdmin(SimpleHistoryAdmin):
+class ConsultationRequestAdmin(AuditTrailAdmin):
     list_display = (
         "id",
         "program",

@@ -4,7 +4,6 @@ through directory.services, exactly as the API's does."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from simple_history.admin import SimpleHistoryAdmin
 
 from directory import geo, services
 from directory.models import (
@@ -17,6 +16,7 @@ from directory.models import (
     ProgramMembership,
 )
 from iecmhc.admin_actions import intermediate_action
+from iecmhc.admin_history import AuditTrailAdmin
 from iecmhc.exceptions import StateConflict
 
 
@@ -136,7 +136,7 @@ class ReviewActionsMixin:
 
 
 @admin.register(Consultant)
-class ConsultantAdmin(ReviewActionsMixin, SimpleHistoryAdmin):
+class ConsultantAdmin(ReviewActionsMixin, AuditTrailAdmin):
     form = ConsultantAdminForm
     list_display = (
         "display_name",
@@ -232,7 +232,7 @@ class ProgramAdminForm(forms.ModelForm):
 
 
 @admin.register(Program)
-class ProgramAdmin(SimpleHistoryAdmin):
+class ProgramAdmin(AuditTrailAdmin):
     form = ProgramAdminForm
     list_display = ("name", "setting_type", "city", "state", "county", "enrollment")
     list_filter = ("setting_type", "state")

@@ -45,6 +45,14 @@ def _test_settings(settings):
     settings.RATE_LIMITS_ENABLED = False
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()
+    # Plain HTTP in tests, as on a developer's machine; tests/test_security.py checks the
+    # HTTPS-only production settings themselves.
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+    settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME = "sessionid", "csrftoken"
+    # No collected static files: whitenoise would scan a local staticfiles/ folder for every
+    # test client (a third of a second each); the finders serve static/ directly.
+    settings.STATIC_ROOT = None
     # Pages render {% static %} without a collectstatic manifest in tests.
     settings.STORAGES = {
         **settings.STORAGES,

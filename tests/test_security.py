@@ -626,3 +626,21 @@ def test_users_are_made_by_the_factories_with_passwords_that_pass_validation():
     from django.contrib.auth.password_validation import validate_password
 
     validate_password(PASSWORD, user=UserFactory.build())
+
+
+def test_the_audit_trail_cannot_be_written_back_through_the_admin(client, world):
+    """django-simple-history's version page would save a POST (a revert), bypassing the
+    services; ours refuses it."""
+    request = factories.active(world.program, world.listing, admin=world.users["admin"])
+    first = ConsultationRequest.history.filter(id=request.pk).order_by("history_date").first()
+    client.force_login(world.users["admin"])
+    url = reverse(
+        "admin:consultations_consultationrequest_simple_history", args=[request.pk, first.pk]
+    )
+
+    assert client.get(url).status_code == 200
+    assert client.post(url, {}).status_code == 403
+    request.refresh_from_db()
+    world.listing.refresh_from_db()
+    assert request.status == "active" and request.consultant_id == world.listing.pk
+    assert world.listing.active_caseload == 1

@@ -1,0 +1,1 @@
+"""Helpers of the permission matrix (tests/test_permission_matrix.py)."""

@@ -1,0 +1,152 @@
+"""What the permission matrix expects of a call, and how it makes and checks one."""
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.contrib.sessions.models import Session
+from django.core import mail
+from django.db import connection
+from django.http import QueryDict
+from django.test import Client
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from tests.matrix.urlconf import Route
+
+LOGIN_PATH = "/accounts/login/"
+ADMIN_LOGIN_PATH = "/admin/login/"
+# Sign-ins are made before the call; the session table is the sign-in's, not the call's.
+NOT_SNAPSHOTTED = {Session}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """An expected response: its status, where it redirects to, and whether it may write.
+
+    `redirect` is the Location header (its start only, with `prefix`); "{path}" stands for
+    the requested path, "{next}" for the `next=` query of a login redirect (as Django's
+    `redirect_to_login` makes it), and "{pk}" (any path parameter) for its value.
+    `writes` says the call is an allowed change: the database must differ afterwards. Every
+    other outcome must leave every table and the outbox exactly as they were.
+    """
+
+    status: int
+    redirect: str | None = None
+    prefix: bool = False
+    writes: bool = False
+    label: str = ""
+
+    def __str__(self) -> str:
+        return self.label or (
+            f"{self.status} → {self.redirect}" if self.redirect else str(self.status)
+        )
+
+
+def login_next(path: str) -> str:
+    query = QueryDict(mutable=True)
+    query["next"] = path
+    return query.urlencode(safe="/")
+
+
+def snapshot() -> dict[str, tuple[int, str]]:
+    """Each table's row count and a digest of its rows, read with plain SQL (the ORM would
+    take twenty times as long), sessions aside."""
+    state = {}
+    with connection.cursor() as cursor:
+        for model in apps.get_models(include_auto_created=True):
+            opts = model._meta
+            if opts.proxy or not opts.managed or model in NOT_SNAPSHOTTED:
+                continue
+            quote = connection.ops.quote_name
+            cursor.execute(f"SELECT * FROM {quote(opts.db_table)} ORDER BY {quote(opts.pk.column)}")
+            rows = cursor.fetchall()
+            state[opts.label] = (len(rows), hashlib.sha256(repr(rows).encode()).hexdigest()[:16])
+    return state
+
+
+def changed_tables(before: dict, after: dict) -> list[str]:
+    return sorted(
+        label for label in before.keys() | after.keys() if before.get(label) != after.get(label)
+    )
+
+
+@dataclass
+class Call:
+    route: Route
+    method: str
+    role: str
+    path: str
+    params: dict
+    body: dict | None
+
+
+@dataclass
+class Clients:
+    """One browser and one API client for a whole module: each new client builds its own
+    middleware stack (WhiteNoise alone scans the static files, ~0.4 s), so they are reused
+    and reset before each call."""
+
+    browser: Client
+    api: APIClient
+
+
+def send(call: Call, *, clients: Clients, user, before_call: Callable[[], None]) -> object:
+    """Make the call as the role: API routes with the role's token (DRF's APIClient, JSON,
+    as conftest's `World.client`), pages and the admin with a signed-in browser session
+    (Django's Client, form data); both over HTTPS, as production serves them. `before_call`
+    runs once the client is signed in, just before the request."""
+    method = call.method.lower()
+    if call.route.is_api:
+        client = clients.api
+        client.cookies.clear()
+        client.credentials()
+        if user is not None:
+            token, _ = Token.objects.get_or_create(user=user)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        before_call()
+        if method == "get":
+            return client.get(call.path, secure=True)
+        return getattr(client, method)(call.path, call.body or {}, format="json", secure=True)
+    client = clients.browser
+    client.cookies.clear()
+    if user is not None:
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    before_call()
+    if method == "get":
+        return client.get(call.path, secure=True)
+    if method == "post":
+        return client.post(call.path, call.body or {}, secure=True)
+    return client.generic(call.method, call.path, secure=True)
+
+
+def describe(response) -> str:
+    location = response.get("Location")
+    return f"{response.status_code}" + (f" → {location}" if location else "")
+
+
+def check(call: Call, expected: Outcome, response, before, after, outbox_before: int) -> None:
+    """The response is `expected`, and the database and outbox changed only if it writes."""
+    where = f"{call.method} {call.path} as {call.role}"
+    assert response.status_code != 429, (
+        f"{where}: 429 Too Many Requests. Rate limits must be off in tests (tests/conftest.py)."
+    )
+    assert response.status_code == expected.status, (
+        f"{where}: expected {expected}, got {describe(response)}"
+    )
+    if expected.redirect is not None:
+        wanted = expected.redirect.format(**call.params, path=call.path, next=login_next(call.path))
+        location = response["Location"]
+        matches = location.startswith(wanted) if expected.prefix else location == wanted
+        assert matches, (
+            f"{where}: expected a redirect to {wanted}{'…' * expected.prefix}, "
+            f"got {describe(response)}"
+        )
+    changed = changed_tables(before, after)
+    sent = len(mail.outbox) - outbox_before
+    if expected.writes:
+        assert changed, f"{where}: an allowed write ({expected}) changed nothing"
+    else:
+        assert not changed, f"{where} ({describe(response)}) changed {', '.join(changed)}"
+        assert not sent, f"{where} ({describe(response)}) sent {sent} email(s)"
