@@ -41,6 +41,9 @@ def setup_django() -> None:
     os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-secret-key")
     os.environ["DJANGO_DEBUG"] = "false"
     os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
+    # The benchmarks call the app in-process over plain HTTP (no TLS proxy in front).
+    os.environ["DJANGO_SECURE_SSL_REDIRECT"] = "false"
+    os.environ["DJANGO_RATE_LIMITS"] = "off"
     # Notifications go to memory: the benchmarks measure the service, not a mail server.
     os.environ["DJANGO_EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iecmhc.settings")
