@@ -1,6 +1,7 @@
 """Who is asking (the client's address and the account a login names) and what must never
 reach a log. Used by the login lockouts (django-axes), the rate limits and the logging."""
 
+import ipaddress
 import logging
 import re
 import unicodedata
@@ -12,15 +13,26 @@ from django.shortcuts import render
 def client_ip(request) -> str:
     """The client's address: REMOTE_ADDR, or behind DJANGO_TRUSTED_PROXY_COUNT proxies the
     address the outermost trusted proxy saw (so a client cannot pick its own by sending an
-    X-Forwarded-For header)."""
+    X-Forwarded-For header). A hop that is not an IP address (a client's own garbage that
+    a proxy passed on) is not trusted: the address the server saw is used instead."""
     proxies = settings.TRUSTED_PROXY_COUNT
     remote = request.META.get("REMOTE_ADDR", "") or ""
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     if proxies and forwarded:
         hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
         if hops:
-            return hops[-min(proxies, len(hops))]
+            hop = hops[-min(proxies, len(hops))]
+            if _is_ip_address(hop):
+                return hop
     return remote
+
+
+def _is_ip_address(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
 
 
 def login_username(request, credentials=None) -> str:

@@ -4,6 +4,7 @@ One settings module; environments differ by environment variables (see .env.exam
 A `.env` file in the project root is read when present; real environment variables win.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -43,6 +44,9 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
+    "csp",
+    "simple_history",
     "accounts",
     "directory",
     "consultations",
@@ -50,6 +54,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "iecmhc.middleware.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -57,6 +63,16 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Who made each change, for the audit trail (django-simple-history).
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into a clear 429 page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a login while the account or the address is locked out.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "iecmhc.urls"
@@ -93,7 +109,10 @@ AUTH_USER_MODEL = "accounts.User"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -142,19 +161,92 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where the Alliance receives notices (a listing waiting for review, a declined offer, ...).
 ALLIANCE_NOTIFY_EMAIL = env.str("ALLIANCE_NOTIFY_EMAIL", default="alliance@iecmhc.example.org")
 
-# Security (production hardening is completed in issue 6; these are the safe basics).
-SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE
-X_FRAME_OPTIONS = "DENY"
+# --- Security ----------------------------------------------------------------------------
+# Production (DJANGO_DEBUG=false) is HTTPS only: `manage.py check --deploy` reports nothing.
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto (and strips it from clients).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
+SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
+# Preload: browsers ship the HTTPS-only rule (submit the domain at hstspreload.org).
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+# Cookies: secure (HTTPS only) in production, never readable by scripts (the session), sent
+# on top-level navigation from other sites only (Lax), and sessions that end.
+SECURE_COOKIES = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_COOKIES
+# The __Host- prefix binds the cookie to this host over HTTPS (browsers enforce it).
+SESSION_COOKIE_NAME = "__Host-sessionid" if SECURE_COOKIES else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if SECURE_COOKIES else "csrftoken"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_HOURS", default=12) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Content Security Policy (django-csp): everything from this origin, nothing inline, no
+# plugins, no framing. The API docs page relaxes style-src for Swagger UI (iecmhc/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Client addresses: behind N trusted proxies the client is the Nth address from the right of
+# X-Forwarded-For; with none (the default) it is REMOTE_ADDR. Used by login lockouts and rate
+# limits alike.
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+
+# Login throttling (django-axes): after LOGIN_FAILURE_LIMIT failed logins for one account, or
+# from one address, further logins for it are refused for LOGIN_COOLOFF_MINUTES — on the
+# pages, the admin and the API token endpoint alike. A successful login clears the count.
+AXES_ENABLED = env.bool("DJANGO_LOGIN_LOCKOUT", default=True)
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "iecmhc.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "iecmhc.security.lockout_response"
+AXES_USERNAME_CALLABLE = "iecmhc.security.login_username"
+AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True  # keep no log of every successful login's address
+
+# Rate limits on what costs a person's attention or creates records (iecmhc.throttling):
+# per address for registration and token requests, per user for consultation requests.
+# DJANGO_RATE_LIMITS=off disables them (load tests on one address).
+RATE_LIMITS_ENABLED = env.bool("DJANGO_RATE_LIMITS", default=True)
+RATE_LIMITS = {
+    "register": env.str("RATE_LIMIT_REGISTER", default="10/hour"),
+    "token": env.str("RATE_LIMIT_TOKEN", default="30/minute"),
+    "request_create": env.str("RATE_LIMIT_REQUEST_CREATE", default="20/hour"),
+}
+
+# API tokens expire after API_TOKEN_DAYS; POST /api/v1/auth/token/rotate/ replaces one,
+# DELETE /api/v1/auth/token/ revokes it, and setting a new password revokes it too.
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=30)
+
+# The cache holds rate-limit counters, so every worker must share it: the database by
+# default (`manage.py createcachetable`), Redis with CACHE_URL=redis://...
+CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://django_cache")}
 
 REST_FRAMEWORK = {
     # Token first, so an anonymous API call gets 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -164,6 +256,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "iecmhc.exceptions.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 
 SPECTACULAR_SETTINGS = {
@@ -181,9 +274,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The default enum hook, then every operation's error responses (400/401/403/404).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "iecmhc.schema.document_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ListingStatusEnum": "directory.models.Consultant.ListingStatus",
         "SettingTypeEnum": "directory.vocabularies.SettingType",
+        "ModalityEnum": "directory.vocabularies.Modality",
+        "RequestModalityEnum": "consultations.models.ConsultationRequest.RequestModality",
+        "RequestStatusEnum": "consultations.models.ConsultationRequest.Status",
     },
 }
 
@@ -201,9 +302,17 @@ MATCHING_WEIGHTS = {
     "endorsement": env.float("MATCH_WEIGHT_ENDORSEMENT", default=0.10),
 }
 
+# Logs go to stderr for the process manager. They hold paths, status codes and exceptions,
+# never request bodies, tokens or passwords; the redacting filter also masks the secrets that
+# can appear in a path (password-reset links) and anything that looks like a token.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact": {"()": "iecmhc.security.RedactingFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
 }
+
+# The audit trail (django-simple-history) records who changed listings, programs and
+# requests; admins read it in the Django admin's History pages.
+SIMPLE_HISTORY_REVERT_DISABLED = True

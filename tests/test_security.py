@@ -219,8 +219,9 @@ def test_an_account_is_locked_after_five_failed_logins_whatever_the_address(clie
 
 
 def test_usernames_differing_in_case_count_as_one_account(client, world):
-    for name in ("pat_program", "Pat_Program", "PAT_PROGRAM", "pat_PROGRAM", "Pat_program"):
-        _fail_logins(client, name, 1, address=f"198.51.100.{len(name)}{ord(name[0])}")
+    names = ("pat_program", "Pat_Program", "PAT_PROGRAM", "pat_PROGRAM", "Pat_program")
+    for i, name in enumerate(names):
+        _fail_logins(client, name, 1, address=f"198.51.100.{i + 20}")
 
     response = client.post(
         "/accounts/login/", {"username": "pat_program", "password": PASSWORD}, REMOTE_ADDR="::1"
@@ -307,6 +308,29 @@ def test_behind_trusted_proxies_the_client_address_comes_from_x_forwarded_for(se
     assert client_ip(request) == "10.0.0.2"  # no proxy trusted: a client can't pick its own
     settings.TRUSTED_PROXY_COUNT = 1
     assert client_ip(request) == "203.0.113.7"  # what our proxy saw; 1.1.1.1 is a claim
+
+
+@pytest.mark.parametrize("forwarded", ["not-an-address", "198.51.100.11112", "1.1.1.1, ' OR 1"])
+def test_a_forwarded_hop_that_is_not_an_address_falls_back_to_remote_addr(settings, forwarded):
+    settings.TRUSTED_PROXY_COUNT = 1
+    request = HttpRequest()
+    request.META = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": forwarded}
+    assert client_ip(request) == "10.0.0.2"
+
+
+def test_a_login_with_a_garbage_forwarded_address_is_a_refusal_not_a_server_error(
+    client, world, settings
+):
+    # PostgreSQL stores the lockout's address as inet: garbage there was a 500.
+    settings.TRUSTED_PROXY_COUNT = 1
+    response = client.post(
+        "/accounts/login/",
+        {"username": "pat_program", "password": "wrong-password"},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="198.51.100.11112",
+    )
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
 
 
 # --- rate limits ---------------------------------------------------------------------------

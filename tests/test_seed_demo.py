@@ -6,6 +6,7 @@ from itertools import pairwise
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from accounts.roles import is_alliance_admin
 from directory import demo, geo
@@ -16,6 +17,13 @@ Status = Consultant.ListingStatus
 Action = ListingDecision.Action
 
 pytestmark = pytest.mark.django_db
+
+
+def sign_in(*, username, password):
+    """Authenticate as the login page does (django-axes needs the request)."""
+    return authenticate(
+        RequestFactory().post("/accounts/login/"), username=username, password=password
+    )
 
 
 def seed(**options) -> str:
@@ -122,7 +130,7 @@ def test_the_same_seed_plans_the_same_records_and_another_seed_does_not():
 def test_demo_logins_work_and_have_their_roles():
     seed(programs=5, consultants=5)
     users = {
-        login.username: authenticate(username=login.username, password=login.password)
+        login.username: sign_in(username=login.username, password=login.password)
         for login in demo.DEMO_LOGINS
     }
     assert all(users.values())
@@ -135,11 +143,11 @@ def test_demo_logins_work_and_have_their_roles():
 
 def test_a_changed_demo_password_is_restored():
     seed(programs=2, consultants=2)
-    admin = authenticate(username="demo-admin", password="demo-admin-2026")
+    admin = sign_in(username="demo-admin", password="demo-admin-2026")
     admin.set_password("something-else-entirely")
     admin.save()
     seed(programs=2, consultants=2)
-    assert authenticate(username="demo-admin", password="demo-admin-2026") is not None
+    assert sign_in(username="demo-admin", password="demo-admin-2026") is not None
 
 
 def test_other_states_load_their_counties_and_get_programs():
@@ -190,7 +198,7 @@ def test_requests_in_every_status_with_consistent_histories_and_caseloads():
     # The demo's offers are fresh: nothing expires the moment the demo starts.
     assert expire_overdue_offers() == 0
     # The demo logins have something to look at.
-    demo_program = authenticate(username="demo-program", password="demo-program-2026")
+    demo_program = sign_in(username="demo-program", password="demo-program-2026")
     assert ConsultationRequest.objects.filter(program__members=demo_program).count() >= 6
     demo_consultant = Consultant.objects.get(user__username="demo-consultant")
     assert set(demo_consultant.requests.values_list("status", flat=True)) >= {"offered", "active"}
