@@ -5,6 +5,8 @@ errors by hand, so the web pages, the admin and the API all see the same rule.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import JsonResponse
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -33,3 +35,14 @@ def exception_handler(exc, context):
         else:
             exc = exceptions.ValidationError({"non_field_errors": exc.messages})
     return drf_exception_handler(exc, context)
+
+
+def page_not_found(request, exception):
+    """Django's 404 handler (handler404 in the root URLconf): a URL that no route matches is
+    JSON under /api/, like every other API error (e.g. /api/v1/consultants/1.5/, which the
+    router's id pattern refuses), and the site's HTML page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": str(exceptions.NotFound.default_detail)}, status=status.HTTP_404_NOT_FOUND
+        )
+    return defaults.page_not_found(request, exception)

@@ -32,3 +32,6 @@ urlpatterns = [
     ),
     path("healthz", views.healthz, name="healthz"),
 ]
+
+# A URL no route matches is JSON under /api/ (like every other API error), HTML elsewhere.
+handler404 = "iecmhc.exceptions.page_not_found"

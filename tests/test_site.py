@@ -1,11 +1,14 @@
 """The home page, the OpenAPI schema and its docs: served by the project, no external CDN."""
 
+import json
 import re
 
 import pytest
 from django.core.management import call_command
+from django.http import Http404
 
 from directory.models import Consultant
+from iecmhc.exceptions import page_not_found
 from tests.factories import ConsultantFactory
 
 pytestmark = pytest.mark.django_db
@@ -72,6 +75,66 @@ def test_swagger_ui_is_served_from_our_own_static_files(client, db):
 
 def test_unknown_api_path_is_a_404(client, db):
     assert client.get("/api/v1/nothing-here/").status_code == 404
+
+
+def served_schema(client) -> dict:
+    return client.get("/api/schema/", {"format": "json"}, secure=True).json()
+
+
+# Found by fuzzing (tests/test_fuzz_api.py): no operation documented an error response.
+DOCUMENTED_RESPONSES = {
+    ("get", "/api/v1/vocabularies/"): {"200", "401"},  # 401: a bad token, even on public reads
+    ("get", "/api/v1/me/"): {"200", "401"},
+    ("get", "/api/v1/caseload/"): {"200", "401", "403"},
+    ("get", "/api/v1/consultants/"): {"200", "400", "401", "404"},  # 404: no such page
+    ("post", "/api/v1/consultants/"): {"201", "400", "401", "403", "409"},
+    ("get", "/api/v1/consultants/{id}/"): {"200", "401", "404"},
+    ("post", "/api/v1/consultants/{id}/submit/"): {"200", "400", "401", "403", "404", "409"},
+    ("get", "/api/v1/programs/{id}/"): {"200", "401", "404"},
+    ("post", "/api/v1/requests/"): {"201", "400", "401", "403", "429"},
+    ("get", "/api/v1/requests/{id}/matches/"): {"200", "400", "401", "403", "404"},
+    ("post", "/api/v1/requests/{id}/accept/"): {"200", "400", "401", "403", "404", "409"},
+    ("post", "/api/v1/requests/{id}/contacts/"): {"201", "400", "401", "403", "404", "409"},
+    ("post", "/api/v1/matching/run/"): {"200", "400", "401", "403"},
+}
+
+
+@pytest.mark.parametrize(("method", "path"), DOCUMENTED_RESPONSES)
+def test_the_schema_documents_each_operations_errors(client, db, method, path):
+    responses = served_schema(client)["paths"][path][method]["responses"]
+    assert set(responses) == DOCUMENTED_RESPONSES[(method, path)]
+
+
+def test_the_schema_documents_the_body_of_every_error(client, db):
+    schema = served_schema(client)
+    bodies = {
+        (code, response["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1])
+        for operations in schema["paths"].values()
+        for operation in operations.values()
+        for code, response in operation["responses"].items()
+        if code.startswith("4")
+    }
+    assert {body for code, body in bodies if code == "400"} == {"ValidationErrors"}
+    assert {body for code, body in bodies if code != "400"} == {"ErrorDetail"}
+    assert schema["components"]["schemas"]["ErrorDetail"]["required"] == ["detail"]
+
+
+def test_an_unrouted_api_url_gets_a_json_404_from_the_handler(rf):
+    response = page_not_found(rf.get("/api/v1/consultants/1.5/"), Http404())
+    assert (response.status_code, response["Content-Type"]) == (404, "application/json")
+    assert json.loads(response.content) == {"detail": "Not found."}
+
+
+def test_an_unrouted_page_keeps_the_html_404(rf):
+    response = page_not_found(rf.get("/no-such-page/"), Http404())
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+
+
+# Found by fuzzing: an id the router's pattern refuses (1.5) got Django's HTML 404 page.
+def test_an_unrouted_api_url_is_a_json_404(client, db):
+    response = client.get("/api/v1/consultants/1.5/", secure=True)
+    assert (response.status_code, response["Content-Type"]) == (404, "application/json")
 
 
 def test_system_checks_pass():

@@ -24,9 +24,20 @@ class ProgramSummarySerializer(serializers.ModelSerializer):
     class Meta:
         model = Program
         fields = ["id", "name", "setting_type", "city", "state", "zip", "county", "county_name"]
+        # Output only. Read-only fields also keep the model's validators out of the schema:
+        # drf-spectacular documents an inverse-match RegexValidator (single_line) as a pattern
+        # every valid name would have to match.
+        read_only_fields = fields
 
 
 class ProgramContactSerializer(ProgramSummarySerializer):
+    """The summary plus the contacts, which a request's `program_detail` holds only when the
+    viewer may contact the program: the schema documents them as optional."""
+
+    street = serializers.CharField(required=False)
+    phone = serializers.CharField(required=False)
+    email = serializers.EmailField(required=False, allow_blank=True)
+
     class Meta(ProgramSummarySerializer.Meta):
         fields = [*ProgramSummarySerializer.Meta.fields, "street", "phone", "email"]
 
@@ -35,9 +46,16 @@ class ConsultantSummarySerializer(serializers.ModelSerializer):
     class Meta:
         model = Consultant
         fields = ["id", "display_name", "public_email", "public_phone"]
+        read_only_fields = fields  # output only (see ProgramSummarySerializer)
+        extra_kwargs = {"public_email": {"allow_blank": True}}  # read-only drops allow_blank
 
 
 class ConsultantContactSerializer(ConsultantSummarySerializer):
+    """The summary plus the private contacts, optional in the schema as for programs."""
+
+    contact_email = serializers.EmailField(required=False, allow_blank=True)
+    contact_phone = serializers.CharField(required=False)
+
     class Meta(ConsultantSummarySerializer.Meta):
         fields = [*ConsultantSummarySerializer.Meta.fields, "contact_email", "contact_phone"]
 
@@ -67,8 +85,10 @@ class RequestSerializer(serializers.ModelSerializer):
     """A request as its viewer may see it: contacts of the other side only when the
     privacy rules allow (see consultations.permissions)."""
 
-    preferred_language = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    consultant = serializers.PrimaryKeyRelatedField(read_only=True)
+    preferred_language = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
+    consultant = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     program_detail = serializers.SerializerMethodField()
     consultant_detail = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()

@@ -25,6 +25,8 @@ from consultations.filters import RequestFilter
 from consultations.permissions import can_offer_requests, can_request_consultation, listing_of
 from directory.permissions import IsAllianceAdmin
 from directory.selectors import program_list
+from iecmhc.schema import CONFLICT, FORBIDDEN, TOO_MANY_REQUESTS
+from iecmhc.throttling import RequestCreationThrottle
 
 
 @extend_schema_view(
@@ -33,7 +35,7 @@ from directory.selectors import program_list
     create=extend_schema(
         summary="Request consultation for my program",
         request=RequestInputSerializer,
-        responses={201: RequestSerializer},
+        responses={201: RequestSerializer, 429: TOO_MANY_REQUESTS},
     ),
 )
 class RequestViewSet(
@@ -67,10 +69,14 @@ class RequestViewSet(
             programs=program_list(user=request.user).filter(memberships__user=request.user),
         )
         data.is_valid(raise_exception=True)
+        # Counted once the request is valid: correcting a mistake costs nothing.
+        throttle = RequestCreationThrottle()
+        if not throttle.allow_request(request, self):
+            self.throttled(request, throttle.wait())
         created = services.request_submit(actor=request.user, **data.validated_data)
         return self._detail(created, status_code=status.HTTP_201_CREATED)
 
-    @extend_schema(request=OfferInputSerializer, responses=RequestSerializer)
+    @extend_schema(request=OfferInputSerializer, responses={200: RequestSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def offer(self, request, pk=None):
         """Admin: offer a submitted request to a consultant (→ offered)."""
@@ -84,7 +90,7 @@ class RequestViewSet(
 
     @extend_schema(
         parameters=[MatchesQuerySerializer],
-        responses=MatchesSerializer,
+        responses={200: MatchesSerializer, 403: FORBIDDEN},
         summary="Ranked, explained matches for a request (admins)",
     )
     @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
@@ -105,14 +111,14 @@ class RequestViewSet(
         }
         return Response(MatchesSerializer(data).data)
 
-    @extend_schema(request=None, responses=RequestSerializer)
+    @extend_schema(request=None, responses={200: RequestSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         """The offered consultant: accept (→ active). 409 when the caseload is full."""
         accepted = services.request_accept(actor=request.user, request=self.get_object())
         return self._detail(accepted)
 
-    @extend_schema(request=ReasonInputSerializer, responses=StatusSerializer)
+    @extend_schema(request=ReasonInputSerializer, responses={200: StatusSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None):
         """The offered consultant: decline with a reason (→ submitted; never offered again)."""
@@ -125,7 +131,7 @@ class RequestViewSet(
         # The decliner never sees the request again: answer with its new status only.
         return Response(StatusSerializer(declined).data)
 
-    @extend_schema(request=ReasonInputSerializer, responses=RequestSerializer)
+    @extend_schema(request=ReasonInputSerializer, responses={200: RequestSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         """Program staff: withdraw a request not yet accepted, with a reason (→ withdrawn)."""
@@ -137,7 +143,7 @@ class RequestViewSet(
         )
         return self._detail(withdrawn)
 
-    @extend_schema(request=CloseInputSerializer, responses=RequestSerializer)
+    @extend_schema(request=CloseInputSerializer, responses={200: RequestSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         """The assigned consultant or an admin: close with outcomes (→ closed)."""
@@ -158,7 +164,7 @@ class RequestViewSet(
     @extend_schema(
         methods=["POST"],
         request=ContactInputSerializer,
-        responses={201: ContactSerializer},
+        responses={201: ContactSerializer, 409: CONFLICT},
         summary="Log a contact (the assigned consultant)",
     )
     @action(detail=True, methods=["get", "post"], filterset_class=None, pagination_class=None)
@@ -214,7 +220,9 @@ class MatchingRunView(APIView):
         return Response(MatchingRunSerializer(payload).data)
 
 
-@extend_schema(responses=CaseloadSerializer, summary="My caseload (consultants)")
+@extend_schema(
+    responses={200: CaseloadSerializer, 403: FORBIDDEN}, summary="My caseload (consultants)"
+)
 class CaseloadView(APIView):
     """A consultant's capacity, open offers, engagements and hours this month."""
 

@@ -77,6 +77,9 @@ class ConsultantSerializer(serializers.ModelSerializer):
             "distance_miles",
         ]
         read_only_fields = fields
+        # Read-only fields drop allow_blank, but a listing may have no public email: without
+        # this the schema would promise a valid email address where "" comes back.
+        extra_kwargs = {"public_email": {"allow_blank": True}}
 
     def get_distance_miles(self, consultant) -> float | None:
         """Miles from `near_zip`, when the list was searched by distance."""
@@ -111,6 +114,10 @@ class ConsultantPrivateSerializer(ConsultantSerializer):
             "decisions",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            **ConsultantSerializer.Meta.extra_kwargs,
+            "contact_email": {"allow_blank": True},
+        }
 
 
 class ConsultantInputSerializer(StrictInputSerializer):
@@ -176,6 +183,7 @@ class ProgramSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+        extra_kwargs = {"email": {"allow_blank": True}}  # as for a listing's public email
 
 
 class ProgramInputSerializer(StrictInputSerializer):

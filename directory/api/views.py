@@ -28,6 +28,7 @@ from directory.permissions import (
     can_view_consultant_private,
 )
 from directory.vocabularies import PUBLISHED
+from iecmhc.schema import CONFLICT
 
 
 @extend_schema(
@@ -71,26 +72,26 @@ class VocabularyView(APIView):
         return Response(VocabulariesSerializer(data).data)
 
 
-class ConsultantPermission(permissions.BasePermission):
-    """Reads are public; every write needs a signed-in user (the services decide the rest)."""
-
-    def has_permission(self, request, view):
-        if view.action in ("list", "retrieve"):
-            return True
-        return bool(request.user and request.user.is_authenticated)
-
-
 @extend_schema_view(
     list=extend_schema(summary="Search the directory of approved consultants"),
     retrieve=extend_schema(
         summary="A consultant's listing",
-        responses=ConsultantPrivateSerializer,
+        # The public listing, or for its owner and admins the private one (a superset):
+        # the components of the list (Consultant) and of the owner's writes (ConsultantPrivate).
+        responses={
+            200: {
+                "anyOf": [
+                    {"$ref": "#/components/schemas/ConsultantPrivate"},
+                    {"$ref": "#/components/schemas/Consultant"},
+                ]
+            }
+        },
         description="Owners and admins also receive private contacts and review history.",
     ),
     create=extend_schema(
         summary="Create my listing (draft)",
         request=ConsultantInputSerializer,
-        responses={201: ConsultantPrivateSerializer},
+        responses={201: ConsultantPrivateSerializer, 409: CONFLICT},
     ),
     partial_update=extend_schema(
         summary="Edit a listing",
@@ -105,10 +106,16 @@ class ConsultantViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    permission_classes = [ConsultantPermission]
     serializer_class = ConsultantSerializer
     filterset_class = ConsultantFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_permissions(self):
+        # Reads are the public directory; every write needs a signed-in user (the services
+        # decide the rest). AllowAny also tells the schema that anyone may read.
+        if self.action in ("list", "retrieve"):
+            return [permissions.AllowAny()]
+        return [permissions.IsAuthenticated()]
 
     def get_queryset(self):
         return selectors.consultant_list(user=self.request.user)
@@ -150,27 +157,31 @@ class ConsultantViewSet(
     def update(self, request, *args, **kwargs):  # PUT is not part of the contract
         return self.http_method_not_allowed(request, *args, **kwargs)
 
-    @extend_schema(request=None, responses=ConsultantPrivateSerializer)
+    @extend_schema(request=None, responses={200: ConsultantPrivateSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         """Owner: send a draft or rejected listing for review (→ pending)."""
         consultant = services.consultant_submit(actor=request.user, consultant=self.get_object())
         return self._detail(consultant)
 
-    @extend_schema(request=None, responses=ConsultantPrivateSerializer)
+    @extend_schema(request=None, responses={200: ConsultantPrivateSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         """Admin: approve a pending listing (→ approved), or reinstate a suspended one."""
         consultant = services.consultant_approve(actor=request.user, consultant=self.get_object())
         return self._detail(consultant)
 
-    @extend_schema(request=ReasonSerializer, responses=ConsultantPrivateSerializer)
+    @extend_schema(
+        request=ReasonSerializer, responses={200: ConsultantPrivateSerializer, 409: CONFLICT}
+    )
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         """Admin: reject a pending listing with a reason (→ rejected)."""
         return self._review_with_reason(request, services.consultant_reject)
 
-    @extend_schema(request=ReasonSerializer, responses=ConsultantPrivateSerializer)
+    @extend_schema(
+        request=ReasonSerializer, responses={200: ConsultantPrivateSerializer, 409: CONFLICT}
+    )
     @action(detail=True, methods=["post"])
     def suspend(self, request, pk=None):
         """Admin: suspend a listing with a reason (→ suspended; hidden everywhere)."""

@@ -7,6 +7,7 @@ every consultant's caseload counter, the number of requests, events and contacts
 outbox (on-commit callbacks are executed, so an email queued by mistake would show).
 """
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -1208,3 +1209,66 @@ def test_an_unrelated_program_user_cannot_see_the_program(world):
     make(world, "active")
     assert sees_program(world, "other_program") == (404, False)
     assert world.client("anonymous").get(program_url(world.program)).status_code == 401
+
+
+# --- 8. the OpenAPI schema describes what each viewer gets (found by tests/test_fuzz_api.py) --
+
+
+def served_schemas(world) -> dict:
+    response = world.client("anonymous").get("/api/schema/", {"format": "json"}, secure=True)
+    return response.json()["components"]["schemas"]
+
+
+def test_the_schema_allows_a_request_without_consultant_or_language(world):
+    request_obj = make(world, "submitted")
+    body = world.client("program").get(url(request_obj.pk)).json()
+    assert (body["consultant"], body["preferred_language"]) == (None, None)
+    properties = served_schemas(world)["Request"]["properties"]
+    assert properties["consultant"]["nullable"] is True
+    assert properties["preferred_language"]["nullable"] is True
+
+
+def patterns_in(schema) -> list[str]:
+    if isinstance(schema, dict):
+        return [schema.get("pattern"), *(p for v in schema.values() for p in patterns_in(v))]
+    if isinstance(schema, list):
+        return [p for v in schema for p in patterns_in(v)]
+    return []
+
+
+@pytest.mark.parametrize(
+    ("component", "field"),
+    [
+        ("ProgramContact", "name"),
+        ("ProgramContact", "city"),
+        ("ProgramContact", "street"),
+        ("ConsultantContact", "display_name"),
+    ],
+)
+def test_the_schema_accepts_any_single_line_name(world, component, field):
+    # drf-spectacular documents the models' inverse-match validator (no control characters)
+    # as a pattern that a name must match: "Little Acorns" failed it.
+    documented = served_schemas(world)[component]["properties"][field]
+    for pattern in filter(None, patterns_in(documented)):
+        assert re.search(pattern, "Little Acorns, 1 Main St"), pattern
+
+
+def test_the_schema_leaves_out_the_contacts_a_viewer_may_not_see(world):
+    schemas = served_schemas(world)
+    assert set(schemas["ProgramContact"]["properties"]) >= PROGRAM_CONTACT_FIELDS
+    assert PROGRAM_CONTACT_FIELDS.isdisjoint(schemas["ProgramContact"]["required"])
+    assert set(schemas["ConsultantContact"]["properties"]) >= CONSULTANT_CONTACT_FIELDS
+    assert CONSULTANT_CONTACT_FIELDS.isdisjoint(schemas["ConsultantContact"]["required"])
+
+
+@pytest.mark.parametrize(
+    ("component", "field"),
+    [
+        ("ProgramContact", "email"),
+        ("ConsultantContact", "public_email"),
+        ("ConsultantContact", "contact_email"),
+    ],
+)
+def test_the_schema_allows_contacts_without_an_email(world, component, field):
+    schema = served_schemas(world)[component]["properties"][field]
+    assert {"type": "string", "maxLength": 0} in schema["oneOf"]

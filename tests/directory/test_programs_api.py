@@ -618,3 +618,12 @@ def test_create_at_a_juneau_po_box_zip_once_alaska_is_loaded(world):
 
     assert response.status_code == 201, response.json()
     assert response.json()["county"] == County.objects.get(fips="02110").pk
+
+
+# --- the OpenAPI schema (found by tests/test_fuzz_api.py) -------------------------------------
+
+
+def test_the_schema_allows_a_program_without_an_email(client, db):
+    response = client.get("/api/schema/", {"format": "json"}, secure=True)
+    schema = response.json()["components"]["schemas"]["Program"]["properties"]["email"]
+    assert {"type": "string", "maxLength": 0} in schema["oneOf"]
