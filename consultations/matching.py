@@ -336,44 +336,68 @@ def solve(
     """The optimal assignment: each request to at most one of its options (consultant → score),
     each consultant to at most `capacity` requests, priority requests matched first, then the
     total score as high as possible. Exact (a min-cost flow) and deterministic."""
+    import numpy as np
     from ortools.graph.python import min_cost_flow
 
     priority = set(priority)
     requests = sorted(r for r, opts in options.items() if opts)
-    consultants = sorted({c for r in requests for c in options[r] if capacity.get(c, 0) > 0})
-    if not requests or not consultants:
+    # Every (request, consultant) option as flat arrays, in (request, consultant) order.
+    lengths, option_ids, scores = [], [], []
+    for r in requests:
+        opts = options[r]
+        ids = sorted(opts)
+        lengths.append(len(ids))
+        option_ids.extend(ids)
+        scores.extend(map(opts.__getitem__, ids))
+    option_ids_a = np.array(option_ids, dtype=np.int64)
+    consultants_a = np.array(
+        sorted(c for c in set(option_ids) if capacity.get(c, 0) > 0), dtype=np.int64
+    )
+    if not requests or not len(consultants_a):
         return []
+    n_r, n_c = len(requests), len(consultants_a)
+    source, sink = 0, 1  # requests are nodes 2.., consultants follow them
+    rows = np.repeat(np.arange(n_r, dtype=np.int64), lengths)
+    columns = np.minimum(np.searchsorted(consultants_a, option_ids_a), n_c - 1)
+    kept = consultants_a[columns] == option_ids_a  # a consultant without room takes no arc
+    rows, columns = rows[kept], columns[kept]
+    tails_a, heads_a = rows + 2, columns + 2 + n_r
+    points = np.rint(np.array(scores)[kept] * SCORE_SCALE).astype(np.int64)
     # One more priority request matched must outweigh any difference in scores, including
     # what other priority requests lose by moving to weaker consultants to make room: so the
     # bonus exceeds the best conceivable total of every request's best score.
-    bonus = sum(max(round(s * SCORE_SCALE) for s in options[r].values()) for r in requests) + 1
+    best = np.zeros(n_r, dtype=np.int64)
+    np.maximum.at(best, rows, points)
+    bonus = int(best.sum()) + 1
+    is_priority = np.array([r in priority for r in requests])
+    costs = -(points + np.where(is_priority[rows], bonus, 0))
 
-    source, sink = 0, 1
-    request_node = {r: 2 + i for i, r in enumerate(requests)}
-    consultant_node = {c: 2 + len(requests) + i for i, c in enumerate(consultants)}
     flow = min_cost_flow.SimpleMinCostFlow()
-    arcs = {}
-    for r in requests:
-        flow.add_arc_with_capacity_and_unit_cost(source, request_node[r], 1, 0)
-        flow.add_arc_with_capacity_and_unit_cost(request_node[r], sink, 1, 0)  # unmatched
-        extra = bonus if r in priority else 0
-        for c in sorted(options[r]):
-            if c not in consultant_node:
-                continue
-            cost = -(round(options[r][c] * SCORE_SCALE) + extra)
-            arc = flow.add_arc_with_capacity_and_unit_cost(
-                request_node[r], consultant_node[c], 1, cost
-            )
-            arcs[arc] = (r, c)
-    for c in consultants:
-        flow.add_arc_with_capacity_and_unit_cost(consultant_node[c], sink, capacity[c], 0)
-    flow.set_node_supply(source, len(requests))
-    flow.set_node_supply(sink, -len(requests))
+    request_nodes = np.arange(2, 2 + n_r, dtype=np.int64)
+    consultant_nodes = np.arange(2 + n_r, 2 + n_r + n_c, dtype=np.int64)
+    ones, zeros = np.ones(n_r, dtype=np.int64), np.zeros(n_r, dtype=np.int64)
+    flow.add_arcs_with_capacity_and_unit_cost(np.full(n_r, source), request_nodes, ones, zeros)
+    flow.add_arcs_with_capacity_and_unit_cost(request_nodes, np.full(n_r, sink), ones, zeros)
+    arcs = flow.add_arcs_with_capacity_and_unit_cost(
+        tails_a, heads_a, np.ones(len(tails_a), dtype=np.int64), costs
+    )
+    flow.add_arcs_with_capacity_and_unit_cost(
+        consultant_nodes,
+        np.full(n_c, sink),
+        np.array([capacity[c] for c in consultants_a.tolist()], dtype=np.int64),
+        np.zeros(n_c, dtype=np.int64),
+    )
+    flow.set_node_supply(source, n_r)
+    flow.set_node_supply(sink, -n_r)
     status = flow.solve()
     if status != flow.OPTIMAL:
         raise RuntimeError(f"The min-cost flow solver failed (status {status}).")
-    chosen = [arcs[a] for a in arcs if flow.flow(a) > 0]
-    return sorted((Assignment(r, c, options[r][c]) for r, c in chosen), key=lambda a: a.request_id)
+    used = np.flatnonzero(flow.flows(arcs) > 0)
+    result = []
+    for i, c in zip(rows[used].tolist(), consultants_a[columns[used]].tolist(), strict=True):
+        r = requests[i]
+        result.append(Assignment(r, c, options[r][c]))
+    return result  # in request order, as the arcs are
 
 
 def greedy(
@@ -464,10 +488,12 @@ def batch_options(
         box = (min(lats), max(lats), min(lngs), max(lngs)) if lats else None
 
         cands = [c for c in available if _could_reach(c, state, counties, box)]
+        # Those the pre-filter left out, for the reasons of a request nobody can take.
+        outside = _Outside(available, {c.id for c in cands})
         if not cands:
             for r in block:
                 options[r.id] = {}
-                reasons[r.id] = _unmatched_reasons(r, [], consultants, unavailable)
+                reasons[r.id] = _unmatched_reasons(r, [], outside, unavailable)
             continue
         n_r, n_c = len(block), len(cands)
         # Consultant columns.
@@ -531,9 +557,14 @@ def batch_options(
 
         # Language and earlier declines.
         speaks = np.ones((n_r, n_c), dtype=bool)
+        speakers: dict[str, np.ndarray] = {}  # language -> who of cands speaks it
         for i, r in enumerate(block):
             if r.preferred_language:
-                speaks[i] = [r.preferred_language in c.languages for c in cands]
+                if r.preferred_language not in speakers:
+                    speakers[r.preferred_language] = np.array(
+                        [r.preferred_language in c.languages for c in cands], dtype=bool
+                    )
+                speaks[i] = speakers[r.preferred_language]
             if r.language_required:
                 feasible[i] &= speaks[i]
             for declined in r.declined:
@@ -564,11 +595,13 @@ def batch_options(
             + w["continuity"] * continuity
             + w["endorsement"] * c_endorse[None, :]
         )
+        total = np.round(total, 4)
+        cand_ids = np.array([c.id for c in cands], dtype=np.int64)
         for i, r in enumerate(block):
             cols = np.flatnonzero(feasible[i])
-            options[r.id] = {cands[j].id: round(float(total[i, j]), 4) for j in cols}
+            options[r.id] = dict(zip(cand_ids[cols].tolist(), total[i, cols].tolist(), strict=True))
             if not options[r.id]:
-                reasons[r.id] = _unmatched_reasons(r, cands, consultants, unavailable)
+                reasons[r.id] = _unmatched_reasons(r, cands, outside, unavailable)
     return options, reasons
 
 
@@ -592,29 +625,57 @@ def _could_reach(c: ConsultantFacts, state: str, counties: set[int], box) -> boo
     )
 
 
-def _unmatched_reasons(request, cands, consultants, unavailable) -> list[str]:
+class _Outside:
+    """Available consultants a state's pre-filter left out (they cannot reach its programs),
+    counted by the modalities they offer; the list itself for those a request names."""
+
+    def __init__(self, available: list[ConsultantFacts], reached: set[int]):
+        self.available, self.reached = available, reached
+        self._by_id: dict[int, ConsultantFacts] | None = None
+        self._by_modalities: dict[tuple[bool, bool], int] = {}
+
+    @property
+    def by_id(self) -> dict[int, ConsultantFacts]:
+        if self._by_id is None:  # counted when a request first needs them
+            self._by_id = {c.id: c for c in self.available if c.id not in self.reached}
+            for c in self._by_id.values():
+                key = _offers(c)
+                self._by_modalities[key] = self._by_modalities.get(key, 0) + 1
+        return self._by_id
+
+    @property
+    def by_modalities(self) -> dict[tuple[bool, bool], int]:
+        self.by_id  # noqa: B018 (counts them)
+        return self._by_modalities
+
+
+def _offers(c: ConsultantFacts) -> tuple[bool, bool]:
+    return "on_site" in c.modalities, "virtual" in c.modalities
+
+
+def _unmatched_reasons(request, cands, outside: _Outside, unavailable) -> list[str]:
     """Why nobody can take a request: its own exclusion counts, most common first."""
     counts = dict(unavailable)
     for c in cands:
         code = exclusion(request, c)
         if code is not None:
             counts[code] = counts.get(code, 0) + 1
-    # Consultants the cheap pre-filter left out cannot reach the program; name the first
-    # constraint they fail, in exclusion()'s order.
-    reached = {c.id for c in cands}
-    for c in consultants:
-        if c.id in reached or not (c.approved and c.accepting and c.places_free > 0):
-            continue
-        if c.id in request.declined:
-            code = "declined_before"
-        elif not (
-            (request.accepts_on_site and "on_site" in c.modalities)
-            or (request.accepts_virtual and "virtual" in c.modalities)
-        ):
-            code = "modality"
-        else:
-            code = "out_of_area"
-        counts[code] = counts.get(code, 0) + 1
+
+    # Consultants the cheap pre-filter left out cannot reach the program; each is counted
+    # under the first constraint they fail, in exclusion()'s order: declined it before, then
+    # modality, else out of area.
+    def modality_fails(on_site: bool, virtual: bool) -> bool:
+        return not ((request.accepts_on_site and on_site) or (request.accepts_virtual and virtual))
+
+    by_modalities = dict(outside.by_modalities)
+    declined = [outside.by_id[pk] for pk in request.declined if pk in outside.by_id]
+    for c in declined:
+        by_modalities[_offers(c)] -= 1
+    if declined:
+        counts["declined_before"] = counts.get("declined_before", 0) + len(declined)
+    for (on_site, virtual), n in by_modalities.items():
+        code = "modality" if modality_fails(on_site, virtual) else "out_of_area"
+        counts[code] = counts.get(code, 0) + n
     return [
         f"{EXCLUSIONS[code]} ({n})"
         for code, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))

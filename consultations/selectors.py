@@ -16,7 +16,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Abs, Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -28,6 +28,17 @@ from directory.models import Consultant, Program
 from directory.selectors import code_list_contains
 
 Status = ConsultationRequest.Status
+
+
+def _visible_to(qs: QuerySet[ConsultationRequest], user) -> QuerySet[ConsultationRequest]:
+    """`qs` narrowed to the requests `user` may see (see request_list)."""
+    if is_alliance_admin(user):
+        return qs
+    if is_program_user(user):
+        return qs.filter(program__memberships__user=user)
+    if is_consultant_user(user):
+        return qs.filter(consultant__user=user, status__in=ConsultationRequest.WITH_CONSULTANT)
+    return qs.none()
 
 
 def request_list(*, user) -> QuerySet[ConsultationRequest]:
@@ -46,18 +57,21 @@ def request_list(*, user) -> QuerySet[ConsultationRequest]:
         .prefetch_related("events__actor")
         .annotate(contact_minutes=Coalesce(Subquery(minutes), 0))
     )
-    if is_alliance_admin(user):
-        return qs
-    if is_program_user(user):
-        return qs.filter(program__memberships__user=user)
-    if is_consultant_user(user):
-        return qs.filter(consultant__user=user, status__in=ConsultationRequest.WITH_CONSULTANT)
-    return qs.none()
+    return _visible_to(qs, user)
 
 
-def request_get(*, user, pk) -> ConsultationRequest:
+def request_get(*, user, pk, detailed: bool = True) -> ConsultationRequest:
+    """One request `user` may see (else 404): with its history and hours for display, or,
+    with detailed=False, only with what matching reads (its program, county and language)."""
+    if detailed:
+        qs = request_list(user=user)
+    else:
+        qs = _visible_to(
+            ConsultationRequest.objects.select_related("program__county", "preferred_language"),
+            user,
+        )
     try:
-        return request_list(user=user).get(pk=pk)
+        return qs.get(pk=pk)
     except (ConsultationRequest.DoesNotExist, ValueError, TypeError):
         raise Http404("No such request.") from None
 
@@ -156,6 +170,25 @@ def _facts_of_request(request: ConsultationRequest, declined: frozenset[int]):
     )
 
 
+# The fields of a listing that matching reads (see _consultant_facts).
+FACT_FIELDS = (
+    "display_name",
+    "base_state",
+    "base_latitude",
+    "base_longitude",
+    "travel_radius_miles",
+    "modalities",
+    "setting_types",
+    "specialties",
+    "max_caseload",
+    "active_caseload",
+    "open_offers",
+    "imh_endorsement",
+    "listing_status",
+    "accepting_new_requests",
+)
+
+
 def _consultant_facts(consultants: list[Consultant]) -> list[matching.ConsultantFacts]:
     """Facts of these consultants: three queries, whatever their number."""
     ids = [c.pk for c in consultants]
@@ -208,7 +241,7 @@ def _consultant_facts(consultants: list[Consultant]) -> list[matching.Consultant
 
 def _hard_constraints(request: ConsultationRequest, declined: frozenset[int]) -> list[tuple]:
     """The hard constraints as (code, Q) in matching.EXCLUSIONS order, for a queryset
-    annotated with `distance_miles` from the program."""
+    annotated by `_with_distance` from the program."""
     program = request.program
     on_site = code_list_contains("modalities", "on_site")
     virtual = code_list_contains("modalities", "virtual")
@@ -218,19 +251,26 @@ def _hard_constraints(request: ConsultationRequest, declined: frozenset[int]) ->
     area = Q(pk__in=[])
     if wants_on_site:
         modality |= on_site
-        serves_county = Exists(
-            Consultant.counties_served.through.objects.filter(
-                consultant_id=OuterRef("pk"), county_id=program.county_id
+        serves_county = Q(
+            Exists(
+                Consultant.counties_served.through.objects.filter(
+                    consultant_id=OuterRef("pk"), county_id=program.county_id
+                )
             )
         )
-        # An unknown point is never within the radius (and must count as a failure).
-        within_radius = Q(
-            base_latitude__isnull=False,
-            base_longitude__isnull=False,
-            distance_miles__isnull=False,
-            distance_miles__lte=F("travel_radius_miles"),
-        )
-        area |= on_site & (Q(serves_county) | within_radius)
+        reach = serves_county
+        if program.latitude is not None and program.longitude is not None:
+            # An unknown point is never within the radius. The latitude band is a cheap
+            # necessary condition (a great circle is at least as long as its north-south
+            # part), checked first so the trigonometry runs only for consultants near by.
+            # (Q(**kwargs) would sort the conditions by name: they are chained to keep order.)
+            reach |= (
+                Q(base_latitude__isnull=False)
+                & Q(base_longitude__isnull=False)
+                & Q(latitude_band_miles__lte=F("travel_radius_miles") + 1)
+                & Q(distance_miles__lte=F("travel_radius_miles"))
+            )
+        area |= on_site & reach
     if wants_virtual:
         modality |= virtual
         area |= virtual & Q(base_state=program.state)
@@ -257,27 +297,33 @@ def _hard_constraints(request: ConsultationRequest, declined: frozenset[int]) ->
     ]
 
 
+def _with_distance(program: Program) -> QuerySet[Consultant]:
+    """Consultants annotated with their base's distance from the program (`distance_miles`)
+    and its north-south part (`latitude_band_miles`), both NULL where a point is unknown."""
+    if program.latitude is None or program.longitude is None:
+        unknown = Value(None, output_field=FloatField())
+        return Consultant.objects.annotate(distance_miles=unknown, latitude_band_miles=unknown)
+    return Consultant.objects.annotate(
+        distance_miles=geo.distance_miles_expression(
+            program.latitude, program.longitude, "base_latitude", "base_longitude"
+        ),
+        latitude_band_miles=Abs(F("base_latitude") - program.latitude) * geo.MILES_PER_DEGREE,
+    )
+
+
 def match_candidates(
     request: ConsultationRequest, *, declined: frozenset[int] | None = None
 ) -> tuple[list[Consultant], dict[str, int]]:
     """The consultants who may be offered this request — every hard constraint applied in one
-    query — and, from one more, how many consultants each constraint excluded (each counted
-    under the first constraint they fail). `declined`: the consultants who declined it before,
-    when the caller has them already."""
+    query — and how many consultants each constraint excluded (each counted under the first
+    constraint they fail). `declined`: the consultants who declined it before, when the caller
+    has them already.
+
+    One scan of the consultants names each one's first failure; the candidates (those with
+    none) are then read by primary key, so the costly conditions run once per consultant."""
     if declined is None:
         declined = frozenset(declined_consultant_ids(request))
-    program = request.program
-    if program.latitude is not None and program.longitude is not None:
-        distance = geo.distance_miles_expression(
-            program.latitude, program.longitude, "base_latitude", "base_longitude"
-        )
-    else:
-        distance = Value(None, output_field=FloatField())
-    qs = Consultant.objects.annotate(distance_miles=distance)
     stages = _hard_constraints(request, declined)
-    passed = Q()
-    for _, condition in stages:
-        passed &= condition
     # Each consultant under the first constraint they fail: one CASE, evaluated in order, so
     # the costly conditions (distance, counties) run only for those who passed the cheap ones.
     first_failure = Case(
@@ -285,14 +331,24 @@ def match_candidates(
         default=Value(""),
         output_field=CharField(),
     )
-    counts = dict(
-        qs.annotate(failure=first_failure)
-        .values("failure")
-        .annotate(n=Count("pk"))
-        .values_list("failure", "n")
+    counts = dict.fromkeys((code for code, _ in stages), 0)
+    passed = []
+    for pk, failure in (
+        _with_distance(request.program)
+        .annotate(failure=first_failure)
+        .order_by()
+        .values_list("pk", "failure")
+    ):
+        if failure:
+            counts[failure] += 1
+        else:
+            passed.append(pk)
+    candidates = (
+        list(Consultant.objects.filter(pk__in=passed).only(*FACT_FIELDS).order_by("pk"))
+        if passed
+        else []
     )
-    candidates = list(qs.filter(passed).order_by("pk"))
-    return candidates, {code: counts.get(code, 0) for code, _ in stages}
+    return candidates, counts
 
 
 def ranked_matches(request: ConsultationRequest, *, weights=None) -> matching.Ranking:
@@ -310,25 +366,81 @@ def ranked_matches(request: ConsultationRequest, *, weights=None) -> matching.Ra
 
 
 def open_requests_facts() -> list[matching.RequestFacts]:
-    """Every submitted request, as matching facts (three queries)."""
+    """Every submitted request, as matching facts (two queries, read as plain values: at
+    national scale model instances would cost seconds)."""
     declined: dict[int, set[int]] = {}
     for request_id, consultant_id in RequestEvent.objects.filter(
         action=RequestEvent.Action.DECLINED, request__status=Status.SUBMITTED
     ).values_list("request_id", "consultant_id"):
         declined.setdefault(request_id, set()).add(consultant_id)
-    requests = ConsultationRequest.objects.filter(status=Status.SUBMITTED).select_related(
-        "program__county", "preferred_language"
+    rows = (
+        ConsultationRequest.objects.filter(status=Status.SUBMITTED)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "program_id",
+            "program__name",
+            "program__state",
+            "program__county_id",
+            "program__county__name",
+            "program__latitude",
+            "program__longitude",
+            "program__setting_type",
+            "concerns",
+            "modality",
+            "preferred_language_id",
+            "preferred_language__name",
+            "language_required",
+            "urgency",
+        )
     )
+    priority = ConsultationRequest.Urgency.PRIORITY
     return [
-        _facts_of_request(r, frozenset(declined.get(r.pk, ()))) for r in requests.order_by("pk")
+        matching.RequestFacts(
+            id=pk,
+            program_id=program_id,
+            program_name=program_name,
+            state=state,
+            county_id=county_id,
+            county_name=county_name,
+            latitude=latitude,
+            longitude=longitude,
+            setting_type=setting_type,
+            concerns=tuple(concerns),
+            modality=modality,
+            preferred_language=language,
+            preferred_language_name=language_name if language else None,
+            language_required=language_required,
+            priority=urgency == priority,
+            declined=frozenset(declined.get(pk, ())),
+        )
+        for (
+            pk,
+            program_id,
+            program_name,
+            state,
+            county_id,
+            county_name,
+            latitude,
+            longitude,
+            setting_type,
+            concerns,
+            modality,
+            language,
+            language_name,
+            language_required,
+            urgency,
+        ) in rows
     ]
 
 
 def matchable_consultants_facts() -> list[matching.ConsultantFacts]:
     """Every approved consultant, as matching facts (four queries)."""
-    consultants = Consultant.objects.filter(
-        listing_status=Consultant.ListingStatus.APPROVED
-    ).order_by("pk")
+    consultants = (
+        Consultant.objects.filter(listing_status=Consultant.ListingStatus.APPROVED)
+        .only(*FACT_FIELDS)
+        .order_by("pk")
+    )
     return _consultant_facts(list(consultants))
 
 

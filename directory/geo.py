@@ -13,6 +13,9 @@ from django.db.models import F, FloatField, Value
 from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
 
 EARTH_RADIUS_MILES = 3958.8
+# Miles along a meridian per degree of latitude: no two points are closer than this times
+# the difference of their latitudes.
+MILES_PER_DEGREE = EARTH_RADIUS_MILES * math.pi / 180
 MILES_PER_DEGREE_LATITUDE = 69.0
 
 

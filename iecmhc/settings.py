@@ -103,6 +103,14 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # Persistent connections (seconds; 0 closes after each request), checked before reuse.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# No JIT compilation on PostgreSQL: this service's queries are short, and the JIT, set off by
+# the cost estimates of the matching queries' trigonometry, spent 25 ms compiling a 15 ms
+# query (bench/matching.py). DATABASE_JIT=true leaves the server's own setting.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env.bool(
+    "DATABASE_JIT", default=False
+):
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.http import Http404
 
 from directory.models import Consultant
@@ -139,3 +140,10 @@ def test_an_unrouted_api_url_is_a_json_404(client, db):
 
 def test_system_checks_pass():
     call_command("check", fail_level="WARNING")
+
+
+@pytest.mark.postgres
+def test_postgresql_connections_run_without_jit(db):
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)

@@ -97,7 +97,7 @@ class RequestViewSet(
     def matches(self, request, pk=None):
         """Admin: consultants who may take the request, best first, with each score's
         components and reasons, and how many consultants each hard constraint excluded."""
-        request_obj = self.get_object()
+        request_obj = selectors.request_get(user=request.user, pk=pk, detailed=False)
         if not can_offer_requests(request.user):
             raise PermissionDenied("Only Alliance admins see matches.")
         query = MatchesQuerySerializer(data=request.query_params)
