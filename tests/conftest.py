@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.test.utils import override_settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -32,6 +33,16 @@ class World:
             token, _ = Token.objects.get_or_create(user=user)
             client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
         return client
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _plain_http_for_the_live_server():
+    """The browser tests' live server builds its middleware once, when the first of them
+    starts: before any test's own settings apply. So plain HTTP is set for the session too,
+    or the server would redirect every page to HTTPS (SecurityMiddleware reads these
+    settings when it is built)."""
+    with override_settings(SECURE_SSL_REDIRECT=False, SECURE_HSTS_SECONDS=0):
+        yield
 
 
 @pytest.fixture(autouse=True)
