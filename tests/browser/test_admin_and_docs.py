@@ -2,6 +2,7 @@
 the open_page fixture fails a test on any CSP violation, so these pages must work with it."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot, sign_in
 from tests.consultations import factories
@@ -19,22 +20,22 @@ def test_admin_pages_and_the_audit_trail_work_under_the_policy(open_page):
     sign_in(page, "alex_admin", PASSWORD)
 
     page.goto("/admin/")
-    assert page.get_by_role("heading", name="Site administration").is_visible()
+    expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
     page.goto(f"/admin/directory/consultant/{listing.pk}/change/")
     page.get_by_label("Bio").fill("Twenty years with toddlers and their teachers.")
     page.get_by_role("button", name="Save", exact=True).click()
-    assert page.get_by_text("was changed successfully").is_visible()
+    expect(page.get_by_text("was changed successfully")).to_be_visible()
 
     page.goto(f"/admin/directory/consultant/{listing.pk}/history/")
-    assert page.get_by_text("alex_admin").first.is_visible()
+    expect(page.get_by_text("alex_admin").first).to_be_visible()
     screenshot(page, "admin-history-desktop")
     page.goto(f"/admin/consultations/consultationrequest/{request.pk}/history/")
-    assert page.locator("#change-history").is_visible()
+    expect(page.locator("#change-history")).to_be_visible()
 
 
 def test_api_docs_render_from_our_own_files(open_page):
     page = open_page("desktop")
     page.goto("/api/docs/")
     page.get_by_text("IECMHC consultant").first.wait_for()
-    assert page.locator(".swagger-ui").is_visible()
+    expect(page.locator(".swagger-ui")).to_be_visible()
     screenshot(page, "api-docs-desktop")

@@ -5,6 +5,7 @@ are saved at phone and desktop widths (artifacts/screenshots/)."""
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from consultations.models import ConsultationRequest
 from directory.models import Consultant
@@ -54,11 +55,11 @@ def test_from_request_to_closed_consultation(open_page, people):
     screenshot(alliance, "alliance-listings-desktop")
     alliance.get_by_role("link", name="Review Maria Lopez").click()
     alliance.get_by_role("button", name="Approve").click()
-    assert alliance.get_by_text("listing is approved").is_visible()
+    expect(alliance.get_by_text("listing is approved")).to_be_visible()
     alliance.goto("/alliance/requests/")
     screenshot(alliance, "alliance-queue-desktop")
     alliance.get_by_role("link", name=f"#{request.pk}").first.click()
-    assert alliance.get_by_text("specialises in the concern").first.is_visible()
+    expect(alliance.get_by_text("specialises in the concern").first).to_be_visible()
     screenshot(alliance, "alliance-matches-desktop")
     alliance.get_by_role("button", name="Offer to Maria Lopez").click()
     request.refresh_from_db()
@@ -97,7 +98,7 @@ def test_from_request_to_closed_consultation(open_page, people):
 
     # The Alliance's reports count it.
     alliance.goto("/alliance/reports/")
-    assert alliance.locator("svg").first.is_visible()
+    expect(alliance.locator("svg").first).to_be_visible()
     screenshot(alliance, "reports-desktop")
 
 
@@ -112,7 +113,7 @@ def test_main_pages_at_each_width(open_page, people, viewport):
         page = open_page(viewport)
         sign_in(page, username, PASSWORD)
         page.goto(path)
-        assert page.get_by_role("heading", level=1).is_visible()
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= page.viewport_size["width"] + 1, f"{path} scrolls sideways"
         screenshot(page, f"{name}-{viewport}")

@@ -1,6 +1,7 @@
 """The public pages in a real browser, at phone and desktop widths."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot
 from tests.factories import ConsultantFactory, language
@@ -15,18 +16,18 @@ def test_home_and_directory_search(open_page, viewport):
     page = open_page(viewport)
     page.goto("/")
     assert "mental health consultant" in page.title().lower()
-    assert page.get_by_role("heading", level=1).is_visible()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
     screenshot(page, f"home-{viewport}")
 
     page.get_by_role("link", name="Find a consultant").first.click()
     page.get_by_label("Language").select_option("es")
     page.get_by_role("button", name="Search").click()
-    assert page.get_by_role("link", name="Sofia Spanish").is_visible()
+    expect(page.get_by_role("link", name="Sofia Spanish")).to_be_visible()
     assert page.get_by_text("Erin English").count() == 0
     screenshot(page, f"directory-{viewport}")
 
     page.get_by_role("link", name="Sofia Spanish").click()
-    assert page.get_by_role("heading", name="Sofia Spanish").is_visible()
+    expect(page.get_by_role("heading", name="Sofia Spanish")).to_be_visible()
     screenshot(page, f"profile-{viewport}")
 
 
@@ -46,5 +47,5 @@ def test_sign_up_with_the_keyboard(open_page):
     page.get_by_label("Password").fill("Correct-horse-battery-9")
     page.get_by_label("Password").press("Enter")
     page.wait_for_url("**/listing/edit/")
-    assert page.get_by_role("heading", name="Create my listing").is_visible()
+    expect(page.get_by_role("heading", name="Create my listing")).to_be_visible()
     screenshot(page, "listing-create-phone")
