@@ -7,7 +7,11 @@ from directory.models import County
 
 
 class RequestFilter(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=ConsultationRequest.Status.choices)
+    # A column of the request itself, so no duplicates to remove: DISTINCT (the filter's
+    # default) over every matching row cost 100 ms on the national queue.
+    status = django_filters.MultipleChoiceFilter(
+        choices=ConsultationRequest.Status.choices, distinct=False
+    )
     county = django_filters.ModelChoiceFilter(
         queryset=County.objects.all(), field_name="program__county", label="Program's county"
     )
