@@ -14,8 +14,10 @@ every request's best score, so no gain in score can ever outweigh one more prior
 """
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from directory.vocabularies import CONCERN_SPECIALTIES, Concern, Endorsement, SettingType
 
@@ -627,26 +629,19 @@ def _could_reach(c: ConsultantFacts, state: str, counties: set[int], box) -> boo
 
 class _Outside:
     """Available consultants a state's pre-filter left out (they cannot reach its programs),
-    counted by the modalities they offer; the list itself for those a request names."""
+    counted by the modalities they offer; the list itself for those a request names. Both
+    are worked out when a request of the state first needs them."""
 
     def __init__(self, available: list[ConsultantFacts], reached: set[int]):
         self.available, self.reached = available, reached
-        self._by_id: dict[int, ConsultantFacts] | None = None
-        self._by_modalities: dict[tuple[bool, bool], int] = {}
 
-    @property
+    @cached_property
     def by_id(self) -> dict[int, ConsultantFacts]:
-        if self._by_id is None:  # counted when a request first needs them
-            self._by_id = {c.id: c for c in self.available if c.id not in self.reached}
-            for c in self._by_id.values():
-                key = _offers(c)
-                self._by_modalities[key] = self._by_modalities.get(key, 0) + 1
-        return self._by_id
+        return {c.id: c for c in self.available if c.id not in self.reached}
 
-    @property
+    @cached_property
     def by_modalities(self) -> dict[tuple[bool, bool], int]:
-        self.by_id  # noqa: B018 (counts them)
-        return self._by_modalities
+        return dict(Counter(_offers(c) for c in self.by_id.values()))
 
 
 def _offers(c: ConsultantFacts) -> tuple[bool, bool]:

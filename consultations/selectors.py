@@ -7,7 +7,6 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    FloatField,
     OuterRef,
     Q,
     QuerySet,
@@ -299,10 +298,10 @@ def _hard_constraints(request: ConsultationRequest, declined: frozenset[int]) ->
 
 def _with_distance(program: Program) -> QuerySet[Consultant]:
     """Consultants annotated with their base's distance from the program (`distance_miles`)
-    and its north-south part (`latitude_band_miles`), both NULL where a point is unknown."""
+    and its north-south part (`latitude_band_miles`), NULL where their base is unknown. A
+    program without coordinates gets no annotations: no constraint then reads them."""
     if program.latitude is None or program.longitude is None:
-        unknown = Value(None, output_field=FloatField())
-        return Consultant.objects.annotate(distance_miles=unknown, latitude_band_miles=unknown)
+        return Consultant.objects.all()
     return Consultant.objects.annotate(
         distance_miles=geo.distance_miles_expression(
             program.latitude, program.longitude, "base_latitude", "base_longitude"
@@ -392,45 +391,30 @@ def open_requests_facts() -> list[matching.RequestFacts]:
             "preferred_language__name",
             "language_required",
             "urgency",
+            named=True,
         )
     )
     priority = ConsultationRequest.Urgency.PRIORITY
     return [
         matching.RequestFacts(
-            id=pk,
-            program_id=program_id,
-            program_name=program_name,
-            state=state,
-            county_id=county_id,
-            county_name=county_name,
-            latitude=latitude,
-            longitude=longitude,
-            setting_type=setting_type,
-            concerns=tuple(concerns),
-            modality=modality,
-            preferred_language=language,
-            preferred_language_name=language_name if language else None,
-            language_required=language_required,
-            priority=urgency == priority,
-            declined=frozenset(declined.get(pk, ())),
+            id=row.pk,
+            program_id=row.program_id,
+            program_name=row.program__name,
+            state=row.program__state,
+            county_id=row.program__county_id,
+            county_name=row.program__county__name,
+            latitude=row.program__latitude,
+            longitude=row.program__longitude,
+            setting_type=row.program__setting_type,
+            concerns=tuple(row.concerns),
+            modality=row.modality,
+            preferred_language=row.preferred_language_id,
+            preferred_language_name=row.preferred_language__name,
+            language_required=row.language_required,
+            priority=row.urgency == priority,
+            declined=frozenset(declined.get(row.pk, ())),
         )
-        for (
-            pk,
-            program_id,
-            program_name,
-            state,
-            county_id,
-            county_name,
-            latitude,
-            longitude,
-            setting_type,
-            concerns,
-            modality,
-            language,
-            language_name,
-            language_required,
-            urgency,
-        ) in rows
+        for row in rows
     ]
 
 
