@@ -1,4 +1,4 @@
-"""The controlled vocabularies of the domain (../shared/DOMAIN.md), as stable codes with labels.
+"""The controlled vocabularies of the domain (docs/domain.md), as stable codes with labels.
 
 Every vocabulary of the service lives here, including those only consultation requests use,
 so the API's /vocabularies/ endpoint, the forms and matching read one source. Codes never

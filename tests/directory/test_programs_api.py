@@ -1,4 +1,4 @@
-"""The program endpoints of the directory API (../shared/API.md, "Directory: programs").
+"""The program endpoints of the directory API (docs/api.md, "Directory: programs").
 
 Who sees and edits which program (each of the six roles, plus consultants engaged through a
 request), creation with the county, city and coordinates derived offline from the ZIP code,

@@ -1,4 +1,4 @@
-"""Reference data (../shared/API.md, "Reference data"): counties, languages, vocabularies; the
+"""Reference data (docs/api.md, "Reference data"): counties, languages, vocabularies; the
 load_counties command; and the offline geography of directory.geo."""
 
 import io
@@ -21,7 +21,7 @@ VOCABULARIES = "/api/v1/vocabularies/"
 MADISON = (43.0775, -89.3831)  # ZIP 53703
 MILWAUKEE = (43.0389, -87.9065)  # ZIP 53202
 
-# ../shared/DOMAIN.md, "Vocabularies", verbatim.
+# docs/domain.md, "Vocabularies", verbatim.
 DOMAIN_VOCABULARIES = {
     "setting_types": "child_care_center, family_child_care, head_start, public_preschool, "
     "home_visiting, health_clinic, other",
