@@ -20,6 +20,21 @@ class StateConflict(Exception):
         self.detail = detail
 
 
+class KeyReused(Exception):
+    """An idempotency key sent again with a different body (HTTP 422, as the IETF draft on
+    the Idempotency-Key header says)."""
+
+    def __init__(self, detail: str):
+        super().__init__(detail)
+        self.detail = detail
+
+
+class Unprocessable(exceptions.APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_detail = "The request cannot be processed as sent."
+    default_code = "unprocessable"
+
+
 class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = "The request body is too large."
@@ -33,15 +48,18 @@ class Conflict(exceptions.APIException):
 
 
 def exception_handler(exc, context):
-    """DRF's handler, plus 409 for StateConflict, 400 for Django's ValidationError, 413 for
-    a body over DATA_UPLOAD_MAX_MEMORY_SIZE and 400 for other suspicious input (too many
-    form fields or files): DRF leaves those to Django, whose answer is an HTML page."""
+    """DRF's handler, plus 409 for StateConflict, 422 for KeyReused, 400 for Django's
+    ValidationError, 413 for a body over DATA_UPLOAD_MAX_MEMORY_SIZE and 400 for other
+    suspicious input (too many form fields or files): DRF leaves those to Django, whose
+    answer is an HTML page."""
     if isinstance(exc, RequestDataTooBig):
         exc = PayloadTooLarge()
     elif isinstance(exc, SuspiciousOperation):
         exc = exceptions.ParseError(str(exc) or None)
     elif isinstance(exc, StateConflict):
         exc = Conflict(exc.detail)
+    elif isinstance(exc, KeyReused):
+        exc = Unprocessable(exc.detail)
     elif isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             exc = exceptions.ValidationError(exc.message_dict)
