@@ -22,9 +22,7 @@ def _fail(username, times, address):
 
 
 def _sign_in(username, password, address):
-    return APIClient(REMOTE_ADDR=address).post(
-        TOKEN, {"username": username, "password": password}
-    )
+    return APIClient(REMOTE_ADDR=address).post(TOKEN, {"username": username, "password": password})
 
 
 def test_a_stranger_cannot_lock_the_alliance_out(world):
