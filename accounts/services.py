@@ -5,6 +5,7 @@ from datetime import timedelta
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -60,6 +61,7 @@ def user_register(*, username: str, email: str, password: str, role: str) -> "Us
     if errors:
         raise ValidationError(errors)
     if _email_in_use(email):
+        make_password(password)  # the work of a real registration: no answer comes faster
         _notify_registration_attempt(email)
         return None
     try:

@@ -535,7 +535,7 @@ SPECS: dict[str, Spec] = {
     "api/v1/auth/token/": Spec(
         {
             "GET": API_SIGNED_IN_NOT_ALLOWED,
-            "POST": everyone(OK),  # the program user's own password: their existing token
+            "POST": everyone(WROTE),  # the program user's own password: a new token
             "DELETE": signed_in(NO_CONTENT, anonymous=UNAUTHENTICATED),
         },
         body=lambda m: {"username": "pat_program", "password": PASSWORD},
