@@ -1,6 +1,12 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from iecmhc.validators import single_line, single_script
 
 
 class User(AbstractUser):
@@ -14,6 +20,23 @@ class User(AbstractUser):
         PROGRAM = "program", "Program staff"
         CONSULTANT = "consultant", "Consultant"
 
+    # Usernames and names reach other people's screens (the Alliance's pages, emails): no
+    # control or text-direction characters, and a username in one alphabet, so no look-alike
+    # of another user's ("vіctim" with a Cyrillic і).
+    username = models.CharField(
+        _("username"),
+        max_length=150,
+        unique=True,
+        help_text=_("150 characters or fewer. Letters, digits and @/./+/-/_ only."),
+        validators=[UnicodeUsernameValidator(), single_script],
+        error_messages={"unique": _("A user with that username already exists.")},
+    )
+    first_name = models.CharField(
+        _("first name"), max_length=150, blank=True, validators=[single_line]
+    )
+    last_name = models.CharField(
+        _("last name"), max_length=150, blank=True, validators=[single_line]
+    )
     role = models.CharField(
         max_length=20,
         choices=Role.choices,
@@ -33,3 +56,24 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.username
+
+
+class ApiToken(models.Model):
+    """An API client's credential, kept only as the SHA-256 digest of its key: the key is shown
+    once, when issued, so a copy of the database holds no working credential. A key is 160
+    random bits, so a fast hash is enough (there is nothing to guess, unlike a password).
+
+    A user may hold a few (one per signed-in client, see accounts.services.user_token_issue);
+    each stops working API_TOKEN_DAYS after it was issued."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    digest = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "created"], name="apitoken_user_created")]
+
+    def __str__(self):
+        return f"API token of {self.user} issued {self.created:%Y-%m-%d}"

@@ -28,8 +28,8 @@ def main() -> None:
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
-    from rest_framework.authtoken.models import Token
 
+    from accounts.services import user_token_issue
     from consultations import services
     from consultations.models import ConsultationRequest
     from directory.models import Consultant
@@ -46,8 +46,8 @@ def main() -> None:
     )
     clients = {}
     for consultant in roomy:
-        token, _ = Token.objects.get_or_create(user=consultant.user)
-        clients[consultant.pk] = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+        key = user_token_issue(user=consultant.user).key
+        clients[consultant.pk] = Client(HTTP_AUTHORIZATION=f"Token {key}")
 
     samples, queries = [], []
     consultants = itertools.cycle(roomy)

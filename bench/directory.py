@@ -26,8 +26,8 @@ def main() -> None:
     from django.db import connection
     from django.db.models import Count
     from django.test import Client
-    from rest_framework.authtoken.models import Token
 
+    from accounts.services import user_token_issue
     from directory.models import Consultant, County
 
     User = get_user_model()
@@ -40,10 +40,10 @@ def main() -> None:
         .order_by("-n")
         .first()
     )
-    admin_token, _ = Token.objects.get_or_create(user=User.objects.get(username="demo-admin"))
+    admin_key = user_token_issue(user=User.objects.get(username="demo-admin")).key
 
     anonymous = Client()
-    admin = Client(HTTP_AUTHORIZATION=f"Token {admin_token.key}")
+    admin = Client(HTTP_AUTHORIZATION=f"Token {admin_key}")
     variants = [
         ("default page (20)", anonymous, "/api/v1/consultants/"),
         ("page_size=100", anonymous, "/api/v1/consultants/?page_size=100"),

@@ -238,21 +238,18 @@ class Visitor(FastHttpUser):
 
 
 def _tokens_for(user_ids: set[int]) -> dict[int, str]:
-    """A live DRF token for each user: existing ones unless they expired (then reissued)."""
-    from datetime import timedelta
+    """A fresh API token for each user (only digests are stored, so existing keys cannot be
+    read back), made in bulk rather than one sign-in each."""
+    import secrets
 
-    from django.conf import settings
-    from django.utils import timezone
-    from rest_framework.authtoken.models import Token
+    from accounts.authentication import token_digest
+    from accounts.models import ApiToken
 
-    days = getattr(settings, "API_TOKEN_DAYS", None)
-    tokens = Token.objects.filter(user_id__in=user_ids)
-    if days:  # tokens expire (accounts.authentication): reissue any with less than a day left
-        tokens.filter(created__lt=timezone.now() - timedelta(days=days - 1)).delete()
-    keys = dict(tokens.values_list("user_id", "key"))
-    missing = [Token(user_id=uid, key=Token.generate_key()) for uid in user_ids - keys.keys()]
-    Token.objects.bulk_create(missing, batch_size=2000)
-    keys.update({t.user_id: t.key for t in missing})
+    keys = {uid: secrets.token_hex(20) for uid in user_ids}
+    ApiToken.objects.bulk_create(
+        [ApiToken(user_id=uid, digest=token_digest(key)) for uid, key in keys.items()],
+        batch_size=2000,
+    )
     return keys
 
 

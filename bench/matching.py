@@ -35,15 +35,14 @@ def main() -> None:
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
-    from rest_framework.authtoken.models import Token
 
+    from accounts.services import user_token_issue
     from consultations import services
     from consultations.models import ConsultationRequest
     from directory.models import Consultant, Program
 
     admin = get_user_model().objects.get(username="demo-admin")
-    token, _ = Token.objects.get_or_create(user=admin)
-    client = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client = Client(HTTP_AUTHORIZATION=f"Token {user_token_issue(user=admin).key}")
     open_ids = list(
         ConsultationRequest.objects.filter(status="submitted")
         .order_by("pk")

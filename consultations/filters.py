@@ -1,17 +1,28 @@
 """Request filters (django-filter), shared by the API and the web pages."""
 
 import django_filters
+from django_filters.fields import MultipleChoiceField
 
 from consultations.models import ConsultationRequest
 from directory.models import County
+from iecmhc.forms import BoundedChoicesMixin
+
+
+class BoundedMultipleChoiceField(BoundedChoicesMixin, MultipleChoiceField):
+    pass
+
+
+class BoundedMultipleChoiceFilter(django_filters.MultipleChoiceFilter):
+    """`?status=a&status=b`: at most as many values as there are choices, each once (each
+    value is a term of the query's OR)."""
+
+    field_class = BoundedMultipleChoiceField
 
 
 class RequestFilter(django_filters.FilterSet):
     # A column of the request itself, so no duplicates to remove: DISTINCT (the filter's
     # default) over every matching row cost 100 ms on the national queue.
-    status = django_filters.MultipleChoiceFilter(
-        choices=ConsultationRequest.Status.choices, distinct=False
-    )
+    status = BoundedMultipleChoiceFilter(choices=ConsultationRequest.Status.choices, distinct=False)
     county = django_filters.ModelChoiceFilter(
         queryset=County.objects.all(), field_name="program__county", label="Program's county"
     )

@@ -1,11 +1,14 @@
 """Forms of the consultation pages. They only shape input: the services check and write."""
 
+import uuid
+
 from django import forms
 from django.utils import timezone
 
 from consultations.models import MAX_CHILD_AGE_MONTHS, ConsultationRequest
 from directory.selectors import language_list
 from directory.vocabularies import ClosureReason, Concern, ContactType, FocusType, Modality
+from iecmhc.forms import BoundedMultipleChoiceField
 
 NAMES_WARNING = (
     "Never write the name of a child or a family, or anything else that could identify them "
@@ -47,7 +50,7 @@ class RequestForm(forms.Form):
         required=False,
         help_text="Only when the consultation is about one child: required for that focus.",
     )
-    concerns = forms.MultipleChoiceField(
+    concerns = BoundedMultipleChoiceField(
         label="What are your concerns?",
         choices=Concern.choices,
         widget=forms.CheckboxSelectMultiple,
@@ -88,10 +91,18 @@ class RequestForm(forms.Form):
         ),
     )
 
+    # One per page load: a second submission of the same page (a double click, a reload of
+    # the result) returns the request the first made (consultations.services.
+    # request_submit_once). Not a field of the request, so views pop it before the service.
+    form_token = forms.RegexField(
+        r"^[0-9a-f]{32}$", required=False, widget=forms.HiddenInput, label=""
+    )
+
     def __init__(self, *args, programs, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["program"].queryset = programs
         self.fields["preferred_language"].queryset = language_list()
+        self.fields["form_token"].initial = uuid.uuid4().hex
 
 
 class ReasonForm(forms.Form):

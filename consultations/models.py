@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from directory.fields import CodeListField
@@ -212,3 +213,28 @@ class UnmetDemand(ConsultationRequest):
         proxy = True
         verbose_name = "unmet demand"
         verbose_name_plural = "unmet demand"
+
+
+class SubmissionKey(models.Model):
+    """A key a client sent with a new request (the API's `Idempotency-Key` header, or the
+    request page's one-time form token): the same key from the same user within
+    SUBMISSION_KEY_HOURS returns the request it first made instead of making another."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submission_keys"
+    )
+    key = models.CharField(max_length=255)
+    # SHA-256 of the body first sent with the key: the same key with another body is refused.
+    fingerprint = models.CharField(max_length=64)
+    request = models.ForeignKey(
+        ConsultationRequest, on_delete=models.CASCADE, related_name="submission_keys"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="submission_key_user_key_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.key} → request #{self.request_id}"

@@ -1,5 +1,7 @@
 """Every scoped read of consultation requests, contacts and caseloads."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db.models import (
     Case,
@@ -18,15 +20,18 @@ from django.db.models import (
 from django.db.models.functions import Abs, Coalesce
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import is_alliance_admin, is_consultant_user, is_program_user
 from consultations import matching
-from consultations.models import ConsultationRequest, Contact, RequestEvent
+from consultations.models import ConsultationRequest, Contact, RequestEvent, SubmissionKey
 from directory import geo
 from directory.models import Consultant, Program
 from directory.selectors import code_list_contains
 
 Status = ConsultationRequest.Status
+ALLIANCE = _("the Alliance")
+A_CONSULTANT = _("a consultant")
 
 
 def _visible_to(qs: QuerySet[ConsultationRequest], user) -> QuerySet[ConsultationRequest]:
@@ -75,15 +80,50 @@ def request_get(*, user, pk, detailed: bool = True) -> ConsultationRequest:
         raise Http404("No such request.") from None
 
 
+def _actor_label(event: RequestEvent, request: ConsultationRequest, *, alliance: bool) -> str:
+    """Who took a step, as the viewer may know them. Usernames are for the Alliance only
+    (they are what a login names): anyone else reads "the Alliance" for its staff, the
+    program's name for its staff, and a consultant's public name only for the consultant
+    now on the request (whom the request shows anyway), never for one who declined."""
+    Role = RequestEvent.ActorRole
+    if event.actor_id is None or event.actor_role == Role.SYSTEM:
+        return "system"
+    if alliance:
+        return event.actor.get_full_name() or event.actor.username
+    if event.actor_role == Role.ADMIN:
+        return str(ALLIANCE)
+    if event.actor_role == Role.PROGRAM:
+        return request.program.name
+    if (
+        event.action != RequestEvent.Action.DECLINED
+        and event.consultant_id is not None
+        and event.consultant_id == request.consultant_id
+    ):
+        return request.consultant.display_name
+    return str(A_CONSULTANT)
+
+
 def request_history(*, request: ConsultationRequest, user) -> list[RequestEvent]:
-    """The request's events in order, as `user` may read them: a consultant's reason for
-    declining is for the Alliance only (its note comes back blank for everyone else)."""
+    """The request's events in order, as `user` may read them, each with `actor_label` (see
+    _actor_label): a consultant's reason for declining is for the Alliance only (its note
+    comes back blank for everyone else), and so is who declined."""
     events = list(request.events.all())
-    if not is_alliance_admin(user):
-        for event in events:
-            if event.action == RequestEvent.Action.DECLINED:
-                event.note = ""
+    alliance = is_alliance_admin(user)
+    for event in events:
+        if not alliance and event.action == RequestEvent.Action.DECLINED:
+            event.note = ""
+        event.actor_label = _actor_label(event, request, alliance=alliance)
     return events
+
+
+def submission_for(*, user, key: str) -> SubmissionKey | None:
+    """The request `user` made with this idempotency key, if within SUBMISSION_KEY_HOURS."""
+    cutoff = timezone.now() - timedelta(hours=settings.SUBMISSION_KEY_HOURS)
+    return (
+        SubmissionKey.objects.filter(user=user, key=key, created_at__gte=cutoff)
+        .select_related("request")
+        .first()
+    )
 
 
 def declined_consultant_ids(request: ConsultationRequest) -> set[int]:

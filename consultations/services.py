@@ -19,12 +19,12 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.roles import is_program_user, user_role
-from consultations import matching
-from consultations.models import ConsultationRequest, Contact, RequestEvent
+from consultations import matching, selectors
+from consultations.models import ConsultationRequest, Contact, RequestEvent, SubmissionKey
 from consultations.permissions import (
     can_close_request,
     can_log_contact,
@@ -42,7 +42,7 @@ from directory.models import Consultant, Program
 from directory.permissions import is_program_member
 from directory.vocabularies import FocusType
 from iecmhc.emails import send_templated_email
-from iecmhc.exceptions import StateConflict
+from iecmhc.exceptions import KeyReused, StateConflict
 
 Status = ConsultationRequest.Status
 Action = RequestEvent.Action
@@ -538,3 +538,36 @@ def matching_run(
             run.offered.append(assignment.request_id)
     run.seconds["offer"] = round(time.perf_counter() - solved, 3)
     return run
+
+
+# --- submitting once per key ------------------------------------------------------------------
+
+
+def request_submit_once(
+    *, actor, key: str, fingerprint: str, **fields
+) -> tuple[ConsultationRequest, bool]:
+    """request_submit, once per idempotency key: the same key from the same user within
+    SUBMISSION_KEY_HOURS returns the request it first made (and False) rather than a second
+    one; sent with another body (another `fingerprint`), it is refused (KeyReused).
+
+    Simultaneous calls with one key: the request and its key are written in one transaction,
+    and the key's unique constraint makes the later call wait for the first and then find its
+    request (the later call's own writes, and its emails, are rolled back)."""
+    earlier = selectors.submission_for(user=actor, key=key)
+    if earlier is None:
+        cutoff = timezone.now() - timedelta(hours=settings.SUBMISSION_KEY_HOURS)
+        SubmissionKey.objects.filter(user=actor, created_at__lt=cutoff).delete()
+        try:
+            with transaction.atomic():
+                created = request_submit(actor=actor, **fields)
+                SubmissionKey.objects.create(
+                    user=actor, key=key, fingerprint=fingerprint, request=created
+                )
+            return created, True
+        except IntegrityError:
+            earlier = selectors.submission_for(user=actor, key=key)
+            if earlier is None:
+                raise
+    if earlier.fingerprint != fingerprint:
+        raise KeyReused("This Idempotency-Key was already used with a different request body.")
+    return earlier.request, False

@@ -62,11 +62,7 @@ def _timeline(consultation: ConsultationRequest, user) -> list[dict]:
             {
                 "at": event.at,
                 "action": event.get_action_display(),
-                "who": (
-                    "System"
-                    if event.actor is None
-                    else event.actor.get_full_name() or event.actor.username
-                ),
+                "who": "System" if event.actor is None else event.actor_label,
                 "role": event.get_actor_role_display(),
                 "from_status": event.get_from_status_display() if event.from_status else "",
                 "to_status": event.get_to_status_display(),
@@ -156,10 +152,21 @@ def request_new(request):
         return render(request, "consultations/request_form.html", {"form": None})
     form = RequestForm(request.POST or None, programs=programs, initial={"program": programs[0]})
     if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        key = f"form:{token}" if (token := fields.pop("form_token")) else None
+        if key and (earlier := selectors.submission_for(user=request.user, key=key)):
+            messages.info(request, f"Request #{earlier.request_id} was already submitted.")
+            return redirect("consultations:request_detail", pk=earlier.request_id)
         if limited := page_throttled(request, RequestCreationThrottle):
             return limited
         try:
-            created = services.request_submit(actor=request.user, **form.cleaned_data)
+            if key:
+                # The page's token names the form, not its content: a repeat is the same form.
+                created, _ = services.request_submit_once(
+                    actor=request.user, key=key, fingerprint="request-form", **fields
+                )
+            else:
+                created = services.request_submit(actor=request.user, **fields)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

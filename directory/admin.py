@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from directory import geo, services
 from directory.models import (
+    MAX_COUNTIES_PER_STATE,
+    MAX_LANGUAGES,
     Consultant,
     County,
     Language,
@@ -18,6 +20,7 @@ from directory.models import (
 from iecmhc.admin_actions import intermediate_action
 from iecmhc.admin_history import AuditTrailAdmin
 from iecmhc.exceptions import StateConflict
+from iecmhc.forms import BoundedModelMultipleChoiceField
 
 
 @admin.register(County)
@@ -135,8 +138,20 @@ class ReviewActionsMixin:
         )
 
 
+class BoundedManyToManyMixin:
+    """Many-to-many fields (languages, counties) take a bounded list, as on the pages."""
+
+    m2m_bounds = {"languages": MAX_LANGUAGES, "counties_served": MAX_COUNTIES_PER_STATE}
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in self.m2m_bounds:
+            kwargs["form_class"] = BoundedModelMultipleChoiceField
+            kwargs["max_choices"] = self.m2m_bounds[db_field.name]
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
 @admin.register(Consultant)
-class ConsultantAdmin(ReviewActionsMixin, AuditTrailAdmin):
+class ConsultantAdmin(BoundedManyToManyMixin, ReviewActionsMixin, AuditTrailAdmin):
     form = ConsultantAdminForm
     list_display = (
         "display_name",
@@ -232,7 +247,7 @@ class ProgramAdminForm(forms.ModelForm):
 
 
 @admin.register(Program)
-class ProgramAdmin(AuditTrailAdmin):
+class ProgramAdmin(BoundedManyToManyMixin, AuditTrailAdmin):
     form = ProgramAdminForm
     list_display = ("name", "setting_type", "city", "state", "county", "enrollment")
     list_filter = ("setting_type", "state")

@@ -4,6 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from iecmhc.forms import BoundedTypedMultipleChoiceField
+
 
 class CodeListField(models.JSONField):
     """A JSON list of distinct codes from one TextChoices vocabulary, kept sorted.
@@ -39,7 +41,7 @@ class CodeListField(models.JSONField):
     def formfield(self, **kwargs):
         if self.vocabulary is None:
             return super().formfield(**kwargs)
-        return forms.TypedMultipleChoiceField(
+        return BoundedTypedMultipleChoiceField(
             choices=self.vocabulary.choices,
             required=not self.blank,
             widget=forms.CheckboxSelectMultiple,

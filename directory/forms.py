@@ -2,7 +2,7 @@
 
 from django import forms
 
-from directory.models import County, Language
+from directory.models import MAX_COUNTIES_PER_STATE, MAX_LANGUAGES, County, Language
 from directory.vocabularies import (
     AgeGroup,
     Endorsement,
@@ -11,10 +11,11 @@ from directory.vocabularies import (
     SettingType,
     Specialty,
 )
+from iecmhc.forms import BoundedModelMultipleChoiceField, BoundedMultipleChoiceField
 
 
 def _checkboxes(vocabulary, **kwargs) -> forms.MultipleChoiceField:
-    return forms.MultipleChoiceField(
+    return BoundedMultipleChoiceField(
         choices=vocabulary.choices, widget=forms.CheckboxSelectMultiple, required=False, **kwargs
     )
 
@@ -33,8 +34,9 @@ class ListingForm(forms.Form):
     imh_endorsement = forms.ChoiceField(
         label="IMH-E® endorsement", choices=Endorsement.choices, initial=Endorsement.NONE
     )
-    languages = forms.ModelMultipleChoiceField(
+    languages = BoundedModelMultipleChoiceField(
         queryset=Language.objects.all(),
+        max_choices=MAX_LANGUAGES,
         to_field_name="code",
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
@@ -48,8 +50,9 @@ class ListingForm(forms.Form):
     travel_radius_miles = forms.IntegerField(
         min_value=0, max_value=500, initial=30, label="How far you travel (miles)"
     )
-    counties_served = forms.ModelMultipleChoiceField(
+    counties_served = BoundedModelMultipleChoiceField(
         queryset=County.objects.none(),
+        max_choices=MAX_COUNTIES_PER_STATE,
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text="Counties where you work on site, even beyond your travel radius.",
@@ -92,8 +95,9 @@ class ProgramForm(forms.Form):
         help_text="Your county comes from it.",
     )
     ages_served = _checkboxes(AgeGroup)
-    languages = forms.ModelMultipleChoiceField(
+    languages = BoundedModelMultipleChoiceField(
         queryset=Language.objects.all(),
+        max_choices=MAX_LANGUAGES,
         to_field_name="code",
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),

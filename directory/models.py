@@ -12,16 +12,23 @@ from directory.vocabularies import (
     SettingType,
     Specialty,
 )
+from iecmhc.validators import SingleLineValidator
 
 zip_validator = RegexValidator(r"^[0-9]{5}$", "Enter a five-digit US ZIP code.")
 phone_validator = RegexValidator(
     r"^\+?[0-9 ().-]{7,25}$", "Enter a phone number: digits, spaces, ( ) . - and an optional +."
 )
 state_validator = RegexValidator(r"^[A-Z]{2}$", "Enter a two-letter state code, e.g. WI.")
-# Names appear in email subjects and page titles: one line, no control characters.
-single_line = RegexValidator(
-    r"[\x00-\x1f\x7f]", "Use a single line, without control characters.", inverse_match=True
-)
+# Names appear in email subjects and page titles: one line, no control or text-direction
+# characters (iecmhc.validators).
+single_line = SingleLineValidator()
+
+
+# Bounds of list inputs (every list input is bounded; see iecmhc.serializers): more than any
+# one listing or program could name. Texas has the most counties of any state, 254.
+MAX_COUNTIES_PER_STATE = 254
+# More than the language vocabulary holds (tests/directory/test_list_inputs.py checks it).
+MAX_LANGUAGES = 100
 
 
 class County(models.Model):
@@ -209,7 +216,7 @@ class Program(models.Model):
 
     name = models.CharField(max_length=200, validators=[single_line])
     setting_type = models.CharField(max_length=32, choices=SettingType.choices)
-    license_number = models.CharField(max_length=40, blank=True)
+    license_number = models.CharField(max_length=40, blank=True, validators=[single_line])
     street = models.CharField(max_length=200, blank=True, validators=[single_line])
     city = models.CharField(max_length=100, validators=[single_line])
     state = models.CharField(max_length=2, validators=[state_validator])

@@ -4,6 +4,7 @@ Services raise these (or Django's ValidationError / PermissionDenied); views nev
 errors by hand, so the web pages, the admin and the API all see the same rule.
 """
 
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
 from django.views import defaults
@@ -19,6 +20,27 @@ class StateConflict(Exception):
         self.detail = detail
 
 
+class KeyReused(Exception):
+    """An idempotency key sent again with a different body (HTTP 422, as the IETF draft on
+    the Idempotency-Key header says)."""
+
+    def __init__(self, detail: str):
+        super().__init__(detail)
+        self.detail = detail
+
+
+class Unprocessable(exceptions.APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_detail = "The request cannot be processed as sent."
+    default_code = "unprocessable"
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is too large."
+    default_code = "payload_too_large"
+
+
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "The request conflicts with the current state of the resource."
@@ -26,9 +48,18 @@ class Conflict(exceptions.APIException):
 
 
 def exception_handler(exc, context):
-    """DRF's handler, plus 409 for StateConflict and 400 for Django's ValidationError."""
-    if isinstance(exc, StateConflict):
+    """DRF's handler, plus 409 for StateConflict, 422 for KeyReused, 400 for Django's
+    ValidationError, 413 for a body over DATA_UPLOAD_MAX_MEMORY_SIZE and 400 for other
+    suspicious input (too many form fields or files): DRF leaves those to Django, whose
+    answer is an HTML page."""
+    if isinstance(exc, RequestDataTooBig):
+        exc = PayloadTooLarge()
+    elif isinstance(exc, SuspiciousOperation):
+        exc = exceptions.ParseError(str(exc) or None)
+    elif isinstance(exc, StateConflict):
         exc = Conflict(exc.detail)
+    elif isinstance(exc, KeyReused):
+        exc = Unprocessable(exc.detail)
     elif isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             exc = exceptions.ValidationError(exc.message_dict)
@@ -46,3 +77,24 @@ def page_not_found(request, exception):
             {"detail": str(exceptions.NotFound.default_detail)}, status=status.HTTP_404_NOT_FOUND
         )
     return defaults.page_not_found(request, exception)
+
+
+def bad_request(request, exception):
+    """handler400: JSON under /api/ (e.g. a body too large for a view DRF does not run)."""
+    if request.path.startswith("/api/"):
+        if isinstance(exception, RequestDataTooBig):
+            detail, code = PayloadTooLarge.default_detail, PayloadTooLarge.status_code
+        else:
+            detail, code = exceptions.ParseError.default_detail, status.HTTP_400_BAD_REQUEST
+        return JsonResponse({"detail": str(detail)}, status=code)
+    return defaults.bad_request(request, exception)
+
+
+def server_error(request):
+    """handler500: JSON under /api/, the site's page elsewhere. Says nothing of the cause."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": "Something went wrong on our side. Please try again later."},
+            status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+        )
+    return defaults.server_error(request)

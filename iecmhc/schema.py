@@ -23,6 +23,9 @@ FORBIDDEN = OpenApiResponse(ErrorDetailSerializer, "The caller's role may not do
 CONFLICT = OpenApiResponse(
     ErrorDetailSerializer, "The record's current state does not allow this (see `detail`)."
 )
+UNPROCESSABLE = OpenApiResponse(
+    ErrorDetailSerializer, "An Idempotency-Key sent again with a different body."
+)
 TOO_MANY_REQUESTS = OpenApiResponse(
     ErrorDetailSerializer, "Rate limited: retry after the `Retry-After` header's seconds."
 )

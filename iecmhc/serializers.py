@@ -15,9 +15,48 @@ class StrictInputSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
+class BoundedListField(serializers.ListField):
+    """A list input whose length is checked before any item is: a list of 100,000 items is
+    refused at once, not after 100,000 validations. Duplicates are folded (the first of each
+    is kept, in order), since every list this API takes is a set of choices."""
+
+    def __init__(self, *, max_length: int, **kwargs):
+        super().__init__(max_length=max_length, **kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, list | tuple) and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        values = super().to_internal_value(data)
+        return list(dict.fromkeys(values))
+
+
+class RelatedListField(BoundedListField):
+    """A bounded list of references to rows by a unique field (languages by code, counties by
+    id), found in one query; the values no row has are named in the error."""
+
+    default_error_messages = {"unknown": "Unknown: {values}."}
+
+    def __init__(self, *, queryset, to_field: str = "pk", **kwargs):
+        self.queryset = queryset
+        self.to_field = to_field
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        values = super().to_internal_value(data)
+        rows = self.queryset.filter(**{f"{self.to_field}__in": values})
+        found = {getattr(row, self.to_field): row for row in rows}
+        unknown = [value for value in values if value not in found]
+        if unknown:
+            self.fail("unknown", values=", ".join(str(value) for value in unknown))
+        return [found[value] for value in values]
+
+    def to_representation(self, data):
+        return [getattr(row, self.to_field) for row in data.all()]
+
+
 def code_list_field(vocabulary, **kwargs) -> serializers.ListField:
     """A list of distinct codes from one vocabulary."""
-    return serializers.ListField(
+    return BoundedListField(
         child=serializers.ChoiceField(choices=vocabulary.choices),
         max_length=len(vocabulary.choices),
         **kwargs,

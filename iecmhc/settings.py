@@ -40,7 +40,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -219,13 +218,15 @@ CONTENT_SECURITY_POLICY = {
 # limits alike.
 TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
 
-# Login throttling (django-axes): after LOGIN_FAILURE_LIMIT failed logins for one account, or
-# from one address, further logins for it are refused for LOGIN_COOLOFF_MINUTES — on the
-# pages, the admin and the API token endpoint alike. A successful login clears the count.
+# Login throttling (django-axes): after LOGIN_FAILURE_LIMIT failed logins for one account from
+# one address, or from one address whatever the account, logins from there (for that account,
+# or for any) are refused for LOGIN_COOLOFF_MINUTES — on the pages, the admin and the API token
+# endpoint alike. Not per account alone: a stranger could then lock anyone out, the Alliance
+# included, with five requests. A successful login or a password reset clears the account's.
 AXES_ENABLED = env.bool("DJANGO_LOGIN_LOCKOUT", default=True)
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "iecmhc.security.client_ip"
 AXES_LOCKOUT_CALLABLE = "iecmhc.security.lockout_response"
@@ -243,8 +244,9 @@ RATE_LIMITS = {
     "request_create": env.str("RATE_LIMIT_REQUEST_CREATE", default="20/hour"),
 }
 
-# API tokens expire after API_TOKEN_DAYS; POST /api/v1/auth/token/rotate/ replaces one,
-# DELETE /api/v1/auth/token/ revokes it, and setting a new password revokes it too.
+# API tokens (accounts.models.ApiToken, stored as digests) expire after API_TOKEN_DAYS;
+# POST /api/v1/auth/token/rotate/ replaces one, DELETE /api/v1/auth/token/ revokes it, and
+# setting a new password revokes them all.
 API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=30)
 
 # The cache holds rate-limit counters, so every worker must share it: the database by
@@ -258,6 +260,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # DRF's parsers, with JSON bounded in depth (iecmhc.parsers): deep nesting is a 400.
+    "DEFAULT_PARSER_CLASSES": [
+        "iecmhc.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "iecmhc.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -299,6 +307,8 @@ SPECTACULAR_SETTINGS = {
 # Domain settings
 DEFAULT_STATE = "WI"
 OFFER_EXPIRY_DAYS = env.int("OFFER_EXPIRY_DAYS", default=5)
+# How long a new request's Idempotency-Key (or the request page's form token) is remembered.
+SUBMISSION_KEY_HOURS = env.int("SUBMISSION_KEY_HOURS", default=24)
 # Weights of the match score's components (consultations.matching); normalised to sum to 1.
 MATCHING_WEIGHTS = {
     "specialty": env.float("MATCH_WEIGHT_SPECIALTY", default=0.30),

@@ -33,5 +33,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
 ]
 
-# A URL no route matches is JSON under /api/ (like every other API error), HTML elsewhere.
+# Errors Django answers itself (a bad request, a URL no route matches, a crash) are JSON
+# under /api/, like every other API error, and HTML elsewhere.
+handler400 = "iecmhc.exceptions.bad_request"
 handler404 = "iecmhc.exceptions.page_not_found"
+handler500 = "iecmhc.exceptions.server_error"

@@ -10,10 +10,15 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import override_settings
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from tests.factories import ConsultantFactory, ProgramFactory, UserFactory, make_admin
+from tests.factories import (
+    ConsultantFactory,
+    ProgramFactory,
+    UserFactory,
+    api_key,
+    make_admin,
+)
 
 ROLES = ("anonymous", "program", "other_program", "consultant", "other_consultant", "admin")
 
@@ -30,8 +35,7 @@ class World:
         client = APIClient()
         user = self.users.get(role)
         if user is not None:
-            token, _ = Token.objects.get_or_create(user=user)
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+            client.credentials(HTTP_AUTHORIZATION=f"Token {api_key(user)}")
         return client
 
 

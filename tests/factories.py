@@ -1,10 +1,14 @@
 """factory_boy factories. Reference rows come from the data migration; get_or_create keeps
 the factories working after a transactional test flushed them."""
 
+import hashlib
+
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 
+from accounts.authentication import token_digest
+from accounts.models import ApiToken
 from directory.models import Consultant, County, Language, Program, ProgramMembership
 from directory.vocabularies import LicenseType, Modality, SettingType, Specialty
 
@@ -106,3 +110,11 @@ class ProgramFactory(factory.django.DjangoModelFactory):
         if create:
             for user in extracted or []:
                 ProgramMembership.objects.create(program=obj, user=user)
+
+
+def api_key(user) -> str:
+    """A working API key for `user`, the same one every time within a test (only digests are
+    stored, so the key is derived from the user rather than read back)."""
+    key = hashlib.sha1(f"test-key:{user.pk}:{user.username}".encode()).hexdigest()
+    ApiToken.objects.get_or_create(user=user, digest=token_digest(key))
+    return key

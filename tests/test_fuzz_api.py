@@ -22,7 +22,6 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections, transaction
 from django.utils import timezone
 from hypothesis import strategies as st
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -35,7 +34,7 @@ from consultations.models import ConsultationRequest
 from directory.models import Consultant, Program
 from tests.conftest import ROLES
 from tests.consultations import factories as requests
-from tests.factories import ConsultantFactory, ProgramFactory, UserFactory, language
+from tests.factories import ConsultantFactory, ProgramFactory, UserFactory, api_key, language
 
 CHECKS = [
     not_a_server_error,
@@ -119,8 +118,7 @@ def role_headers(fuzz_world, role) -> dict:
     user = fuzz_world.users[role]
     if user is None:
         return {}
-    token, _ = Token.objects.get_or_create(user=user)
-    return {"Authorization": f"Token {token.key}"}
+    return {"Authorization": f"Token {api_key(user)}"}
 
 
 @pytest.fixture

@@ -40,14 +40,20 @@ from django.test import Client, override_settings
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from consultations.models import ConsultationRequest
 from directory.models import Consultant, County
 from tests.conftest import ROLES, World
 from tests.consultations import factories as requests
-from tests.factories import PASSWORD, ConsultantFactory, ProgramFactory, UserFactory, make_admin
+from tests.factories import (
+    PASSWORD,
+    ConsultantFactory,
+    ProgramFactory,
+    UserFactory,
+    api_key,
+    make_admin,
+)
 from tests.matrix.harness import (
     ADMIN_LOGIN_PATH,
     LOGIN_PATH,
@@ -179,7 +185,7 @@ def matrix(django_db_setup, django_db_blocker):
         )
         for user in world.users.values():
             if user is not None:
-                Token.objects.get_or_create(user=user)
+                api_key(user)
         built = Matrix(
             world=world,
             submitted=requests.submitted(world.program),
@@ -529,7 +535,7 @@ SPECS: dict[str, Spec] = {
     "api/v1/auth/token/": Spec(
         {
             "GET": API_SIGNED_IN_NOT_ALLOWED,
-            "POST": everyone(OK),  # the program user's own password: their existing token
+            "POST": everyone(WROTE),  # the program user's own password: a new token
             "DELETE": signed_in(NO_CONTENT, anonymous=UNAUTHENTICATED),
         },
         body=lambda m: {"username": "pat_program", "password": PASSWORD},
@@ -879,7 +885,6 @@ def _first(model_path: str) -> Callable[[Matrix], object]:
 
 ADMIN_MODELS: dict[str, AdminModel] = {
     "auth.group": admin_model("", lambda m: Group.objects.get(name="Alliance admins").pk),
-    "authtoken.tokenproxy": admin_model("", lambda m: m.users["program"].pk),
     "axes.accessattempt": admin_model("", _first("axes.AccessAttempt")),
     "axes.accesslog": admin_model("", _first("axes.AccessLog")),
     "axes.accessfailurelog": admin_model("", _first("axes.AccessFailureLog")),

@@ -92,7 +92,7 @@ DOCUMENTED_RESPONSES = {
     ("get", "/api/v1/consultants/{id}/"): {"200", "401", "404"},
     ("post", "/api/v1/consultants/{id}/submit/"): {"200", "400", "401", "403", "404", "409"},
     ("get", "/api/v1/programs/{id}/"): {"200", "401", "404"},
-    ("post", "/api/v1/requests/"): {"201", "400", "401", "403", "429"},
+    ("post", "/api/v1/requests/"): {"201", "400", "401", "403", "422", "429"},
     ("get", "/api/v1/requests/{id}/matches/"): {"200", "400", "401", "403", "404"},
     ("post", "/api/v1/requests/{id}/accept/"): {"200", "400", "401", "403", "404", "409"},
     ("post", "/api/v1/requests/{id}/contacts/"): {"201", "400", "401", "403", "404", "409"},

@@ -19,7 +19,6 @@ class RegisterInputSerializer(StrictInputSerializer):
 
 
 class RegisterOutputSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
     username = serializers.CharField()
     role = serializers.CharField()
 

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
 from rest_framework.exceptions import Throttled, ValidationError
@@ -13,8 +13,21 @@ from accounts.api.serializers import (
     TokenInputSerializer,
     TokenOutputSerializer,
 )
-from accounts.services import user_register, user_token, user_token_revoke, user_token_rotate
+from accounts.models import ApiToken
+from accounts.services import (
+    user_register,
+    user_token_issue,
+    user_token_revoke,
+    user_token_rotate,
+)
 from iecmhc.throttling import RegistrationThrottle, TokenThrottle
+
+User = get_user_model()
+
+
+def _signed_with(request) -> ApiToken | None:
+    """The token the request is signed with (None for a browser session)."""
+    return request.auth if isinstance(request.auth, ApiToken) else None
 
 
 class RegisterView(APIView):
@@ -28,8 +41,14 @@ class RegisterView(APIView):
     def post(self, request):
         data = RegisterInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = user_register(**data.validated_data)
-        return Response(RegisterOutputSerializer(user).data, status=status.HTTP_201_CREATED)
+        user_register(**data.validated_data)
+        # The same answer whether or not an account was made (see user_register): what was
+        # asked for, as it is stored. The new account's id is at /me/ once signed in.
+        created = {
+            "username": User.normalize_username(data.validated_data["username"]),
+            "role": data.validated_data["role"],
+        }
+        return Response(RegisterOutputSerializer(created).data, status=status.HTTP_201_CREATED)
 
 
 class LockedOut(Throttled):
@@ -37,8 +56,8 @@ class LockedOut(Throttled):
 
 
 class TokenView(APIView):
-    """POST: exchange a username and password for the user's API token (a new one once the
-    old has expired). DELETE: revoke the token the request is signed with."""
+    """POST: exchange a username and password for a new API token (one per client; the key is
+    shown only now). DELETE: revoke the token the request is signed with."""
 
     throttle_classes = [TokenThrottle]
 
@@ -79,11 +98,11 @@ class TokenView(APIView):
             raise ValidationError(
                 {"non_field_errors": ["Unable to log in with the provided credentials."]}
             )
-        return Response(TokenOutputSerializer({"token": user_token(user=user).key}).data)
+        return Response(TokenOutputSerializer({"token": user_token_issue(user=user).key}).data)
 
     @extend_schema(request=None, responses={204: None}, summary="Sign out: revoke the token")
     def delete(self, request):
-        user_token_revoke(user=request.user)
+        user_token_revoke(user=request.user, token=_signed_with(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -92,8 +111,8 @@ class TokenRotateView(APIView):
 
     @extend_schema(request=None, responses={200: TokenOutputSerializer})
     def post(self, request):
-        token = user_token_rotate(user=request.user)
-        return Response(TokenOutputSerializer({"token": token.key}).data)
+        issued = user_token_rotate(user=request.user, token=_signed_with(request))
+        return Response(TokenOutputSerializer({"token": issued.key}).data)
 
 
 class MeView(APIView):

@@ -68,9 +68,8 @@ class RequestEventSerializer(serializers.ModelSerializer):
         fields = ["at", "action", "actor", "actor_role", "from_status", "to_status", "note"]
 
     def get_actor(self, event) -> str:
-        if event.actor is None:
-            return "system"
-        return event.actor.get_full_name() or event.actor.username
+        """As consultations.selectors.request_history names them for the viewer."""
+        return event.actor_label
 
 
 class OutcomeSerializer(serializers.Serializer):

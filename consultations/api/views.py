@@ -1,7 +1,12 @@
+import hashlib
+import json
+import re
+
 from django.core.exceptions import PermissionDenied
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -25,7 +30,7 @@ from consultations.filters import RequestFilter
 from consultations.permissions import can_offer_requests, can_request_consultation, listing_of
 from directory.permissions import IsAllianceAdmin
 from directory.selectors import program_list
-from iecmhc.schema import CONFLICT, FORBIDDEN, TOO_MANY_REQUESTS
+from iecmhc.schema import CONFLICT, FORBIDDEN, TOO_MANY_REQUESTS, UNPROCESSABLE
 from iecmhc.throttling import RequestCreationThrottle
 
 
@@ -35,7 +40,19 @@ from iecmhc.throttling import RequestCreationThrottle
     create=extend_schema(
         summary="Request consultation for my program",
         request=RequestInputSerializer,
-        responses={201: RequestSerializer, 429: TOO_MANY_REQUESTS},
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                description=(
+                    "Optional, e.g. a UUID. Sent again by the same user within 24 hours, it "
+                    "returns the request first made with it (201, nothing new is made); with "
+                    "a different body it is refused with 422."
+                ),
+            )
+        ],
+        responses={201: RequestSerializer, 422: UNPROCESSABLE, 429: TOO_MANY_REQUESTS},
     ),
 )
 class RequestViewSet(
@@ -64,6 +81,14 @@ class RequestViewSet(
     def create(self, request, *args, **kwargs):
         if not can_request_consultation(request.user):
             raise PermissionDenied("Only program staff can request consultation.")
+        key = _idempotency_key(request)
+        if key is not None and selectors.submission_for(user=request.user, key=key):
+            # A repeat: the first answer again (or 422 for another body), before the body is
+            # validated or the rate limit counts it.
+            first, _ = services.request_submit_once(
+                actor=request.user, key=key, fingerprint=body_fingerprint(request.data)
+            )
+            return self._detail(first, status_code=status.HTTP_201_CREATED)
         data = RequestInputSerializer(
             data=request.data,
             programs=program_list(user=request.user).filter(memberships__user=request.user),
@@ -73,7 +98,15 @@ class RequestViewSet(
         throttle = RequestCreationThrottle()
         if not throttle.allow_request(request, self):
             self.throttled(request, throttle.wait())
-        created = services.request_submit(actor=request.user, **data.validated_data)
+        if key is None:
+            created = services.request_submit(actor=request.user, **data.validated_data)
+        else:
+            created, _ = services.request_submit_once(
+                actor=request.user,
+                key=key,
+                fingerprint=body_fingerprint(request.data),
+                **data.validated_data,
+            )
         return self._detail(created, status_code=status.HTTP_201_CREATED)
 
     @extend_schema(request=OfferInputSerializer, responses={200: RequestSerializer, 409: CONFLICT})
@@ -179,6 +212,29 @@ class RequestViewSet(
             actor=request.user, request=request_obj, **data.validated_data
         )
         return Response(ContactSerializer(contact).data, status=status.HTTP_201_CREATED)
+
+
+IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")  # visible ASCII, as a header allows
+
+
+def _idempotency_key(request) -> str | None:
+    """The `Idempotency-Key` header: None when absent, 400 when not 1-255 visible ASCII."""
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return None
+    if not IDEMPOTENCY_KEY.match(key):
+        raise ValidationError(
+            {"Idempotency-Key": ["Send 1 to 255 visible ASCII characters, e.g. a UUID."]}
+        )
+    return key
+
+
+def body_fingerprint(data) -> str:
+    """The same body gives the same fingerprint, whatever the order of its keys."""
+    if hasattr(data, "lists"):  # a form's QueryDict
+        data = dict(data.lists())
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def vars_of(match) -> dict:

@@ -1,7 +1,18 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from directory import geo
-from directory.models import Consultant, County, Language, ListingDecision, Program, phone_validator
+from directory.models import (
+    MAX_COUNTIES_PER_STATE,
+    MAX_LANGUAGES,
+    Consultant,
+    County,
+    Language,
+    ListingDecision,
+    Program,
+    phone_validator,
+)
+from directory.permissions import can_review_listings
 from directory.vocabularies import (
     AgeGroup,
     Endorsement,
@@ -10,10 +21,21 @@ from directory.vocabularies import (
     SettingType,
     Specialty,
 )
-from iecmhc.serializers import StrictInputSerializer, code_list_field
+from iecmhc.serializers import RelatedListField, StrictInputSerializer, code_list_field
 
+ALLIANCE = _("the Alliance")
 ZIP_REGEX = r"^[0-9]{5}(-[0-9]{4})?$"  # ASCII digits only, not any Unicode digit
 ZIP_MESSAGE = {"invalid": "Enter a US ZIP code: five digits, or ZIP+4."}
+
+
+def language_list_field() -> RelatedListField:
+    return RelatedListField(
+        child=serializers.CharField(max_length=12),
+        queryset=Language.objects.all(),
+        to_field="code",
+        max_length=MAX_LANGUAGES,
+        required=False,
+    )
 
 
 class CountySerializer(serializers.ModelSerializer):
@@ -88,13 +110,23 @@ class ConsultantSerializer(serializers.ModelSerializer):
 
 
 class ListingDecisionSerializer(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(read_only=True, slug_field="username")
+    actor = serializers.SerializerMethodField()
     at = serializers.DateTimeField(source="created_at", read_only=True)
 
     class Meta:
         model = ListingDecision
         fields = ["at", "actor", "action", "from_status", "to_status", "reason"]
         read_only_fields = fields
+
+    def get_actor(self, decision) -> str:
+        """Usernames are for the Alliance: the listing's owner reads "the Alliance" for its
+        reviewers and the listing's name for their own steps."""
+        request = self.context.get("request")
+        if request is not None and can_review_listings(request.user):
+            return decision.actor.username if decision.actor else "system"
+        if decision.actor_id is not None and decision.actor_id == decision.consultant.user_id:
+            return decision.consultant.display_name
+        return str(ALLIANCE)
 
 
 class ConsultantPrivateSerializer(ConsultantSerializer):
@@ -125,11 +157,12 @@ class ConsultantInputSerializer(StrictInputSerializer):
     bio = serializers.CharField(max_length=4000, allow_blank=True, required=False)
     license_type = serializers.ChoiceField(choices=LicenseType.choices)
     imh_endorsement = serializers.ChoiceField(choices=Endorsement.choices, required=False)
-    languages = serializers.SlugRelatedField(
-        many=True, slug_field="code", queryset=Language.objects.all(), required=False
-    )
-    counties_served = serializers.PrimaryKeyRelatedField(
-        many=True, queryset=County.objects.all(), required=False
+    languages = language_list_field()
+    counties_served = RelatedListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        queryset=County.objects.all(),
+        max_length=MAX_COUNTIES_PER_STATE,
+        required=False,
     )
     base_zip = serializers.RegexField(ZIP_REGEX, error_messages=ZIP_MESSAGE)
     travel_radius_miles = serializers.IntegerField(min_value=0, max_value=500, required=False)
@@ -203,9 +236,7 @@ class ProgramInputSerializer(StrictInputSerializer):
         queryset=County.objects.all(), required=False, allow_null=True
     )
     ages_served = code_list_field(AgeGroup, required=False)
-    languages = serializers.SlugRelatedField(
-        many=True, slug_field="code", queryset=Language.objects.all(), required=False
-    )
+    languages = language_list_field()
     enrollment = serializers.IntegerField(
         min_value=0, max_value=10000, required=False, allow_null=True
     )

@@ -127,7 +127,7 @@ class ConsultantViewSet(
         # Re-read through the selector so the response carries fresh prefetched relations.
         consultant = selectors.consultant_get(user=self.request.user, pk=consultant.pk)
         if can_view_consultant_private(self.request.user, consultant):
-            serializer = ConsultantPrivateSerializer(consultant)
+            serializer = ConsultantPrivateSerializer(consultant, context={"request": self.request})
         else:
             serializer = ConsultantSerializer(consultant)
         return Response(serializer.data, status=status_code)

@@ -14,23 +14,46 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("role", ["program", "consultant"])
-def test_sign_up_signs_in_and_lands_on_the_dashboard(client, role):
+def test_sign_up_makes_the_account_and_asks_to_sign_in(client, role):
     response = client.post(
         reverse("accounts:signup"),
         {"role": role, "username": "newbie", "email": "newbie@example.org", "password": PASSWORD},
+        follow=True,
     )
-    assert response.status_code == 302
-    assert response["Location"] == reverse("dashboard")
+    assert response.redirect_chain == [(reverse("accounts:login"), 302)]
+    assert "Your account is ready" in response.content.decode()
     user = User.objects.get(username="newbie")
     assert user.role == role
-    assert client.session["_auth_user_id"] == str(user.pk)
+    assert "_auth_user_id" not in client.session
+
+
+def test_sign_up_with_an_address_in_use_looks_the_same_and_tells_its_owner(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    UserFactory(username="taken", email="taken@example.org")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("accounts:signup"),
+            {
+                "role": "program",
+                "username": "x2",
+                "email": "Taken@Example.org",
+                "password": PASSWORD,
+            },
+            follow=True,
+        )
+
+    assert response.redirect_chain == [(reverse("accounts:login"), 302)]
+    assert "Your account is ready" in response.content.decode()
+    assert not User.objects.filter(username="x2").exists()
+    assert [m.to for m in mailoutbox] == [["taken@example.org"]]
 
 
 @pytest.mark.parametrize(
     "data, field, message",
     [
         ({"username": "Taken"}, "username", "already exists"),
-        ({"email": "taken@example.org"}, "email", "already exists"),
         ({"password": "password"}, "password", "too common"),
         ({"role": "admin"}, "role", "Select a valid choice"),
         ({"email": "not-an-email"}, "email", "valid email"),

@@ -10,9 +10,9 @@ from django.core import mail
 from django.db import connection
 from django.http import QueryDict
 from django.test import Client
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from tests.factories import api_key
 from tests.matrix.urlconf import Route
 
 LOGIN_PATH = "/accounts/login/"
@@ -103,8 +103,7 @@ def send(call: Call, *, clients: Clients, user, before_call: Callable[[], None])
         client.cookies.clear()
         client.credentials()
         if user is not None:
-            token, _ = Token.objects.get_or_create(user=user)
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+            client.credentials(HTTP_AUTHORIZATION=f"Token {api_key(user)}")
         before_call()
         if method == "get":
             return client.get(call.path, secure=True)
