@@ -2,9 +2,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token
 
 from accounts.authentication import token_expired
+from accounts.i18n import supported_language
 
 User = get_user_model()
 
@@ -66,3 +68,15 @@ def user_password_set(*, user, password: str) -> None:
     user.set_password(password)
     user.save(update_fields=["password"])
     user_token_revoke(user=user)
+
+
+def user_language_set(*, user, language: str) -> str:
+    """Keep `language` (a code of settings.LANGUAGES) as the user's preferred language, for
+    their pages and emails. Returns the code stored; refuses a language the site lacks."""
+    code = supported_language(language)
+    if code is None or code != language:
+        raise ValidationError({"language": [_("Choose one of the languages offered.")]})
+    if user.preferred_language != code:
+        user.preferred_language = code
+        user.save(update_fields=["preferred_language"])
+    return code

@@ -1,13 +1,19 @@
-"""Account pages: sign up, and Django's own sign-in, sign-out and password reset views."""
+"""Account pages: sign up, the language switcher, and Django's own sign-in, sign-out and
+password reset views."""
 
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
 
 from accounts.forms import SignupForm
-from accounts.services import user_register
+from accounts.i18n import supported_language
+from accounts.services import user_language_set, user_register
 from iecmhc.throttling import RegistrationThrottle, page_throttled
 
 
@@ -26,7 +32,23 @@ def signup(request):
                 for error in errors:
                     form.add_error(field if field in form.fields else None, error)
         else:
+            # Their emails are written in the language they signed up in.
+            user_language_set(user=user, language=supported_language(get_language()) or "en")
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, f"Welcome, {user.username}. Your account is ready.")
+            messages.success(
+                request,
+                _("Welcome, %(username)s. Your account is ready.") % {"username": user.username},
+            )
             return redirect("dashboard")
     return render(request, "accounts/signup.html", {"form": form})
+
+
+@require_POST
+def set_language(request):
+    """The language switcher: Django's set_language (the cookie, back to `next`), and for a
+    signed-in user their preferred language too, for their pages and emails everywhere."""
+    response = i18n.set_language(request)
+    code = request.POST.get(i18n.LANGUAGE_QUERY_PARAMETER, "")
+    if request.user.is_authenticated and supported_language(code) == code:
+        user_language_set(user=request.user, language=code)
+    return response
