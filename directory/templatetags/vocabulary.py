@@ -21,5 +21,6 @@ def label(code, vocabulary: str) -> str:
 
 @register.filter
 def language_names(languages) -> list[str]:
-    """Language records (or a queryset of them) as each language's own name."""
-    return [language_name(language.code, language.name) for language in languages or []]
+    """Language records (or a queryset of them) as each language's own name, in that order."""
+    names = [language_name(language.code, language.name) for language in languages or []]
+    return sorted(names, key=str.casefold)
