@@ -9,7 +9,7 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/iecmhc_bench
 TEST_SECRET := insecure-test-only-secret-key
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run serve test lint format check bench load clean
+.PHONY: help venv run serve test lint format check bench load clean messages compilemessages
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -63,6 +63,17 @@ bench: venv ## benchmarks on PostgreSQL (BENCH_DATABASE_URL)
 load: venv ## load test of `make serve` on PostgreSQL (LOAD_ARGS="--duration 60 --users 50")
 	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$(TEST_SECRET)} DATABASE_URL=$(BENCH_DATABASE_URL) \
 		$(PY) bench/load.py $(LOAD_ARGS)
+
+# Translations (locale/, docs/translations.md). Both need GNU gettext (Debian: gettext). The
+# compiled .mo files are committed, so running the site needs no gettext.
+I18N_IGNORE := --ignore=.venv --ignore=tests --ignore=bench --ignore=staticfiles --ignore=node_modules
+
+messages: venv ## update the catalogues (locale/es, locale/hmn) from the marked strings
+	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$(TEST_SECRET)} $(PY) manage.py makemessages \
+		-l es -l hmn $(I18N_IGNORE) --add-location=file
+
+compilemessages: venv ## compile the catalogues to the committed .mo files
+	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$(TEST_SECRET)} $(PY) manage.py compilemessages $(I18N_IGNORE)
 
 clean: ## remove the virtualenv, the SQLite database and collected static files
 	rm -rf $(VENV) db.sqlite3 staticfiles

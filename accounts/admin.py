@@ -8,5 +8,5 @@ from accounts.models import User
 class UserAdmin(DjangoUserAdmin):
     list_display = ("username", "email", "role", "is_staff", "is_active", "date_joined")
     list_filter = ("role", "is_staff", "is_active")
-    fieldsets = (*DjangoUserAdmin.fieldsets, ("Role", {"fields": ("role",)}))
+    fieldsets = (*DjangoUserAdmin.fieldsets, ("Role", {"fields": ("role", "preferred_language")}))
     add_fieldsets = (*DjangoUserAdmin.add_fieldsets, ("Role", {"fields": ("email", "role")}))

@@ -2,6 +2,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.password_validation import password_validators_help_text_html
+from django.utils.functional import lazy
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
 
 from accounts.services import user_password_set
 
@@ -12,20 +15,26 @@ class SignupForm(forms.Form):
     """Sign up as program staff or as a consultant; the checks are user_register's."""
 
     role = forms.ChoiceField(
-        label="I am",
+        label=_("I am"),
         choices=[
-            (User.Role.PROGRAM, "Staff of a child care or early childhood program"),
-            (User.Role.CONSULTANT, "A mental health consultant"),
+            (User.Role.PROGRAM, _("Staff of a child care or early childhood program")),
+            (User.Role.CONSULTANT, _("A mental health consultant")),
         ],
         widget=forms.RadioSelect,
     )
     username = forms.CharField(
-        max_length=150, widget=forms.TextInput(attrs={"autocomplete": "username"})
+        label=_("Username"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
     )
-    email = forms.EmailField(widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.EmailField(
+        label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
     password = forms.CharField(
+        label=_("Password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=password_validators_help_text_html(),
+        # Lazy: the validators' help (Django's own translated texts) in the page's language.
+        help_text=lazy(password_validators_help_text_html, SafeString)(),
     )
 
 

@@ -43,6 +43,14 @@ class User(AbstractUser):
         blank=True,
         help_text="Chosen at registration. Blank for Alliance staff.",
     )
+    # A code of settings.LANGUAGES (accounts.i18n checks it), or blank for the site's default:
+    # the pages and the emails the user gets are in it.
+    preferred_language = models.CharField(
+        max_length=12,
+        blank=True,
+        default="",
+        help_text="The language of the user's pages and emails; blank for the site's default.",
+    )
 
     class Meta:
         constraints = [

@@ -10,9 +10,11 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import AuthenticationFailed
 
 from accounts.authentication import token_digest
+from accounts.i18n import supported_language
 from accounts.models import ApiToken
 from iecmhc.emails import send_templated_email
 from iecmhc.security import login_username
@@ -152,3 +154,15 @@ def user_password_set(*, user, password: str) -> None:
     user.save(update_fields=["password"])
     user_token_revoke(user=user)
     axes_reset(username=login_username(None, {"username": user.username}))
+
+
+def user_language_set(*, user, language: str) -> str:
+    """Keep `language` (a code of settings.LANGUAGES) as the user's preferred language, for
+    their pages and emails. Returns the code stored; refuses a language the site lacks."""
+    code = supported_language(language)
+    if code is None or code != language:
+        raise ValidationError({"language": [_("Choose one of the languages offered.")]})
+    if user.preferred_language != code:
+        user.preferred_language = code
+        user.save(update_fields=["preferred_language"])
+    return code

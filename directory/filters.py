@@ -3,6 +3,8 @@
 import django_filters
 from django import forms
 from django.db.models import F, Q
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from directory import geo
 from directory.models import Consultant, County, Language
@@ -24,11 +26,13 @@ class ConsultantFilterForm(forms.Form):
         near_zip = cleaned.get("near_zip")
         radius = cleaned.get("radius_miles")
         if radius is not None and not near_zip and "near_zip" not in self.errors:
-            self.add_error("near_zip", "Give a ZIP code to search around.")
+            self.add_error("near_zip", _("Give a ZIP code to search around."))
         if near_zip:
             place = geo.zip_lookup(near_zip)
             if place is None:
-                self.add_error("near_zip", f"{near_zip} is not a known US ZIP code.")
+                self.add_error(
+                    "near_zip", _("%(zip)s is not a known US ZIP code.") % {"zip": near_zip}
+                )
             else:
                 self.near_place = place
         return cleaned
@@ -38,46 +42,51 @@ class ConsultantFilter(django_filters.FilterSet):
     county = django_filters.ModelChoiceFilter(
         queryset=County.objects.all(),
         field_name="counties_served",
-        label="Serves county",
-        empty_label="Any county",
+        label=_("Serves county"),
+        empty_label=_("Any county"),
     )
     language = django_filters.ModelChoiceFilter(
         queryset=Language.objects.all(),
         to_field_name="code",
         field_name="languages",
-        label="Language",
-        empty_label="Any language",
+        label=_("Language"),
+        empty_label=_("Any language"),
     )
     specialty = django_filters.ChoiceFilter(
-        choices=Specialty.choices, method="filter_code", label="Specialty", empty_label="Any"
+        choices=Specialty.choices, method="filter_code", label=_("Specialty"), empty_label=_("Any")
     )
     setting_type = django_filters.ChoiceFilter(
-        choices=SettingType.choices, method="filter_code", label="Works with", empty_label="Any"
+        choices=SettingType.choices,
+        method="filter_code",
+        label=_("Works with"),
+        empty_label=_("Any"),
     )
     modality = django_filters.ChoiceFilter(
         choices=Modality.choices,
         method="filter_code",
-        label="Works",
-        empty_label="On site or virtual",
+        label=_("Works"),
+        empty_label=_("On site or virtual"),
     )
     accepting = django_filters.ChoiceFilter(
-        choices=[("true", "Yes, with room"), ("false", "No")],
-        empty_label="Either",
+        choices=[("true", _("Yes, with room")), ("false", _("No"))],
+        empty_label=_("Either"),
         method="filter_accepting",
-        label="Accepting new requests (and has room on the caseload)",
+        label=_("Accepting new requests (and has room on the caseload)"),
     )
     near_zip = django_filters.CharFilter(
         method="filter_noop",
         max_length=10,
-        label="Based near this ZIP code",
+        label=_("Based near this ZIP code"),
     )
     radius_miles = django_filters.NumberFilter(
         method="filter_noop",
         min_value=1,
         max_value=MAX_RADIUS_MILES,
-        label=f"Within miles of the ZIP code (default {DEFAULT_RADIUS_MILES})",
+        label=format_lazy(
+            _("Within miles of the ZIP code (default {miles})"), miles=DEFAULT_RADIUS_MILES
+        ),
     )
-    q = django_filters.CharFilter(method="filter_text", max_length=200, label="Name or bio")
+    q = django_filters.CharFilter(method="filter_text", max_length=200, label=_("Name or bio"))
     listing_status = django_filters.ChoiceFilter(choices=Consultant.ListingStatus.choices)
 
     class Meta:

@@ -1,8 +1,10 @@
 """Forms of the directory's pages. They only shape input: the services check and write."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
-from directory.models import MAX_COUNTIES_PER_STATE, MAX_LANGUAGES, County, Language
+from directory.models import MAX_COUNTIES_PER_STATE, MAX_LANGUAGES, County
+from directory.selectors import language_choices
 from directory.vocabularies import (
     AgeGroup,
     Endorsement,
@@ -10,8 +12,12 @@ from directory.vocabularies import (
     Modality,
     SettingType,
     Specialty,
+    language_name,
 )
 from iecmhc.forms import BoundedModelMultipleChoiceField, BoundedMultipleChoiceField
+
+ZIP_INVALID = _("Enter a five-digit ZIP code.")
+SHOWN_IN_DIRECTORY = _("Shown in the directory.")
 
 
 def _checkboxes(vocabulary, **kwargs) -> forms.MultipleChoiceField:
@@ -20,59 +26,86 @@ def _checkboxes(vocabulary, **kwargs) -> forms.MultipleChoiceField:
     )
 
 
+class LanguagesField(BoundedModelMultipleChoiceField):
+    """Languages by code, each shown by its own name ("Español", "Hmoob")."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            queryset=language_choices(), max_choices=MAX_LANGUAGES, to_field_name="code", **kwargs
+        )
+
+    def label_from_instance(self, obj):
+        return language_name(obj.code, obj.name)
+
+
 class ListingForm(forms.Form):
     display_name = forms.CharField(
-        max_length=120, help_text="As programs will see it, e.g. “Maria Lopez, LCSW”."
+        label=_("Display name"),
+        max_length=120,
+        help_text=_("As programs will see it, e.g. “Maria Lopez, LCSW”."),
     )
     bio = forms.CharField(
+        label=_("Bio"),
         widget=forms.Textarea,
         max_length=4000,
         required=False,
-        help_text="Your background, training and approach to consultation.",
+        help_text=_("Your background, training and approach to consultation."),
     )
-    license_type = forms.ChoiceField(choices=LicenseType.choices)
+    license_type = forms.ChoiceField(label=_("License type"), choices=LicenseType.choices)
     imh_endorsement = forms.ChoiceField(
-        label="IMH-E® endorsement", choices=Endorsement.choices, initial=Endorsement.NONE
+        label=_("IMH-E® endorsement"), choices=Endorsement.choices, initial=Endorsement.NONE
     )
-    languages = BoundedModelMultipleChoiceField(
-        queryset=Language.objects.all(),
-        max_choices=MAX_LANGUAGES,
-        to_field_name="code",
+    languages = LanguagesField(
+        label=_("Languages"),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text="Every language you can consult in (hold Ctrl or ⌘ to choose several).",
+        help_text=_("Every language you can consult in (hold Ctrl or ⌘ to choose several)."),
     )
     base_zip = forms.RegexField(
         r"^[0-9]{5}$",
-        label="ZIP code you travel from",
-        error_messages={"invalid": "Enter a five-digit ZIP code."},
+        label=_("ZIP code you travel from"),
+        error_messages={"invalid": ZIP_INVALID},
     )
     travel_radius_miles = forms.IntegerField(
-        min_value=0, max_value=500, initial=30, label="How far you travel (miles)"
+        min_value=0, max_value=500, initial=30, label=_("How far you travel (miles)")
     )
     counties_served = BoundedModelMultipleChoiceField(
+        label=_("Counties served"),
         queryset=County.objects.none(),
         max_choices=MAX_COUNTIES_PER_STATE,
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text="Counties where you work on site, even beyond your travel radius.",
+        help_text=_("Counties where you work on site, even beyond your travel radius."),
     )
-    modalities = _checkboxes(Modality, label="How you work")
-    setting_types = _checkboxes(SettingType, label="Settings you work with")
-    specialties = _checkboxes(Specialty)
+    modalities = _checkboxes(Modality, label=_("How you work"))
+    setting_types = _checkboxes(SettingType, label=_("Settings you work with"))
+    specialties = _checkboxes(Specialty, label=_("Specialties"))
     max_caseload = forms.IntegerField(
-        min_value=1, max_value=100, initial=12, help_text="Engagements you can carry at once."
+        label=_("Max caseload"),
+        min_value=1,
+        max_value=100,
+        initial=12,
+        help_text=_("Engagements you can carry at once."),
     )
-    accepting_new_requests = forms.BooleanField(required=False, initial=True)
-    public_email = forms.EmailField(required=False, help_text="Shown in the directory.")
+    accepting_new_requests = forms.BooleanField(
+        label=_("Accepting new requests"), required=False, initial=True
+    )
+    public_email = forms.EmailField(
+        label=_("Public email"), required=False, help_text=SHOWN_IN_DIRECTORY
+    )
     public_phone = forms.CharField(
-        max_length=25, required=False, help_text="Shown in the directory."
+        label=_("Public phone"), max_length=25, required=False, help_text=SHOWN_IN_DIRECTORY
     )
     contact_email = forms.EmailField(
-        required=False, help_text="Private: given to a program only once you accept its request."
+        label=_("Contact email"),
+        required=False,
+        help_text=_("Private: given to a program only once you accept its request."),
     )
     contact_phone = forms.CharField(
-        max_length=25, required=False, help_text="Private, like the email above."
+        label=_("Contact phone"),
+        max_length=25,
+        required=False,
+        help_text=_("Private, like the email above."),
     )
 
     def __init__(self, *args, state: str = "WI", **kwargs):
@@ -81,36 +114,40 @@ class ListingForm(forms.Form):
 
 
 class ProgramForm(forms.Form):
-    name = forms.CharField(max_length=200)
-    setting_type = forms.ChoiceField(choices=SettingType.choices, label="Kind of program")
-    license_number = forms.CharField(max_length=40, required=False)
-    street = forms.CharField(max_length=200, required=False)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    setting_type = forms.ChoiceField(choices=SettingType.choices, label=_("Kind of program"))
+    license_number = forms.CharField(label=_("License number"), max_length=40, required=False)
+    street = forms.CharField(label=_("Street"), max_length=200, required=False)
     city = forms.CharField(
-        max_length=100, required=False, help_text="Filled from the ZIP code if left empty."
+        label=_("City"),
+        max_length=100,
+        required=False,
+        help_text=_("Filled from the ZIP code if left empty."),
     )
     zip = forms.RegexField(
         r"^[0-9]{5}$",
-        label="ZIP code",
-        error_messages={"invalid": "Enter a five-digit ZIP code."},
-        help_text="Your county comes from it.",
+        label=_("ZIP code"),
+        error_messages={"invalid": ZIP_INVALID},
+        help_text=_("Your county comes from it."),
     )
-    ages_served = _checkboxes(AgeGroup)
-    languages = BoundedModelMultipleChoiceField(
-        queryset=Language.objects.all(),
-        max_choices=MAX_LANGUAGES,
-        to_field_name="code",
+    ages_served = _checkboxes(AgeGroup, label=_("Ages served"))
+    languages = LanguagesField(
+        label=_("Languages"),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text="Languages your children's families speak at home.",
+        help_text=_("Languages your children's families speak at home."),
     )
-    enrollment = forms.IntegerField(min_value=0, max_value=10000, required=False)
-    phone = forms.CharField(max_length=25, required=False)
-    email = forms.EmailField(required=False)
+    enrollment = forms.IntegerField(
+        label=_("Enrollment"), min_value=0, max_value=10000, required=False
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=25, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
 
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
+        label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
-        help_text="The consultant receives this by email.",
+        help_text=_("The consultant receives this by email."),
     )

@@ -1,12 +1,13 @@
 """Every scoped or filtered read of the directory."""
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
 from django.http import Http404
 
 from accounts.roles import is_alliance_admin
 from directory import geo
 from directory.models import Consultant, County, Language, Program
+from directory.vocabularies import LANGUAGE_ENDONYMS
 
 
 def code_list_contains(field: str, code: str) -> Q:
@@ -130,3 +131,14 @@ def county_for_place(place: geo.ZipPlace) -> County | None:
 
 def language_list() -> QuerySet[Language]:
     return Language.objects.all()
+
+
+def language_choices() -> QuerySet[Language]:
+    """The languages in the order a reader scans them: by each one's own name (the name the
+    forms and filters show, directory.vocabularies.language_name)."""
+    own_name = Case(
+        *[When(code=code, then=Value(name)) for code, name in LANGUAGE_ENDONYMS.items()],
+        default=F("name"),
+        output_field=CharField(),
+    )
+    return Language.objects.order_by(own_name, "code")

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import is_consultant_user
@@ -21,6 +22,7 @@ from directory.permissions import (
     can_edit_program,
     can_view_consultant_private,
 )
+from directory.vocabularies import language_name
 from iecmhc.exceptions import StateConflict
 from iecmhc.pages import add_service_errors, alliance_required
 
@@ -41,6 +43,11 @@ def consultant_directory(request):
     filterset.form.fields["listing_status"].widget = filterset.form.fields[
         "listing_status"
     ].hidden_widget()
+    # Each language by its own name ("Español", "Hmoob"), as in the forms.
+    filterset.form.fields["language"].queryset = selectors.language_choices()
+    filterset.form.fields["language"].label_from_instance = lambda language: language_name(
+        language.code, language.name
+    )
     if filterset.is_bound and not filterset.is_valid():
         consultants = Consultant.objects.none()
     else:
@@ -68,7 +75,7 @@ def consultant_profile(request, pk: int):
 
 def _own_listing(user) -> Consultant | None:
     if not is_consultant_user(user):
-        raise PermissionDenied("Only consultant accounts have a listing.")
+        raise PermissionDenied(_("Only consultant accounts have a listing."))
     return Consultant.objects.filter(user=user).prefetch_related("decisions").first()
 
 
@@ -119,7 +126,10 @@ def listing_edit(request):
                 services.consultant_create(actor=request.user, **data)
                 messages.success(
                     request,
-                    "Your listing is saved as a draft. Submit it for review when it is complete.",
+                    _(
+                        "Your listing is saved as a draft. "
+                        "Submit it for review when it is complete."
+                    ),
                 )
             else:
                 changed = {k: v for k, v in data.items() if k in form.changed_data}
@@ -132,11 +142,13 @@ def listing_edit(request):
                 ):
                     messages.warning(
                         request,
-                        "Your public details changed, so the Alliance reviews your listing again. "
-                        "It is hidden from the directory until then.",
+                        _(
+                            "Your public details changed, so the Alliance reviews your listing "
+                            "again. It is hidden from the directory until then."
+                        ),
                     )
                 else:
-                    messages.success(request, "Your listing is saved.")
+                    messages.success(request, _("Your listing is saved."))
             return redirect("directory:listing")
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -151,22 +163,28 @@ def listing_edit(request):
 def listing_submit(request):
     listing = _own_listing(request.user)
     if listing is None:
-        raise Http404("You have no listing yet.")
+        raise Http404(_("You have no listing yet."))
     try:
         services.consultant_submit(actor=request.user, consultant=listing)
     except StateConflict as exc:
         messages.error(request, exc.detail)
     except ValidationError as exc:
-        messages.error(request, "Your listing is not complete yet: " + " ".join(exc.messages))
+        messages.error(
+            request,
+            _("Your listing is not complete yet: %(missing)s")
+            % {"missing": " ".join(exc.messages)},
+        )
     else:
-        messages.success(request, "Submitted. The Alliance will review your listing and email you.")
+        messages.success(
+            request, _("Submitted. The Alliance will review your listing and email you.")
+        )
     return redirect("directory:listing")
 
 
 @login_required
 def program_new(request):
     if not can_create_program(request.user):
-        raise PermissionDenied("Only program staff can register a program.")
+        raise PermissionDenied(_("Only program staff can register a program."))
     form = ProgramForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -175,7 +193,9 @@ def program_new(request):
             add_service_errors(form, exc)
         else:
             messages.success(
-                request, f"{program.name} is registered. You can now request consultation."
+                request,
+                _("%(program)s is registered. You can now request consultation.")
+                % {"program": program.name},
             )
             return redirect("consultations:requests")
     return render(request, "directory/program_form.html", {"form": form, "program": None})
@@ -185,7 +205,7 @@ def program_new(request):
 def program_edit(request, pk: int):
     program = selectors.program_get(user=request.user, pk=pk)
     if not can_edit_program(request.user, program):
-        raise PermissionDenied("Only the program's staff may edit it.")
+        raise PermissionDenied(_("Only the program's staff may edit it."))
     initial = {
         name: getattr(program, name) for name in ProgramForm.base_fields if name != "languages"
     }
@@ -198,7 +218,7 @@ def program_edit(request, pk: int):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Saved.")
+            messages.success(request, _("Saved."))
             return redirect("consultations:requests")
     return render(request, "directory/program_form.html", {"form": form, "program": program})
 
@@ -225,7 +245,9 @@ def listing_review(request, pk: int):
             if action == "approve":
                 services.consultant_approve(actor=request.user, consultant=consultant)
                 messages.success(
-                    request, f"{consultant.display_name}'s listing is approved and public."
+                    request,
+                    _("%(name)s's listing is approved and public.")
+                    % {"name": consultant.display_name},
                 )
                 return redirect("directory:listing_queue")
             if action in ("reject", "suspend") and form.is_valid():
@@ -237,11 +259,12 @@ def listing_review(request, pk: int):
                 service(
                     actor=request.user, consultant=consultant, reason=form.cleaned_data["reason"]
                 )
-                done = "rejected" if action == "reject" else "suspended"
-                messages.success(
-                    request,
-                    f"{consultant.display_name}'s listing is {done}; they were emailed the reason.",
+                done = (
+                    _("%(name)s's listing is rejected; they were emailed the reason.")
+                    if action == "reject"
+                    else _("%(name)s's listing is suspended; they were emailed the reason.")
                 )
+                messages.success(request, done % {"name": consultant.display_name})
                 return redirect("directory:listing_queue")
         except StateConflict as exc:
             messages.error(request, exc.detail)

@@ -2,110 +2,112 @@
 
 Every vocabulary of the service lives here, including those only consultation requests use,
 so the API's /vocabularies/ endpoint, the forms and matching read one source. Codes never
-change once published; labels may.
+change once published; labels may. Labels are translated (gettext_lazy): wherever one leaves
+for JSON or a database column, it is made a str in the active language first.
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class SettingType(models.TextChoices):
-    CHILD_CARE_CENTER = "child_care_center", "Licensed child care center"
-    FAMILY_CHILD_CARE = "family_child_care", "Family child care home"
-    HEAD_START = "head_start", "Head Start / Early Head Start"
-    PUBLIC_PRESCHOOL = "public_preschool", "Public 4K / preschool"
-    HOME_VISITING = "home_visiting", "Home visiting program"
-    HEALTH_CLINIC = "health_clinic", "Pediatric or family medicine clinic"
-    OTHER = "other", "Other early childhood setting"
+    CHILD_CARE_CENTER = "child_care_center", _("Licensed child care center")
+    FAMILY_CHILD_CARE = "family_child_care", _("Family child care home")
+    HEAD_START = "head_start", _("Head Start / Early Head Start")
+    PUBLIC_PRESCHOOL = "public_preschool", _("Public 4K / preschool")
+    HOME_VISITING = "home_visiting", _("Home visiting program")
+    HEALTH_CLINIC = "health_clinic", _("Pediatric or family medicine clinic")
+    OTHER = "other", _("Other early childhood setting")
 
 
 class AgeGroup(models.TextChoices):
-    INFANT = "infant", "Infants (0–12 months)"
-    TODDLER = "toddler", "Toddlers (12–36 months)"
-    PRESCHOOL = "preschool", "Preschoolers (3–5 years)"
-    SCHOOL_AGE = "school_age", "School age"
+    INFANT = "infant", _("Infants (0–12 months)")
+    TODDLER = "toddler", _("Toddlers (12–36 months)")
+    PRESCHOOL = "preschool", _("Preschoolers (3–5 years)")
+    SCHOOL_AGE = "school_age", _("School age")
 
 
 class FocusType(models.TextChoices):
-    CHILD = "child", "One child (with a parent's consent)"
-    CLASSROOM = "classroom", "A classroom or group"
-    PROGRAM = "program", "The whole program"
+    CHILD = "child", _("One child (with a parent's consent)")
+    CLASSROOM = "classroom", _("A classroom or group")
+    PROGRAM = "program", _("The whole program")
 
 
 class Concern(models.TextChoices):
-    CHALLENGING_BEHAVIOR = "challenging_behavior", "Challenging behavior"
-    SUSPENSION_EXPULSION_RISK = "suspension_expulsion_risk", "Risk of suspension or expulsion"
-    TRAUMA_EXPOSURE = "trauma_exposure", "Exposure to trauma"
-    SEPARATION_ATTACHMENT = "separation_attachment", "Separation and attachment"
-    SOCIAL_EMOTIONAL_SKILLS = "social_emotional_skills", "Social-emotional skills"
-    DEVELOPMENTAL_CONCERN = "developmental_concern", "Developmental concern"
-    FAMILY_STRESS = "family_stress", "Family stress"
-    CAREGIVER_MENTAL_HEALTH = "caregiver_mental_health", "Caregiver mental health"
-    STAFF_STRESS = "staff_stress", "Staff stress and burnout"
-    CLASSROOM_CLIMATE = "classroom_climate", "Classroom climate"
-    TRANSITIONS = "transitions", "Transitions"
+    CHALLENGING_BEHAVIOR = "challenging_behavior", _("Challenging behavior")
+    SUSPENSION_EXPULSION_RISK = "suspension_expulsion_risk", _("Risk of suspension or expulsion")
+    TRAUMA_EXPOSURE = "trauma_exposure", _("Exposure to trauma")
+    SEPARATION_ATTACHMENT = "separation_attachment", _("Separation and attachment")
+    SOCIAL_EMOTIONAL_SKILLS = "social_emotional_skills", _("Social-emotional skills")
+    DEVELOPMENTAL_CONCERN = "developmental_concern", _("Developmental concern")
+    FAMILY_STRESS = "family_stress", _("Family stress")
+    CAREGIVER_MENTAL_HEALTH = "caregiver_mental_health", _("Caregiver mental health")
+    STAFF_STRESS = "staff_stress", _("Staff stress and burnout")
+    CLASSROOM_CLIMATE = "classroom_climate", _("Classroom climate")
+    TRANSITIONS = "transitions", _("Transitions")
 
 
 class Specialty(models.TextChoices):
-    CHALLENGING_BEHAVIOR = "challenging_behavior", "Challenging behavior"
-    TRAUMA_INFORMED_CARE = "trauma_informed_care", "Trauma-informed care"
-    ATTACHMENT_RELATIONSHIPS = "attachment_relationships", "Attachment and relationships"
-    SOCIAL_EMOTIONAL_DEVELOPMENT = "social_emotional_development", "Social-emotional development"
-    DEVELOPMENTAL_DISABILITIES = "developmental_disabilities", "Developmental disabilities"
-    FAMILY_ENGAGEMENT = "family_engagement", "Family engagement"
-    CAREGIVER_MENTAL_HEALTH = "caregiver_mental_health", "Caregiver mental health"
-    REFLECTIVE_PRACTICE = "reflective_practice", "Reflective practice"
-    STAFF_WELLBEING = "staff_wellbeing", "Staff wellbeing"
-    CLASSROOM_PRACTICES = "classroom_practices", "Classroom practices"
-    CULTURAL_RESPONSIVENESS = "cultural_responsiveness", "Cultural responsiveness"
+    CHALLENGING_BEHAVIOR = "challenging_behavior", _("Challenging behavior")
+    TRAUMA_INFORMED_CARE = "trauma_informed_care", _("Trauma-informed care")
+    ATTACHMENT_RELATIONSHIPS = "attachment_relationships", _("Attachment and relationships")
+    SOCIAL_EMOTIONAL_DEVELOPMENT = "social_emotional_development", _("Social-emotional development")
+    DEVELOPMENTAL_DISABILITIES = "developmental_disabilities", _("Developmental disabilities")
+    FAMILY_ENGAGEMENT = "family_engagement", _("Family engagement")
+    CAREGIVER_MENTAL_HEALTH = "caregiver_mental_health", _("Caregiver mental health")
+    REFLECTIVE_PRACTICE = "reflective_practice", _("Reflective practice")
+    STAFF_WELLBEING = "staff_wellbeing", _("Staff wellbeing")
+    CLASSROOM_PRACTICES = "classroom_practices", _("Classroom practices")
+    CULTURAL_RESPONSIVENESS = "cultural_responsiveness", _("Cultural responsiveness")
 
 
 class Modality(models.TextChoices):
-    ON_SITE = "on_site", "On site"
-    VIRTUAL = "virtual", "Virtual"
+    ON_SITE = "on_site", _("On site")
+    VIRTUAL = "virtual", _("Virtual")
 
 
 class LicenseType(models.TextChoices):
-    LCSW = "lcsw", "Licensed clinical social worker (LCSW)"
-    LPC = "lpc", "Licensed professional counselor (LPC)"
-    LMFT = "lmft", "Licensed marriage and family therapist (LMFT)"
-    PSYCHOLOGIST = "psychologist", "Licensed psychologist"
-    COUNSELOR_IN_TRAINING = "counselor_in_training", "Counselor in training"
-    OTHER = "other", "Other license"
-    NONE = "none", "No clinical license"
+    LCSW = "lcsw", _("Licensed clinical social worker (LCSW)")
+    LPC = "lpc", _("Licensed professional counselor (LPC)")
+    LMFT = "lmft", _("Licensed marriage and family therapist (LMFT)")
+    PSYCHOLOGIST = "psychologist", _("Licensed psychologist")
+    COUNSELOR_IN_TRAINING = "counselor_in_training", _("Counselor in training")
+    OTHER = "other", _("Other license")
+    NONE = "none", _("No clinical license")
 
 
 class Endorsement(models.TextChoices):
     """IMH-E® endorsement categories, lowest to highest."""
 
-    NONE = "none", "No endorsement"
-    INFANT_FAMILY_ASSOCIATE = "infant_family_associate", "Infant Family Associate"
-    INFANT_FAMILY_SPECIALIST = "infant_family_specialist", "Infant Family Specialist"
+    NONE = "none", _("No endorsement")
+    INFANT_FAMILY_ASSOCIATE = "infant_family_associate", _("Infant Family Associate")
+    INFANT_FAMILY_SPECIALIST = "infant_family_specialist", _("Infant Family Specialist")
     INFANT_MENTAL_HEALTH_SPECIALIST = (
         "infant_mental_health_specialist",
-        "Infant Mental Health Specialist",
+        _("Infant Mental Health Specialist"),
     )
-    INFANT_MENTAL_HEALTH_MENTOR = "infant_mental_health_mentor", "Infant Mental Health Mentor"
+    INFANT_MENTAL_HEALTH_MENTOR = "infant_mental_health_mentor", _("Infant Mental Health Mentor")
 
 
 class ContactType(models.TextChoices):
-    OBSERVATION = "observation", "Observation"
-    STAFF_CONSULTATION = "staff_consultation", "Consultation with staff"
-    FAMILY_CONSULTATION = "family_consultation", "Consultation with family"
-    REFLECTIVE_CONSULTATION = "reflective_consultation", "Reflective consultation"
-    TRAINING = "training", "Training"
-    PLANNING = "planning", "Planning"
-    OTHER = "other", "Other"
+    OBSERVATION = "observation", _("Observation")
+    STAFF_CONSULTATION = "staff_consultation", _("Consultation with staff")
+    FAMILY_CONSULTATION = "family_consultation", _("Consultation with family")
+    REFLECTIVE_CONSULTATION = "reflective_consultation", _("Reflective consultation")
+    TRAINING = "training", _("Training")
+    PLANNING = "planning", _("Planning")
+    OTHER = "other", _("Other")
 
 
 class ClosureReason(models.TextChoices):
-    GOALS_MET = "goals_met", "Goals met"
-    PROGRAM_ENDED = "program_ended", "Program ended the consultation"
-    CHILD_LEFT_PROGRAM = "child_left_program", "Child left the program"
-    FAMILY_DECLINED = "family_declined", "Family declined"
-    NO_RESPONSE = "no_response", "No response from the program"
-    REFERRED_ELSEWHERE = "referred_elsewhere", "Referred elsewhere"
-    CONSULTANT_UNAVAILABLE = "consultant_unavailable", "Consultant unavailable"
-    OTHER = "other", "Other"
+    GOALS_MET = "goals_met", _("Goals met")
+    PROGRAM_ENDED = "program_ended", _("Program ended the consultation")
+    CHILD_LEFT_PROGRAM = "child_left_program", _("Child left the program")
+    FAMILY_DECLINED = "family_declined", _("Family declined")
+    NO_RESPONSE = "no_response", _("No response from the program")
+    REFERRED_ELSEWHERE = "referred_elsewhere", _("Referred elsewhere")
+    CONSULTANT_UNAVAILABLE = "consultant_unavailable", _("Consultant unavailable")
+    OTHER = "other", _("Other")
 
 
 # Which specialties answer each concern. This map drives matching; keep it the only copy.
@@ -142,3 +144,57 @@ PUBLISHED: dict[str, type[models.TextChoices]] = {
     "closure_reasons": ClosureReason,
     "contact_types": ContactType,
 }
+
+
+# Each language's name in itself, shown wherever a reader picks or reads a language (the
+# directory's filter, the forms, the listings), so a Spanish speaker finds "Español" whatever
+# the page's language. Keyed by Language.code; a language without one here shows its stored
+# (English) name: American Sign Language has no written name of its own, and the names of
+# Wisconsin's tribal languages wait for the nations' own spelling.
+LANGUAGE_ENDONYMS: dict[str, str] = {
+    "en": "English",
+    "es": "Español",
+    "hmn": "Hmoob",
+    "so": "Soomaali",
+    "ar": "العربية",
+    "zh": "中文",
+    "ru": "Русский",
+    "vi": "Tiếng Việt",
+    "fr": "Français",
+    "de": "Deutsch",
+    "pl": "Polski",
+    "uk": "Українська",
+    "pt": "Português",
+    "ht": "Kreyòl ayisyen",
+    "ko": "한국어",
+    "tl": "Tagalog",
+    "hi": "हिन्दी",
+    "ur": "اردو",
+    "bn": "বাংলা",
+    "ne": "नेपाली",
+    "my": "မြန်မာ",
+    "lo": "ລາວ",
+    "km": "ខ្មែរ",
+    "th": "ไทย",
+    "ja": "日本語",
+    "fa": "فارسی",
+    "ps": "پښتو",
+    "prs": "دری",
+    "sw": "Kiswahili",
+    "am": "አማርኛ",
+    "ti": "ትግርኛ",
+    "om": "Afaan Oromoo",
+    "rw": "Ikinyarwanda",
+    "bs": "Bosanski",
+    "sq": "Shqip",
+    "it": "Italiano",
+    "el": "Ελληνικά",
+    "tr": "Türkçe",
+    "ojb": "Anishinaabemowin",
+    "nv": "Diné bizaad",
+}
+
+
+def language_name(code: str, name: str) -> str:
+    """How a language is shown: its own name (LANGUAGE_ENDONYMS), else the stored `name`."""
+    return LANGUAGE_ENDONYMS.get(code, name)

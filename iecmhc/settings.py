@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -57,9 +58,14 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After sessions, before CommonMiddleware: picks the page's language (the switcher's
+    # cookie, else the browser's Accept-Language).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in user's preferred language wins over the cookie and the browser's.
+    "accounts.middleware.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Who made each change, for the audit trail (django-simple-history).
@@ -124,7 +130,30 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-us"
+# --- Languages ------------------------------------------------------------------------------
+# English, Spanish and Hmong, each named in its own language (the switcher shows these names).
+# The catalogues are locale/<code>/LC_MESSAGES/django.po (`make messages`), compiled to the
+# committed django.mo files (`make compilemessages`); docs/translations.md tells the workflow.
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", "English"),
+    ("es", "Español"),
+    ("hmn", "Hmoob"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Django ships no Hmong locale: its name, direction and (iecmhc/formats/hmn) date formats are
+# ours. Django's own strings (month names, its form errors) fall back to English in Hmong.
+LANG_INFO.update(
+    {
+        "hmn": {
+            "bidi": False,
+            "code": "hmn",
+            "name": "Hmong",
+            "name_local": "Hmoob",
+        }
+    }
+)
+FORMAT_MODULE_PATH = ["iecmhc.formats"]
 TIME_ZONE = "America/Chicago"
 USE_I18N = True
 USE_TZ = True

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from accounts import views as account_views
 from iecmhc import views
 
 api_v1 = [
@@ -15,6 +16,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("accounts/", include("accounts.urls")),
+    # The language switcher (a form in base.html): POST language=<code>&next=<this page>.
+    path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("", include("directory.urls")),
     path("", include("consultations.urls")),
     path("alliance/", include("consultations.alliance_urls")),

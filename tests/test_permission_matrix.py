@@ -339,6 +339,8 @@ SPECS: dict[str, Spec] = {
         }
     ),
     "accounts/logout/": Spec({"GET": everyone(NOT_ALLOWED), "POST": everyone(redirect("/"))}),
+    # The language switcher: a form post (the empty body chooses nothing and goes home).
+    "i18n/setlang/": Spec({"GET": everyone(NOT_ALLOWED), "POST": everyone(redirect("/"))}),
     "accounts/password-reset/": Spec(
         {"GET": everyone(OK), "POST": everyone(FORM_REFUSED), "PUT": everyone(FORM_REFUSED)}
     ),

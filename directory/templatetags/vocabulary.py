@@ -1,8 +1,9 @@
-"""Display labels for vocabulary codes: {{ consultant.specialties|labels:"specialties" }}."""
+"""Display labels for vocabulary codes: {{ consultant.specialties|labels:"specialties" }}, and
+languages by their own names: {{ consultant.languages.all|language_names|join:", " }}."""
 
 from django import template
 
-from directory.vocabularies import PUBLISHED
+from directory.vocabularies import PUBLISHED, language_name
 
 register = template.Library()
 
@@ -16,3 +17,10 @@ def labels(codes, vocabulary: str) -> list[str]:
 @register.filter
 def label(code, vocabulary: str) -> str:
     return str(dict(PUBLISHED[vocabulary].choices).get(code, code))
+
+
+@register.filter
+def language_names(languages) -> list[str]:
+    """Language records (or a queryset of them) as each language's own name, in that order."""
+    names = [language_name(language.code, language.name) for language in languages or []]
+    return sorted(names, key=str.casefold)

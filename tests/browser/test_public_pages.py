@@ -53,3 +53,30 @@ def test_sign_up_with_the_keyboard(open_page):
     page.wait_for_url("**/listing/edit/")
     expect(page.get_by_role("heading", name="Create my listing")).to_be_visible()
     screenshot(page, "listing-create-phone")
+
+
+def test_language_switcher_by_keyboard_alone(open_page):
+    """Tab to the switcher, pick Español with the arrow keys, submit with Enter: the same page
+    comes back in Spanish, and stays Spanish on the next page."""
+    page = open_page("desktop")
+    page.goto("/directory/?modality=virtual")
+    switcher = page.get_by_label("Read this site in")
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if switcher.evaluate("element => element === document.activeElement"):
+            break
+    else:
+        pytest.fail("the language switcher cannot be reached with Tab")
+    page.keyboard.press("ArrowDown")  # English -> Español
+    assert switcher.input_value() == "es"
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Change language")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    assert page.url.endswith("/directory/?modality=virtual")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Busque un consultor de salud mental para bebés y niños pequeños"
+    )
+    page.get_by_role("link", name="Buscar un consultor").first.click()
+    expect(page.get_by_label("Ver este sitio en")).to_have_value("es")
+    screenshot(page, "directory-es-desktop")
