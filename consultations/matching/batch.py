@@ -395,10 +395,10 @@ def _could_reach(c: ConsultantFacts, state: str, counties: set[int], box, circle
         return False
     if c.counties & counties:
         return True
-    if box is None or circle is None:
-        return False
     return (
-        circle["min_lat"] <= box[1]
+        box is not None
+        and circle is not None
+        and circle["min_lat"] <= box[1]
         and box[0] <= circle["max_lat"]
         and circle["min_lng"] <= box[3]
         and box[2] <= circle["max_lng"]
@@ -407,8 +407,7 @@ def _could_reach(c: ConsultantFacts, state: str, counties: set[int], box, circle
 
 class _Outside:
     """Available consultants a state's pre-filter left out (they cannot reach its programs),
-    counted by the modalities they offer; the list itself for those a request names. Both
-    are worked out when a request of the state first needs them."""
+    by id and counted by the modalities they offer; worked out when first needed."""
 
     def __init__(self, available: list[ConsultantFacts], reached: set[int]):
         self.available, self.reached = available, reached

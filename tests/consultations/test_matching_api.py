@@ -620,3 +620,50 @@ def test_a_second_run_does_not_offer_an_offered_request_again(
         output = run_command()
     assert output.startswith("0 request(s) offered;")
     assert request.events.filter(action=RequestEvent.Action.OFFERED).count() == 1
+
+
+# --- the core rules at the API: declined before, priority first ------------------------------
+
+
+def test_matches_never_list_a_consultant_who_declined_the_request(world):
+    only_one_place(world)
+    decliner = consultant("Declined it")
+    request = factories.submitted(world.program)
+    decline(request, decliner, world.users["admin"])
+    body = world.client("admin").get(matches_url(request.pk)).json()
+    assert decliner.pk not in {m["consultant"] for m in body["results"]}
+    assert body["excluded"]["declined_before"] == 1
+
+
+def test_the_batch_never_assigns_a_request_to_who_declined_it(world):
+    Consultant.objects.update(accepting_new_requests=False)
+    decliner = consultant("Declined it")
+    request = factories.submitted(world.program)
+    decline(request, decliner, world.users["admin"])
+    body = world.client("admin").post(RUN_URL, {"dry_run": False}, format="json").json()
+    assert body["assignments"] == [] and body["offered"] == []
+    assert body["unmatched"] == [
+        {
+            "request": request.pk,
+            "reasons": ["not accepting new requests (2)", "declined this request before (1)"],
+        }
+    ]
+    request.refresh_from_db()
+    assert (request.status, request.consultant_id) == ("submitted", None)
+
+
+def test_a_batch_fills_short_capacity_with_every_priority_request_first(world):
+    Consultant.objects.filter(pk__in=[world.listing.pk, world.other_listing.pk]).update(
+        accepting_new_requests=False
+    )
+    two_places = consultant("Two places", max_caseload=2)
+    routine = factories.submitted(world.program, concerns=["challenging_behavior"])
+    first = factories.submitted(world.program, concerns=["trauma_exposure"], urgency="priority")
+    second = factories.submitted(
+        world.other_program, concerns=["trauma_exposure"], urgency="priority"
+    )
+    body = world.client("admin").post(RUN_URL, {}, format="json").json()
+    assigned = {(a["request"], a["consultant"]) for a in body["assignments"]}
+    assert assigned == {(first.pk, two_places.pk), (second.pk, two_places.pk)}
+    assert body["priority_matched"] == 2
+    assert [u["request"] for u in body["unmatched"]] == [routine.pk]

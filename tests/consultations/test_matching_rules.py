@@ -7,6 +7,7 @@ Minneapolis MN 233 mi, Superior WI 285 mi.
 """
 
 import random
+from dataclasses import replace
 
 import pytest
 
@@ -15,8 +16,10 @@ from consultations.matching import (
     Assignment,
     ConsultantFacts,
     RequestFacts,
+    batch_options,
     exclusion,
     greedy,
+    plan,
     rank,
     score,
     score_weights,
@@ -570,3 +573,47 @@ def test_the_setting_reason_keeps_proper_nouns(setting_type, proper_noun):
     setting_reason = next(r for r in reasons if r.startswith("works with"))
     assert proper_noun in setting_reason
     assert not setting_reason.endswith("starts")
+
+
+# --- the core rules through the batch (rules in array form, then the solver) ----------------
+
+
+def test_the_batch_never_offers_a_request_to_a_consultant_who_declined_it():
+    declined = request_facts(declined={10})
+    best = consultant_facts(id=10, endorsement="infant_mental_health_mentor")
+    other = consultant_facts(id=11, specialties=[])
+    options, _ = batch_options([declined], [best, other], WEIGHTS)
+    assert set(options[declined.id]) == {11}
+    assert pairs(plan([declined], [best, other], WEIGHTS).assignments) == [(1, 11)]
+
+
+def test_a_request_only_its_decliner_could_take_stays_unmatched_with_the_reason():
+    declined = request_facts(declined={10})
+    result = plan([declined], [consultant_facts(id=10)], WEIGHTS)
+    assert result.assignments == []
+    assert result.unmatched == {1: [f"{EXCLUSIONS['declined_before']} (1)"]}
+
+
+def test_the_batch_gives_the_only_place_to_the_priority_request_that_fits_worse():
+    routine = request_facts(id=1, concerns=("challenging_behavior",))
+    priority = request_facts(id=2, concerns=("trauma_exposure",), priority=True)
+    only = consultant_facts(id=10, max_caseload=1, specialties=["challenging_behavior"])
+    assert score(routine, only, WEIGHTS).score > score(priority, only, WEIGHTS).score
+    result = plan([routine, priority], [only], WEIGHTS)
+    assert pairs(result.assignments) == [(2, 10)]
+    assert result.priority_matched == 1
+    assert list(result.unmatched) == [1]
+    # Without the priority, the better fit wins.
+    result = plan([routine, replace(priority, priority=False)], [only], WEIGHTS)
+    assert pairs(result.assignments) == [(1, 10)]
+
+
+def test_the_batch_result_carries_what_the_pages_show():
+    result = plan([request_facts()], [consultant_facts(display_name="Cora")], WEIGHTS)
+    assert result.consultant_names[10] == "Cora"
+    facts = result.consultations[1]
+    assert (facts.program_name, facts.county_name, facts.priority) == (
+        "Little Acorns",
+        "Dane County",
+        False,
+    )
