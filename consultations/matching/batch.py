@@ -72,8 +72,7 @@ def plan(
     result=BatchResult,
     seconds: dict[str, float] | None = None,
 ):
-    """The best assignment of these consultations to these consultants, summarised (as a
-    `result`, a BatchResult or a subclass), with the seconds spent scoring and solving."""
+    """The best assignment, summarised as a `result` (BatchResult or a subclass), timed."""
     seconds = dict(seconds or {})
     clock = time.perf_counter()
     options, reasons = batch_options(consultations, consultants, weights)
