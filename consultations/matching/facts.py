@@ -40,29 +40,43 @@ def declined_consultant_ids(consultation: ConsultationRequest) -> set[int]:
     )
 
 
+# What matching reads of a consultation: each RequestFacts field, from its path.
+REQUEST_PATHS = {
+    "id": "pk",
+    "program_id": "program_id",
+    "program_name": "program__name",
+    "state": "program__state",
+    "county_id": "program__county_id",
+    "county_name": "program__county__name",
+    "latitude": "program__latitude",
+    "longitude": "program__longitude",
+    "setting_type": "program__setting_type",
+    "concerns": "concerns",
+    "modality": "modality",
+    "preferred_language": "preferred_language_id",
+    "preferred_language_name": "preferred_language__name",
+    "language_required": "language_required",
+    "priority": "urgency",
+}
+
+
+def _request_facts(value, declined: frozenset[int]) -> RequestFacts:
+    """RequestFacts from `value(path)`, a consultation's value at each of REQUEST_PATHS."""
+    facts = {name: value(path) for name, path in REQUEST_PATHS.items()}
+    facts["concerns"] = tuple(facts["concerns"])
+    facts["priority"] = facts["priority"] == ConsultationRequest.Urgency.PRIORITY
+    return RequestFacts(**facts, declined=declined)
+
+
+def _walk(instance, path: str):
+    for name in path.split("__"):
+        instance = None if instance is None else getattr(instance, name)
+    return instance
+
+
 def request_facts(consultation: ConsultationRequest, declined: frozenset[int]) -> RequestFacts:
     """The facts of one consultation (read with its program, county and language)."""
-    program = consultation.program
-    return RequestFacts(
-        id=consultation.pk,
-        program_id=program.pk,
-        program_name=program.name,
-        state=program.state,
-        county_id=program.county_id,
-        county_name=program.county.name,
-        latitude=program.latitude,
-        longitude=program.longitude,
-        setting_type=program.setting_type,
-        concerns=tuple(consultation.concerns),
-        modality=consultation.modality,
-        preferred_language=consultation.preferred_language_id,
-        preferred_language_name=(
-            consultation.preferred_language.name if consultation.preferred_language_id else None
-        ),
-        language_required=consultation.language_required,
-        priority=consultation.is_priority,
-        declined=declined,
-    )
+    return _request_facts(lambda path: _walk(consultation, path), declined)
 
 
 # The fields of a listing that matching reads (see consultant_facts).
@@ -271,47 +285,9 @@ def open_requests_facts() -> list[RequestFacts]:
     rows = (
         ConsultationRequest.objects.filter(status=Status.SUBMITTED)
         .order_by("pk")
-        .values_list(
-            "pk",
-            "program_id",
-            "program__name",
-            "program__state",
-            "program__county_id",
-            "program__county__name",
-            "program__latitude",
-            "program__longitude",
-            "program__setting_type",
-            "concerns",
-            "modality",
-            "preferred_language_id",
-            "preferred_language__name",
-            "language_required",
-            "urgency",
-            named=True,
-        )
+        .values(*REQUEST_PATHS.values())
     )
-    priority = ConsultationRequest.Urgency.PRIORITY
-    return [
-        RequestFacts(
-            id=row.pk,
-            program_id=row.program_id,
-            program_name=row.program__name,
-            state=row.program__state,
-            county_id=row.program__county_id,
-            county_name=row.program__county__name,
-            latitude=row.program__latitude,
-            longitude=row.program__longitude,
-            setting_type=row.program__setting_type,
-            concerns=tuple(row.concerns),
-            modality=row.modality,
-            preferred_language=row.preferred_language_id,
-            preferred_language_name=row.preferred_language__name,
-            language_required=row.language_required,
-            priority=row.urgency == priority,
-            declined=frozenset(declined.get(row.pk, ())),
-        )
-        for row in rows
-    ]
+    return [_request_facts(row.__getitem__, frozenset(declined.get(row["pk"], ()))) for row in rows]
 
 
 def matchable_consultants_facts() -> list[ConsultantFacts]:
