@@ -8,7 +8,7 @@ from django.db.models import Case, IntegerField, Value, When
 from django.template.response import TemplateResponse
 
 from accounts.roles import is_alliance_admin
-from consultations import selectors, services
+from consultations import reports, services
 from consultations.models import ConsultationRequest, Contact, RequestEvent, UnmetDemand
 from directory.models import Consultant
 from directory.vocabularies import ClosureReason
@@ -186,6 +186,6 @@ class UnmetDemandAdmin(admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "title": "Unmet demand",
             "opts": self.model._meta,
-            "demand": selectors.unmet_demand(),
+            "demand": reports.unmet_demand(),
         }
         return TemplateResponse(request, "admin/consultations/unmet_demand.html", context)

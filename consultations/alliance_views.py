@@ -25,19 +25,11 @@ from consultations.models import ConsultationRequest
 from directory.models import Consultant
 from directory.vocabularies import Concern
 from iecmhc.exceptions import StateConflict
+from iecmhc.units import minutes_to_hours
 
 QUEUE_PAGE_SIZE = 25
 
-# What each score component measures, in the words of DOMAIN.md "Matching".
-COMPONENT_LABELS = {
-    "specialty": "Specialties answer the concerns",
-    "setting": "Experience with this setting",
-    "language": "Preferred language",
-    "distance": "Distance",
-    "room": "Room on the caseload",
-    "continuity": "Worked with this program before",
-    "endorsement": "IMH endorsement",
-}
+COMPONENT_LABELS = matching.COMPONENTS  # what each score component measures
 
 
 def alliance_admin_required(view):
@@ -61,11 +53,11 @@ class QueueFilter(RequestFilter):
     """The API's request filters, narrowed to what the queue holds."""
 
     status = django_filters.ChoiceFilter(
-        choices=[(s.value, s.label) for s in reports.QUEUE_STATUSES],
+        choices=[(s.value, s.label) for s in selectors.QUEUE_STATUSES],
         empty_label="Submitted or offered",
     )
     county = django_filters.ModelChoiceFilter(
-        queryset=lambda request: reports.queue_counties(),
+        queryset=lambda request: selectors.queue_counties(),
         field_name="program__county",
         empty_label="Any county",
         label="County",
@@ -84,7 +76,7 @@ class QueueFilter(RequestFilter):
 def queue(request):
     """Open requests, submitted before offered, priority first, then oldest."""
     filterset = QueueFilter(
-        request.GET or None, queryset=reports.request_queue(user=request.user), request=request
+        request.GET or None, queryset=selectors.request_queue(user=request.user), request=request
     )
     page = Paginator(filterset.qs, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
@@ -136,10 +128,10 @@ def request_detail(request, pk):
         "concerns": [_concern_label(code) for code in obj.concerns],
         "events": list(obj.events.select_related("actor", "consultant")),
         "expiry_days": settings.OFFER_EXPIRY_DAYS,
-        "hours": round(obj.contact_minutes / 60, 1),
+        "hours": minutes_to_hours(obj.contact_minutes),
     }
     if obj.status == ConsultationRequest.Status.SUBMITTED:
-        ranking = selectors.ranked_matches(obj)
+        ranking = matching.ranked_matches(obj)
         context["matches"] = [
             {
                 "match": m,
@@ -187,15 +179,8 @@ def offer(request, pk):
 
 
 def _run_context(request, run: services.MatchingRun) -> dict:
-    """The run's request ids and consultant ids, resolved to what a person recognises."""
-    ids = (
-        {a.request_id for a in run.assignments}
-        | set(run.unmatched)
-        | set(run.skipped)
-        | set(run.offered)
-    )
-    requests = selectors.request_list(user=request.user).in_bulk(ids)
-    names = selectors.consultant_names({a.consultant_id for a in run.assignments})
+    """The run's rows, with the program and consultant names matching read."""
+    requests, names = run.consultations, run.consultant_names
     assignments = [
         {
             "req": requests.get(a.request_id),
@@ -207,9 +192,7 @@ def _run_context(request, run: services.MatchingRun) -> dict:
         }
         for a in run.assignments
     ]
-    assignments.sort(
-        key=lambda row: (not (row["req"] and row["req"].is_priority), row["request_id"])
-    )
+    assignments.sort(key=lambda row: (not (row["req"] and row["req"].priority), row["request_id"]))
     return {
         "run": run,
         "assignments": assignments,
@@ -316,7 +299,7 @@ def reports_page(request):
     by_status = reports.requests_by_status(**span)
     by_county = reports.requests_by_county(**span)
     outcomes = reports.closure_outcomes(**span)
-    unmet = selectors.unmet_demand()
+    unmet = reports.unmet_demand()
     unmet_by_county = [(f"{name}, {state}", n) for (state, name), n in unmet["by_county"]]
     return render(
         request,

@@ -207,7 +207,7 @@ class Contact(models.Model):
 
 
 class UnmetDemand(ConsultationRequest):
-    """The admin's view of open requests no consultant may take (see selectors.unmet_demand)."""
+    """The admin's view of open requests no consultant may take (see reports.unmet_demand)."""
 
     class Meta:
         proxy = True

@@ -1,4 +1,4 @@
-"""Reads for the Alliance's pages: the request queue and the reports funders ask about.
+"""Reads for the Alliance's reports: what funders ask about, and where consultants are missing.
 
 Selectors like those of consultations.selectors: keyword-only, scoped by the user where a user
 is involved, returning querysets or plain data (lists of tuples, dicts) that a page or a CSV
@@ -8,47 +8,14 @@ export can show as they are. Date ranges are inclusive and compare local dates.
 import statistics
 from datetime import date
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Count, Q, Sum
 
-from accounts.roles import is_alliance_admin
+from consultations import matching
 from consultations.models import ConsultationRequest, Contact, RequestEvent
-from consultations.selectors import request_list
-from directory.models import County
+from iecmhc.units import minutes_to_hours
 
 Status = ConsultationRequest.Status
 Urgency = ConsultationRequest.Urgency
-
-# The queue holds requests waiting on the Alliance (submitted) or on a consultant (offered).
-QUEUE_STATUSES = (Status.SUBMITTED, Status.OFFERED)
-
-
-def request_queue(*, user) -> QuerySet[ConsultationRequest]:
-    """Open requests waiting for a consultant, in the order the Alliance works them: submitted
-    before offered, then priority before routine, then oldest first. Admins only (else empty)."""
-    if not is_alliance_admin(user):
-        return ConsultationRequest.objects.none()
-    return (
-        request_list(user=user)
-        .filter(status__in=QUEUE_STATUSES)
-        .annotate(
-            status_rank=Case(
-                When(status=Status.SUBMITTED, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            ),
-            urgency_rank=Case(
-                When(urgency=Urgency.PRIORITY, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            ),
-        )
-        .order_by("status_rank", "urgency_rank", "created_at", "id")
-    )
-
-
-def queue_counties() -> QuerySet[County]:
-    """Counties of programs with a request in the queue: the only useful county filters."""
-    return County.objects.filter(programs__requests__status__in=QUEUE_STATUSES).distinct()
 
 
 def _submitted_between(qs, date_from: date | None, date_to: date | None, field="created_at"):
@@ -150,7 +117,7 @@ def closure_outcomes(*, date_from: date | None = None, date_to: date | None = No
         ],
         "suspension_prevented": _yes_no_unknown(prevented),
         "goals_met": _yes_no_unknown(goals),
-        "hours": round((minutes or 0) / 60, 1),
+        "hours": minutes_to_hours(minutes),
     }
 
 
@@ -158,3 +125,29 @@ def priority_share(*, date_from: date | None = None, date_to: date | None = None
     """How many of the requests submitted in the range were priority (a child at risk)."""
     qs = _submitted_between(ConsultationRequest.objects.all(), date_from, date_to)
     return qs.aggregate(total=Count("id"), priority=Count("id", filter=Q(urgency=Urgency.PRIORITY)))
+
+
+def unmet_demand() -> dict:
+    """Open requests no consultant may take, counted by county and by language: where the
+    Alliance is missing consultants. Uses the batch's own feasibility rules."""
+    consultations = matching.open_requests_facts()
+    options, reasons = matching.batch_options(
+        consultations, matching.matchable_consultants_facts(), matching.score_weights()
+    )
+    unmet = [r for r in consultations if not options.get(r.id)]
+    by_county: dict[tuple[str, str], int] = {}
+    by_language: dict[str, int] = {}
+    for r in unmet:
+        key = (r.state, r.county_name)
+        by_county[key] = by_county.get(key, 0) + 1
+        language = r.preferred_language_name or r.preferred_language or "No preference"
+        if r.preferred_language and r.language_required:
+            language += " (required)"
+        by_language[language] = by_language.get(language, 0) + 1
+    return {
+        "open_requests": len(consultations),
+        "unmet": len(unmet),
+        "by_county": sorted(by_county.items(), key=lambda item: (-item[1], item[0])),
+        "by_language": sorted(by_language.items(), key=lambda item: (-item[1], item[0])),
+        "requests": [(r, reasons.get(r.id, [])) for r in unmet],
+    }

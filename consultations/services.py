@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from accounts.roles import is_program_user, user_role
 from consultations import matching, selectors
+from consultations.matching import declined_consultant_ids
 from consultations.models import ConsultationRequest, Contact, RequestEvent, SubmissionKey
 from consultations.permissions import (
     can_close_request,
@@ -32,12 +33,7 @@ from consultations.permissions import (
     can_withdraw_request,
     listing_of,
 )
-from consultations.selectors import (
-    declined_consultant_ids,
-    matchable_consultants_facts,
-    open_requests_facts,
-    program_recipients,
-)
+from consultations.selectors import program_recipients
 from directory.models import Consultant, Program
 from directory.permissions import is_program_member
 from directory.vocabularies import FocusType
@@ -460,25 +456,18 @@ def contact_log(
 
 
 @dataclass
-class MatchingRun:
+class MatchingRun(matching.BatchResult):
     """The outcome of a batch: what was (or, in a dry run, would be) offered, and what not."""
 
-    dry_run: bool
-    assignments: list[matching.Assignment]
-    unmatched: dict[int, list[str]]
-    total_score: float
-    greedy_total_score: float
-    upper_bound: float
-    priority_matched: int
+    dry_run: bool = True
     offered: list[int] = field(default_factory=list)
     skipped: dict[int, str] = field(default_factory=dict)  # request id -> why not offered
-    seconds: dict[str, float] = field(default_factory=dict)
 
 
 def matching_run(
     *, actor, dry_run: bool = True, weights=None, as_system: bool = False
 ) -> MatchingRun:
-    """Assign every submitted request at once, optimally (consultations.matching.solve).
+    """Assign every submitted request at once, optimally (consultations.matching.plan).
 
     A dry run only previews. Otherwise each assignment becomes an offer through
     `request_offer`, one transaction each, so the rules and emails are those of a single
@@ -488,33 +477,18 @@ def matching_run(
     if not (as_system or can_offer_requests(actor)):
         raise PermissionDenied("Only Alliance admins may run matching.")
     clock = time.perf_counter()
-    requests = open_requests_facts()
-    consultants = matchable_consultants_facts()
-    loaded = time.perf_counter()
-    options, reasons = matching.batch_options(
-        requests, consultants, weights or settings.MATCHING_WEIGHTS
+    consultations = matching.open_requests_facts()
+    consultants = matching.matchable_consultants_facts()
+    run = matching.plan(
+        consultations,
+        consultants,
+        weights or matching.score_weights(),
+        result=MatchingRun,
+        seconds={"load": round(time.perf_counter() - clock, 3)},
     )
-    scored = time.perf_counter()
-    capacity = {c.id: c.places_free for c in consultants if c.accepting}
-    priority = {r.id for r in requests if r.priority}
-    assignments = matching.solve(options, capacity, priority)
+    run.dry_run = dry_run
+    assignments = run.assignments
     solved = time.perf_counter()
-    summary = matching.summarize(options, assignments, priority, reasons)
-    greedy_total = sum(a.score for a in matching.greedy(options, capacity, priority))
-    run = MatchingRun(
-        dry_run=dry_run,
-        assignments=assignments,
-        unmatched=summary.unmatched,
-        total_score=summary.total_score,
-        greedy_total_score=round(greedy_total, 4),
-        upper_bound=summary.upper_bound,
-        priority_matched=summary.priority_matched,
-        seconds={
-            "load": round(loaded - clock, 3),
-            "score": round(scored - loaded, 3),
-            "solve": round(solved - scored, 3),
-        },
-    )
     if dry_run:
         return run
     by_id = {

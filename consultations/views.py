@@ -37,6 +37,7 @@ from directory.vocabularies import Concern
 from iecmhc.exceptions import StateConflict
 from iecmhc.pages import add_service_errors
 from iecmhc.throttling import RequestCreationThrottle, page_throttled
+from iecmhc.units import minutes_to_hours
 
 Status = ConsultationRequest.Status
 CONCERN_LABELS = dict(Concern.choices)
@@ -57,7 +58,7 @@ def _timeline(consultation: ConsultationRequest, user) -> list[dict]:
     """The request's events in order, as the API shows them: a consultant's reason for
     declining is for the Alliance only."""
     timeline = []
-    for event in selectors.request_history(request=consultation, user=user):
+    for event in selectors.request_history(consultation=consultation, user=user):
         timeline.append(
             {
                 "at": event.at,
@@ -94,8 +95,8 @@ def _render_detail(request, consultation, *, status=200, **forms):
         "back": back,
         "consultation": _with_labels(consultation),
         "timeline": _timeline(consultation, user),
-        "contacts": selectors.contact_list(request=consultation),
-        "hours": round((consultation.contact_minutes or 0) / 60, 2),
+        "contacts": selectors.contact_list(consultation=consultation),
+        "hours": minutes_to_hours(consultation.contact_minutes),
         "show_program_contacts": can_see_program_contacts(user, consultation),
         "show_consultant_contacts": consultation.consultant_id is not None
         and can_see_consultant_contacts(user, consultation),
@@ -250,7 +251,7 @@ def caseload(request):
     data = selectors.caseload(consultant=listing)
     for engagement in data["engagements"]:
         _with_labels(engagement)
-        engagement.hours = round((engagement.minutes or 0) / 60, 2)
+        engagement.hours = minutes_to_hours(engagement.minutes)
     return render(
         request,
         "consultations/caseload.html",

@@ -2,12 +2,12 @@
 
 import django_filters
 from django import forms
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from directory import geo
-from directory.models import Consultant, County, Language
+from directory.models import Consultant, ConsultantQuerySet, County, Language
 from directory.selectors import code_list_contains, consultant_near, consultant_search
 from directory.vocabularies import Modality, SettingType, Specialty
 
@@ -104,7 +104,8 @@ class ConsultantFilter(django_filters.FilterSet):
         return queryset.filter(code_list_contains(self._code_fields[name], value))
 
     def filter_accepting(self, queryset, name, value):
-        room = Q(accepting_new_requests=True, active_caseload__lt=F("max_caseload"))
+        # Taking requests: accepting them and a place free (an open offer holds one).
+        room = Q(accepting_new_requests=True) & ConsultantQuerySet.free_place_condition()
         return queryset.filter(room) if value == "true" else queryset.exclude(room)
 
     def filter_text(self, queryset, name, value):

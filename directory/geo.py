@@ -7,16 +7,16 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from types import SimpleNamespace
 
 import zipcodes
 from django.db.models import F, FloatField, Value
-from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
+from django.db.models.functions import ASin, Cos, Least, Radians, Sin, Sqrt
 
 EARTH_RADIUS_MILES = 3958.8
 # Miles along a meridian per degree of latitude: no two points are closer than this times
 # the difference of their latitudes.
 MILES_PER_DEGREE = EARTH_RADIUS_MILES * math.pi / 180
-MILES_PER_DEGREE_LATITUDE = 69.0
 
 
 @dataclass(frozen=True)
@@ -184,12 +184,49 @@ def known_states() -> list[str]:
     return sorted(set(_state_postal_by_fips().values()))
 
 
-def distance_miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle (haversine) distance in miles."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_MILES * math.asin(min(1.0, math.sqrt(h)))
+# The great-circle (haversine) distance is written once, in `_haversine`, over the operations
+# of the form it is computed in: plain floats, numpy arrays (the batch) or SQL (the queries).
+_FLOAT_OPS = SimpleNamespace(
+    radians=math.radians, sin=math.sin, cos=math.cos, asin=math.asin, sqrt=math.sqrt, least=min
+)
+_SQL_OPS = SimpleNamespace(
+    radians=Radians,
+    sin=Sin,
+    cos=Cos,
+    asin=ASin,
+    sqrt=Sqrt,
+    least=lambda a, b: Least(Value(a, output_field=FloatField()), b),
+)
+
+
+def _haversine(ops, lat1, lon1, lat2, lon2):
+    p1, p2 = ops.radians(lat1), ops.radians(lat2)
+    dp, dl = p2 - p1, ops.radians(lon2 - lon1)
+    h = ops.sin(dp / 2) ** 2.0 + ops.cos(p1) * ops.cos(p2) * ops.sin(dl / 2) ** 2.0
+    return 2 * EARTH_RADIUS_MILES * ops.asin(ops.least(1.0, ops.sqrt(h)))
+
+
+def distance_miles(lat1, lon1, lat2, lon2) -> float | None:
+    """Great-circle distance in miles, or None when a point is unknown."""
+    if None in (lat1, lon1, lat2, lon2):
+        return None
+    return _haversine(_FLOAT_OPS, lat1, lon1, lat2, lon2)
+
+
+def distance_miles_array(lat1, lon1, lat2, lon2):
+    """The same distance over numpy arrays (broadcast; NaN where a point is unknown)."""
+    import numpy as np
+
+    ops = SimpleNamespace(
+        radians=np.radians, sin=np.sin, cos=np.cos, asin=np.arcsin, sqrt=np.sqrt, least=np.minimum
+    )
+    return _haversine(ops, lat1, lon1, lat2, lon2)
+
+
+def distance_miles_expression(latitude: float, longitude: float, lat_field: str, lng_field: str):
+    """The same distance from a point to two model fields, as a database expression."""
+    point = [Value(float(v), output_field=FloatField()) for v in (latitude, longitude)]
+    return _haversine(_SQL_OPS, *point, F(lat_field), F(lng_field))
 
 
 def bounding_box(latitude: float, longitude: float, radius_miles: float) -> dict[str, float]:
@@ -209,15 +246,3 @@ def bounding_box(latitude: float, longitude: float, radius_miles: float) -> dict
         "min_lng": longitude - dlng,
         "max_lng": longitude + dlng,
     }
-
-
-def distance_miles_expression(latitude: float, longitude: float, lat_field: str, lng_field: str):
-    """The haversine distance from a point to two model fields, as a database expression."""
-    lat0 = Value(math.radians(latitude), output_field=FloatField())
-    lng0 = Value(math.radians(longitude), output_field=FloatField())
-    lat = Radians(F(lat_field))
-    lng = Radians(F(lng_field))
-    h = Power(Sin((lat - lat0) / 2), 2) + Cos(lat0) * Cos(lat) * Power(Sin((lng - lng0) / 2), 2)
-    return Value(2 * EARTH_RADIUS_MILES, output_field=FloatField()) * ASin(
-        Sqrt(Least(Value(1.0, output_field=FloatField()), h))
-    )

@@ -62,6 +62,25 @@ class Language(models.Model):
         return self.name
 
 
+def places_free(max_caseload: int, active_caseload: int, open_offers: int) -> int:
+    """Places a new offer may take: engagements and offers awaiting an answer both hold one.
+    The one definition: Consultant.places_free, matching's facts and, in SQL,
+    ConsultantQuerySet.has_free_place read it."""
+    return max(max_caseload - active_caseload - open_offers, 0)
+
+
+class ConsultantQuerySet(models.QuerySet):
+    @staticmethod
+    def free_place_condition() -> models.Q:
+        """places_free() > 0 as a condition (for filters and matching's CASE of constraints)."""
+        return models.Q(active_caseload__lt=models.F("max_caseload") - models.F("open_offers"))
+
+    def has_free_place(self, free: bool = True) -> "ConsultantQuerySet":
+        """Listings with a place free (or, with free=False, without one)."""
+        condition = self.free_place_condition()
+        return self.filter(condition) if free else self.exclude(condition)
+
+
 class Consultant(models.Model):
     """A consultant's directory listing: one per user, public only once approved."""
 
@@ -136,6 +155,8 @@ class Consultant(models.Model):
 
     # The audit trail: who changed what, when. The caseload counters move with every offer
     # and answer (the requests' own history tells those), so they are left out of it.
+    objects = ConsultantQuerySet.as_manager()
+
     history = HistoricalRecords(
         excluded_fields=["active_caseload", "open_offers", "updated_at"],
         m2m_fields=[languages, counties_served],
@@ -171,8 +192,7 @@ class Consultant(models.Model):
 
     @property
     def places_free(self) -> int:
-        """Places a new offer may take: engagements and open offers both hold one."""
-        return max(self.max_caseload - self.active_caseload - self.open_offers, 0)
+        return places_free(self.max_caseload, self.active_caseload, self.open_offers)
 
 
 class ListingReviewQueue(Consultant):

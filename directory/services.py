@@ -343,13 +343,6 @@ def program_update(*, actor, program: Program, **fields) -> Program:
 
 
 @transaction.atomic
-def program_add_member(*, program: Program, user) -> ProgramMembership:
-    """Add a user to a program's staff (idempotent)."""
-    membership, _ = ProgramMembership.objects.get_or_create(program=program, user=user)
-    return membership
-
-
-@transaction.atomic
 def county_load_state(*, state: str) -> int:
     """Load (or refresh the names of) every county of a state from the Census list.
 

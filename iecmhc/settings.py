@@ -334,11 +334,11 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Domain settings
-DEFAULT_STATE = "WI"
 OFFER_EXPIRY_DAYS = env.int("OFFER_EXPIRY_DAYS", default=5)
 # How long a new request's Idempotency-Key (or the request page's form token) is remembered.
 SUBMISSION_KEY_HOURS = env.int("SUBMISSION_KEY_HOURS", default=24)
-# Weights of the match score's components (consultations.matching); normalised to sum to 1.
+# Weights of the match score's components (consultations.matching.COMPONENTS), the one place
+# they are set; read through consultations.matching.score_weights(), normalised to sum to 1.
 MATCHING_WEIGHTS = {
     "specialty": env.float("MATCH_WEIGHT_SPECIALTY", default=0.30),
     "setting": env.float("MATCH_WEIGHT_SETTING", default=0.10),

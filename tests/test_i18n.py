@@ -202,7 +202,11 @@ def test_sign_up_keeps_the_language_of_the_page():
     from accounts.models import User
 
     assert User.objects.get(username="lupita").preferred_language == "es"
-    assert "Bienvenido(a), lupita. Su cuenta está lista." in response.content.decode()
+    # Sent on to sign in (never signed in at once: see accounts.views.signup), in Spanish.
+    assert response.redirect_chain[-1][0] == "/accounts/login/"
+    assert "Su cuenta está lista. Inicie sesión con su usuario y contraseña." in (
+        response.content.decode()
+    )
 
 
 def test_language_for():

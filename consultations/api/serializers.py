@@ -11,6 +11,7 @@ from consultations.selectors import request_history
 from directory.models import Consultant, Language, Program
 from directory.vocabularies import ClosureReason, Concern, ContactType, FocusType, Modality
 from iecmhc.serializers import StrictInputSerializer, code_list_field
+from iecmhc.units import minutes_to_hours
 
 Status = ConsultationRequest.Status
 
@@ -148,14 +149,14 @@ class RequestSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(RequestEventSerializer(many=True))
     def get_events(self, obj):
-        history = request_history(request=obj, user=self._user)
+        history = request_history(consultation=obj, user=self._user)
         return RequestEventSerializer(history, many=True).data
 
     @extend_schema_field(OutcomeSerializer(allow_null=True))
     def get_outcome(self, obj):
         if obj.status != Status.CLOSED:
             return None
-        obj.hours = round((obj.contact_minutes or 0) / 60, 2)
+        obj.hours = minutes_to_hours(obj.contact_minutes)
         return OutcomeSerializer(obj).data
 
 
@@ -245,7 +246,7 @@ class EngagementSerializer(serializers.ModelSerializer):
         ]
 
     def get_hours(self, obj) -> float:
-        return round((obj.minutes or 0) / 60, 2)
+        return minutes_to_hours(obj.minutes)
 
 
 class CaseloadSerializer(serializers.Serializer):

@@ -10,7 +10,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from consultations import selectors, services
+from consultations import matching, selectors, services
 from consultations.api.serializers import (
     CaseloadSerializer,
     CloseInputSerializer,
@@ -135,7 +135,7 @@ class RequestViewSet(
             raise PermissionDenied("Only Alliance admins see matches.")
         query = MatchesQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        ranking = selectors.ranked_matches(request_obj)
+        ranking = matching.ranked_matches(request_obj)
         top = ranking.matches[: query.validated_data["limit"]]
         data = {
             "count": len(ranking.matches),
@@ -204,7 +204,7 @@ class RequestViewSet(
     def contacts(self, request, pk=None):
         request_obj = self.get_object()
         if request.method == "GET":
-            contacts = selectors.contact_list(request=request_obj)
+            contacts = selectors.contact_list(consultation=request_obj)
             return Response(ContactSerializer(contacts, many=True).data)
         data = ContactInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

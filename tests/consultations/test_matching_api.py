@@ -1,5 +1,5 @@
-"""Matching against the database and the API (shared/API.md, "Caseload and matching"):
-the one-query hard constraints (selectors.match_candidates) held to the pure rules on a world
+"""Matching against the database and the API (docs/api.md, "Caseload and matching"):
+the one-query hard constraints (matching.match_candidates) held to the pure rules on a world
 with a consultant of every kind, GET /api/v1/requests/{id}/matches/, POST
 /api/v1/matching/run/ and `manage.py match_pending`.
 
@@ -15,7 +15,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from consultations import matching, selectors, services
+from consultations import matching, services
+from consultations.matching import facts
 from consultations.models import ConsultationRequest, RequestEvent
 from directory.models import Consultant
 from tests.conftest import ROLES
@@ -211,12 +212,10 @@ def request_for(world, kinds, *, modality, spanish_required, admin=None):
     return request
 
 
-def pure_facts(request):
-    facts = selectors._facts_of_request(
-        request, frozenset(selectors.declined_consultant_ids(request))
-    )
-    consultants = selectors._consultant_facts(list(Consultant.objects.order_by("pk")))
-    return facts, consultants
+def pure_facts(consultation):
+    declined = frozenset(matching.declined_consultant_ids(consultation))
+    consultants = facts.consultant_facts(list(Consultant.objects.order_by("pk")))
+    return facts.request_facts(consultation, declined), consultants
 
 
 # --- match_candidates: the SQL query against the pure rules ------------------------------------
@@ -227,7 +226,7 @@ def test_match_candidates_selects_exactly_whom_exclusion_accepts(
     world, kinds, modality, spanish_required
 ):
     request = request_for(world, kinds, modality=modality, spanish_required=spanish_required)
-    candidates, excluded = selectors.match_candidates(request)
+    candidates, excluded = matching.match_candidates(request)
 
     facts, consultants = pure_facts(request)
     accepted = {c.id for c in consultants if matching.exclusion(facts, c) is None}
@@ -251,7 +250,7 @@ def test_a_preferred_but_not_required_language_excludes_nobody(world, kinds):
     request = factories.submitted(
         world.program, modality="on_site", preferred_language=spanish(), language_required=False
     )
-    candidates, excluded = selectors.match_candidates(request)
+    candidates, excluded = matching.match_candidates(request)
     assert excluded["language"] == 0
     assert excluded["declined_before"] == 0
     assert kinds["declined"].pk in {c.pk for c in candidates}  # nobody declined this one
@@ -259,9 +258,9 @@ def test_a_preferred_but_not_required_language_excludes_nobody(world, kinds):
 
 def test_ranked_matches_agree_with_rank_over_every_consultant(world, kinds):
     request = request_for(world, kinds, modality="either", spanish_required=False)
-    ranking = selectors.ranked_matches(request)
+    ranking = matching.ranked_matches(request)
     facts, consultants = pure_facts(request)
-    expected = matching.rank(facts, consultants, matching.DEFAULT_WEIGHTS)
+    expected = matching.rank(facts, consultants, matching.score_weights())
     assert ranking.matches == expected.matches
     assert ranking.excluded == expected.excluded
 
@@ -275,7 +274,7 @@ def test_exclusion_counts_add_up_when_coordinates_are_unknown(world, where):
         consultant("Janesville", at=JANESVILLE, counties=[rock()], modalities=["on_site"])
         program = ProgramFactory(members=[world.users["program"]], latitude=None, longitude=None)
     consultation = factories.submitted(program, modality="on_site")
-    candidates, excluded = selectors.match_candidates(consultation)
+    candidates, excluded = matching.match_candidates(consultation)
     facts, consultants = pure_facts(consultation)
     assert {c.pk for c in candidates} == {
         c.id for c in consultants if matching.exclusion(facts, c) is None
@@ -501,8 +500,8 @@ def test_priority_requests_are_matched_first_when_capacity_is_short(
         world.other_program, concerns=["trauma_exposure"], urgency="priority"
     )
     # The routine request fits better ...
-    scores = {m.consultant_id: m.score for m in selectors.ranked_matches(routine).matches}
-    assert scores[listing.pk] > selectors.ranked_matches(priority).matches[0].score
+    scores = {m.consultant_id: m.score for m in matching.ranked_matches(routine).matches}
+    assert scores[listing.pk] > matching.ranked_matches(priority).matches[0].score
     with django_capture_on_commit_callbacks(execute=True):
         body = world.client("admin").post(RUN_URL, {"dry_run": False}, format="json").json()
     # ... but the priority request takes the only place.
@@ -621,3 +620,50 @@ def test_a_second_run_does_not_offer_an_offered_request_again(
         output = run_command()
     assert output.startswith("0 request(s) offered;")
     assert request.events.filter(action=RequestEvent.Action.OFFERED).count() == 1
+
+
+# --- the core rules at the API: declined before, priority first ------------------------------
+
+
+def test_matches_never_list_a_consultant_who_declined_the_request(world):
+    only_one_place(world)
+    decliner = consultant("Declined it")
+    request = factories.submitted(world.program)
+    decline(request, decliner, world.users["admin"])
+    body = world.client("admin").get(matches_url(request.pk)).json()
+    assert decliner.pk not in {m["consultant"] for m in body["results"]}
+    assert body["excluded"]["declined_before"] == 1
+
+
+def test_the_batch_never_assigns_a_request_to_who_declined_it(world):
+    Consultant.objects.update(accepting_new_requests=False)
+    decliner = consultant("Declined it")
+    request = factories.submitted(world.program)
+    decline(request, decliner, world.users["admin"])
+    body = world.client("admin").post(RUN_URL, {"dry_run": False}, format="json").json()
+    assert body["assignments"] == [] and body["offered"] == []
+    assert body["unmatched"] == [
+        {
+            "request": request.pk,
+            "reasons": ["not accepting new requests (2)", "declined this request before (1)"],
+        }
+    ]
+    request.refresh_from_db()
+    assert (request.status, request.consultant_id) == ("submitted", None)
+
+
+def test_a_batch_fills_short_capacity_with_every_priority_request_first(world):
+    Consultant.objects.filter(pk__in=[world.listing.pk, world.other_listing.pk]).update(
+        accepting_new_requests=False
+    )
+    two_places = consultant("Two places", max_caseload=2)
+    routine = factories.submitted(world.program, concerns=["challenging_behavior"])
+    first = factories.submitted(world.program, concerns=["trauma_exposure"], urgency="priority")
+    second = factories.submitted(
+        world.other_program, concerns=["trauma_exposure"], urgency="priority"
+    )
+    body = world.client("admin").post(RUN_URL, {}, format="json").json()
+    assigned = {(a["request"], a["consultant"]) for a in body["assignments"]}
+    assert assigned == {(first.pk, two_places.pk), (second.pk, two_places.pk)}
+    assert body["priority_matched"] == 2
+    assert [u["request"] for u in body["unmatched"]] == [routine.pk]

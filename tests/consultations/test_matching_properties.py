@@ -19,7 +19,6 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from consultations.matching import (
-    DEFAULT_WEIGHTS,
     EXCLUSIONS,
     SCORE_SCALE,
     ConsultantFacts,
@@ -29,9 +28,12 @@ from consultations.matching import (
     greedy,
     rank,
     score,
+    score_weights,
     solve,
 )
 from directory.vocabularies import Concern, Endorsement, SettingType, Specialty
+
+WEIGHTS = score_weights()  # settings.MATCHING_WEIGHTS
 
 COUNTY_STATE = {1: "WI", 2: "WI", 3: "WI", 4: "MN"}
 LANGUAGES = ["en", "es", "hmn", "so"]
@@ -137,9 +139,7 @@ def instances(draw, max_requests: int = 7, max_consultants: int = 5):
 def reference_options(requests, consultants) -> dict[int, dict[int, float]]:
     """Each request's feasible consultants and scores, by the scalar rules."""
     return {
-        r.id: {
-            c.id: score(r, c, DEFAULT_WEIGHTS).score for c in consultants if exclusion(r, c) is None
-        }
+        r.id: {c.id: score(r, c, WEIGHTS).score for c in consultants if exclusion(r, c) is None}
         for r in requests
     }
 
@@ -244,16 +244,14 @@ PRIORITY_CHAIN = (
 @given(instances())
 def test_batch_options_are_exactly_the_feasible_pairs_with_their_scalar_scores(instance):
     requests, consultants = instance
-    options, reasons = batch_options(requests, consultants, DEFAULT_WEIGHTS)
+    options, reasons = batch_options(requests, consultants, WEIGHTS)
     assert set(options) == {r.id for r in requests}
     for r in requests:
         expected = {c.id for c in consultants if exclusion(r, c) is None}
         assert set(options[r.id]) == expected, (r, options[r.id])
         for c in consultants:
             if c.id in expected:
-                assert options[r.id][c.id] == pytest.approx(
-                    score(r, c, DEFAULT_WEIGHTS).score, abs=1e-4
-                )
+                assert options[r.id][c.id] == pytest.approx(score(r, c, WEIGHTS).score, abs=1e-4)
         if expected:
             assert r.id not in reasons
         else:

@@ -1,5 +1,5 @@
 """The pure matching rules (consultations.matching) on hand-made cases: the hard constraints
-of shared/DOMAIN.md "Matching" one by one, the score and its plain-language reasons, the
+of docs/domain.md, "Matching", one by one, the score and its plain-language reasons, the
 ranking, and the batch solver's priority and capacity rules.
 
 Places used (great-circle distances from Madison): Janesville WI 33 mi, Rockford IL 58 mi,
@@ -7,23 +7,26 @@ Minneapolis MN 233 mi, Superior WI 285 mi.
 """
 
 import random
+from dataclasses import replace
 
 import pytest
 
 from consultations.matching import (
-    DEFAULT_WEIGHTS,
     EXCLUSIONS,
     Assignment,
     ConsultantFacts,
     RequestFacts,
-    distance_miles,
+    batch_options,
     exclusion,
     greedy,
+    plan,
     rank,
     score,
+    score_weights,
     solve,
     summarize,
 )
+from directory.geo import distance_miles
 
 DANE, ROCK, DOUGLAS, HENNEPIN, WINNEBAGO_IL = 55025, 55105, 55031, 27053, 17201
 COUNTY_NAMES = {
@@ -39,6 +42,8 @@ ROCKFORD = (42.2711, -89.0940)
 MINNEAPOLIS = (44.9778, -93.2650)
 SUPERIOR = (46.7208, -92.1041)
 ROCKFORD_IL = {"state": "IL", "at": ROCKFORD, "counties": [WINNEBAGO_IL], "modalities": ["on_site"]}
+
+WEIGHTS = score_weights()  # settings.MATCHING_WEIGHTS
 
 
 # --- builders --------------------------------------------------------------------------------
@@ -121,7 +126,7 @@ def ids(ranking) -> list[int]:
 def test_the_default_pair_is_feasible_by_county():
     request, consultant = request_facts(), consultant_facts()
     assert exclusion(request, consultant) is None
-    match = score(request, consultant, DEFAULT_WEIGHTS)
+    match = score(request, consultant, WEIGHTS)
     assert (match.reach, match.distance_miles) == ("county", 0.0)
 
 
@@ -147,7 +152,7 @@ def test_a_preferred_language_only_changes_the_score():
     assert by_id[11].components["language"] == 1.0
     assert by_id[10].components["language"] == 0.0
     # Only the language differs: the gap is exactly the language weight.
-    assert by_id[11].score - by_id[10].score == pytest.approx(DEFAULT_WEIGHTS["language"])
+    assert by_id[11].score - by_id[10].score == pytest.approx(WEIGHTS["language"])
     assert "does not speak Spanish (preferred, not required)" in by_id[10].reasons
 
 
@@ -155,7 +160,7 @@ def test_without_a_preferred_language_language_is_neutral():
     request = request_facts(preferred_language=None, language_required=True)
     consultant = consultant_facts(languages=[])
     assert exclusion(request, consultant) is None
-    assert score(request, consultant, DEFAULT_WEIGHTS).components["language"] == 1.0
+    assert score(request, consultant, WEIGHTS).components["language"] == 1.0
 
 
 @pytest.mark.parametrize(
@@ -255,7 +260,7 @@ def test_modality_distance_and_county_rules(modality, overrides, expected, reach
     consultant = consultant_facts(**overrides)
     assert exclusion(request, consultant) == expected
     if expected is None:
-        assert score(request, consultant, DEFAULT_WEIGHTS).reach == reach
+        assert score(request, consultant, WEIGHTS).reach == reach
 
 
 def test_an_on_site_request_without_coordinates_needs_the_county():
@@ -337,7 +342,7 @@ def rich_pair():
 
 def test_score_components_and_weighted_mean_by_hand():
     request, consultant = rich_pair()
-    match = score(request, consultant, DEFAULT_WEIGHTS)
+    match = score(request, consultant, WEIGHTS)
     assert match.components == {
         "specialty": 0.5,
         "setting": 1.0,
@@ -354,23 +359,23 @@ def test_score_components_and_weighted_mean_by_hand():
 def test_the_distance_component_falls_linearly_to_zero_at_the_radius():
     request = request_facts(modality="on_site")
     near = consultant_facts(at=JANESVILLE, counties=[ROCK], travel_radius_miles=66.4)
-    match = score(request, near, DEFAULT_WEIGHTS)
+    match = score(request, near, WEIGHTS)
     assert match.reach == "radius"
     assert match.distance_miles == 33.2
     assert match.components["distance"] == pytest.approx(0.5, abs=1e-3)
     # Serving the county far away: feasible, but no distance credit beyond the radius.
     far = consultant_facts(at=SUPERIOR, counties=[DANE], travel_radius_miles=40)
-    assert score(request, far, DEFAULT_WEIGHTS).components["distance"] == 0.0
+    assert score(request, far, WEIGHTS).components["distance"] == 0.0
     # Virtual work earns no distance credit either.
     virtual = consultant_facts(at=SUPERIOR, counties=[DOUGLAS])
-    assert score(request_facts(), virtual, DEFAULT_WEIGHTS).components["distance"] == 0.0
+    assert score(request_facts(), virtual, WEIGHTS).components["distance"] == 0.0
 
 
 @pytest.mark.parametrize(
     "weights",
     [
-        {k: 2 * v for k, v in DEFAULT_WEIGHTS.items()},  # scaling the weights changes nothing
-        {**DEFAULT_WEIGHTS, "unknown": 5.0},  # an unknown weight is ignored
+        {k: 2 * v for k, v in WEIGHTS.items()},  # scaling the weights changes nothing
+        {**WEIGHTS, "unknown": 5.0},  # an unknown weight is ignored
     ],
 )
 def test_the_weights_are_normalised(weights):
@@ -399,19 +404,17 @@ def test_every_component_is_in_the_unit_interval(request_overrides, consultant_o
     request = request_facts(**request_overrides)
     consultant = consultant_facts(**consultant_overrides)
     assert exclusion(request, consultant) is None
-    match = score(request, consultant, DEFAULT_WEIGHTS)
-    assert set(match.components) == set(DEFAULT_WEIGHTS)
+    match = score(request, consultant, WEIGHTS)
+    assert set(match.components) == set(WEIGHTS)
     assert all(0.0 <= v <= 1.0 for v in match.components.values())
-    expected = sum(DEFAULT_WEIGHTS[k] * v for k, v in match.components.items()) / sum(
-        DEFAULT_WEIGHTS.values()
-    )
+    expected = sum(WEIGHTS[k] * v for k, v in match.components.items()) / sum(WEIGHTS.values())
     assert 0.0 <= match.score <= 1.0
     assert match.score == pytest.approx(expected, abs=1e-4)
 
 
 def test_reasons_are_plain_language():
     request, consultant = rich_pair()
-    reasons = score(request, consultant, DEFAULT_WEIGHTS).reasons
+    reasons = score(request, consultant, WEIGHTS).reasons
     assert reasons == [
         "covers 1 of 2 concerns (challenging behavior)",
         "works with licensed child care centers",
@@ -429,7 +432,7 @@ def test_reasons_for_a_weaker_virtual_match():
     consultant = consultant_facts(
         at=SUPERIOR, counties=[DOUGLAS], specialties=[], max_caseload=2, active_caseload=0
     )
-    reasons = score(request, consultant, DEFAULT_WEIGHTS).reasons
+    reasons = score(request, consultant, WEIGHTS).reasons
     assert reasons == [
         "no specialty matches the concerns",
         "does not speak Spanish (preferred, not required)",
@@ -441,10 +444,10 @@ def test_reasons_for_a_weaker_virtual_match():
 def test_reasons_name_the_county_and_the_radius():
     request = request_facts(modality="on_site")
     consultant = consultant_facts(at=JANESVILLE, counties=[ROCK], travel_radius_miles=50)
-    reasons = score(request, consultant, DEFAULT_WEIGHTS).reasons
+    reasons = score(request, consultant, WEIGHTS).reasons
     assert "33 miles away (travels up to 50)" in reasons
     assert not any(r.startswith("serves") for r in reasons)
-    single = score(request_facts(), consultant_facts(), DEFAULT_WEIGHTS).reasons
+    single = score(request_facts(), consultant_facts(), WEIGHTS).reasons
     assert single[0] == "specialises in the concern (challenging behavior)"
     assert "serves Dane County" in single
 
@@ -556,7 +559,7 @@ def test_summarize_reports_totals_and_why_requests_stay_unmatched():
 def test_the_setting_reason_names_the_setting(setting_type, expected):
     request = request_facts(setting_type=setting_type)
     consultant = consultant_facts(setting_types=[setting_type])
-    assert expected in score(request, consultant, DEFAULT_WEIGHTS).reasons
+    assert expected in score(request, consultant, WEIGHTS).reasons
 
 
 @pytest.mark.parametrize(
@@ -566,7 +569,51 @@ def test_the_setting_reason_names_the_setting(setting_type, expected):
 def test_the_setting_reason_keeps_proper_nouns(setting_type, proper_noun):
     request = request_facts(setting_type=setting_type)
     consultant = consultant_facts(setting_types=[setting_type])
-    reasons = score(request, consultant, DEFAULT_WEIGHTS).reasons
+    reasons = score(request, consultant, WEIGHTS).reasons
     setting_reason = next(r for r in reasons if r.startswith("works with"))
     assert proper_noun in setting_reason
     assert not setting_reason.endswith("starts")
+
+
+# --- the core rules through the batch (rules in array form, then the solver) ----------------
+
+
+def test_the_batch_never_offers_a_request_to_a_consultant_who_declined_it():
+    declined = request_facts(declined={10})
+    best = consultant_facts(id=10, endorsement="infant_mental_health_mentor")
+    other = consultant_facts(id=11, specialties=[])
+    options, _ = batch_options([declined], [best, other], WEIGHTS)
+    assert set(options[declined.id]) == {11}
+    assert pairs(plan([declined], [best, other], WEIGHTS).assignments) == [(1, 11)]
+
+
+def test_a_request_only_its_decliner_could_take_stays_unmatched_with_the_reason():
+    declined = request_facts(declined={10})
+    result = plan([declined], [consultant_facts(id=10)], WEIGHTS)
+    assert result.assignments == []
+    assert result.unmatched == {1: [f"{EXCLUSIONS['declined_before']} (1)"]}
+
+
+def test_the_batch_gives_the_only_place_to_the_priority_request_that_fits_worse():
+    routine = request_facts(id=1, concerns=("challenging_behavior",))
+    priority = request_facts(id=2, concerns=("trauma_exposure",), priority=True)
+    only = consultant_facts(id=10, max_caseload=1, specialties=["challenging_behavior"])
+    assert score(routine, only, WEIGHTS).score > score(priority, only, WEIGHTS).score
+    result = plan([routine, priority], [only], WEIGHTS)
+    assert pairs(result.assignments) == [(2, 10)]
+    assert result.priority_matched == 1
+    assert list(result.unmatched) == [1]
+    # Without the priority, the better fit wins.
+    result = plan([routine, replace(priority, priority=False)], [only], WEIGHTS)
+    assert pairs(result.assignments) == [(1, 10)]
+
+
+def test_the_batch_result_carries_what_the_pages_show():
+    result = plan([request_facts()], [consultant_facts(display_name="Cora")], WEIGHTS)
+    assert result.consultant_names[10] == "Cora"
+    facts = result.consultations[1]
+    assert (facts.program_name, facts.county_name, facts.priority) == (
+        "Little Acorns",
+        "Dane County",
+        False,
+    )

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from consultations.selectors import unmet_demand
+from consultations.reports import unmet_demand
 from tests.consultations import factories
 from tests.factories import ConsultantFactory, ProgramFactory, UserFactory, county, language
 

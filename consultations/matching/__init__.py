@@ -1,0 +1,64 @@
+"""Matching consultants to consultation requests (docs/domain.md, "Matching").
+
+- `rules`: the hard constraints, the score and its reasons, as pure code on plain facts;
+- `facts`: what matching reads from the database, and the hard constraints in SQL;
+- `batch`: every open consultation at once, the rules in array form and the optimal solver.
+"""
+
+from consultations.matching.batch import (
+    SCORE_SCALE,
+    Assignment,
+    BatchResult,
+    batch_options,
+    greedy,
+    plan,
+    solve,
+    summarize,
+)
+from consultations.matching.facts import (
+    declined_consultant_ids,
+    match_candidates,
+    matchable_consultants_facts,
+    open_requests_facts,
+    ranked_matches,
+)
+from consultations.matching.rules import (
+    COMPONENTS,
+    EXCLUSIONS,
+    ConsultantFacts,
+    Match,
+    Ranking,
+    RequestFacts,
+    concerns_answered,
+    exclusion,
+    rank,
+    score,
+    score_weights,
+)
+
+__all__ = [
+    "COMPONENTS",
+    "EXCLUSIONS",
+    "SCORE_SCALE",
+    "Assignment",
+    "BatchResult",
+    "ConsultantFacts",
+    "Match",
+    "Ranking",
+    "RequestFacts",
+    "batch_options",
+    "concerns_answered",
+    "declined_consultant_ids",
+    "exclusion",
+    "greedy",
+    "match_candidates",
+    "matchable_consultants_facts",
+    "open_requests_facts",
+    "plan",
+    "rank",
+    "ranked_matches",
+    "score",
+    "score_weights",
+    "solve",
+    "summarize",
+]

@@ -1,0 +1,450 @@
+"""Every open consultation at once: the feasible options and their scores in array form
+(`batch_options`), then the best assignment (`solve`), with a greedy one for comparison.
+
+`batch_options` applies the rules of `rules.exclusion` and `rules.score` with numpy, one state
+at a time over the consultants who could reach that state, so national scale (20,000
+consultations, 5,000 consultants) takes seconds rather than minutes; tests hold it to them.
+
+The assignment is a maximum-weight b-matching solved exactly as a min-cost flow with Google
+OR-Tools (source → consultation, capacity 1; consultation → consultant, cost −score;
+consultant → sink, capacity = free places; consultation → sink, cost 0, so a consultation may
+stay unmatched). Priority consultations are matched first lexicographically: each of their
+edges carries a bonus larger than the sum of every consultation's best score, so no gain in
+score can ever outweigh one more priority consultation.
+"""
+
+import time
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from consultations.matching.rules import (
+    COMPONENTS,
+    ENDORSEMENT_LEVEL,
+    EXCLUSIONS,
+    MAX_ENDORSEMENT_LEVEL,
+    ConsultantFacts,
+    RequestFacts,
+    exclusion,
+    modality_fits,
+    score_weights,
+    unavailability,
+)
+from directory import geo
+from directory.vocabularies import CONCERN_SPECIALTIES, Concern, SettingType
+
+SCORE_SCALE = 10_000  # scores become integers (0..10,000) for the flow solver
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    request_id: int
+    consultant_id: int
+    score: float
+
+
+@dataclass
+class BatchResult:
+    """A batch's assignment and what the pages show of it: the consultations' facts (program,
+    county, priority) and the consultants' names, as matching read them."""
+
+    assignments: list[Assignment]
+    unmatched: dict[int, list[str]]  # consultation id -> reasons
+    total_score: float
+    priority_matched: int
+    upper_bound: float  # every consultation with its best option, ignoring capacity
+    greedy_total_score: float = 0.0
+    consultations: Mapping[int, RequestFacts] = field(default_factory=dict)
+    consultant_names: Mapping[int, str] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def ratio_to_bound(self) -> float:
+        return self.total_score / self.upper_bound if self.upper_bound else 1.0
+
+
+def plan(
+    consultations: list[RequestFacts],
+    consultants: list[ConsultantFacts],
+    weights: Mapping[str, float],
+    *,
+    result=BatchResult,
+    seconds: dict[str, float] | None = None,
+):
+    """The best assignment, summarised as a `result` (BatchResult or a subclass), timed."""
+    seconds = dict(seconds or {})
+    clock = time.perf_counter()
+    options, reasons = batch_options(consultations, consultants, weights)
+    scored = time.perf_counter()
+    capacity = {c.id: c.places_free for c in consultants if c.accepting}
+    priority = {r.id for r in consultations if r.priority}
+    assignments = solve(options, capacity, priority)
+    seconds |= {"score": round(scored - clock, 3), "solve": round(time.perf_counter() - scored, 3)}
+    greedy_total = sum(a.score for a in greedy(options, capacity, priority))
+    return summarize(
+        options,
+        assignments,
+        priority,
+        reasons,
+        result=result,
+        greedy_total_score=round(greedy_total, 4),
+        consultations={r.id: r for r in consultations},
+        consultant_names={c.id: c.display_name for c in consultants},
+        seconds=seconds,
+    )
+
+
+def solve(
+    options: Mapping[int, Mapping[int, float]],
+    capacity: Mapping[int, int],
+    priority: Iterable[int] = (),
+) -> list[Assignment]:
+    """The optimal assignment: each request to at most one of its options (consultant → score),
+    each consultant to at most `capacity` requests, priority requests matched first, then the
+    total score as high as possible. Exact (a min-cost flow) and deterministic."""
+    import numpy as np
+    from ortools.graph.python import min_cost_flow
+
+    priority = set(priority)
+    requests = sorted(r for r, opts in options.items() if opts)
+    # Every (request, consultant) option as flat arrays, in (request, consultant) order.
+    lengths, option_ids, scores = [], [], []
+    for r in requests:
+        opts = options[r]
+        ids = sorted(opts)
+        lengths.append(len(ids))
+        option_ids.extend(ids)
+        scores.extend(map(opts.__getitem__, ids))
+    option_ids_a = np.array(option_ids, dtype=np.int64)
+    consultants_a = np.array(
+        sorted(c for c in set(option_ids) if capacity.get(c, 0) > 0), dtype=np.int64
+    )
+    if not requests or not len(consultants_a):
+        return []
+    n_r, n_c = len(requests), len(consultants_a)
+    source, sink = 0, 1  # requests are nodes 2.., consultants follow them
+    rows = np.repeat(np.arange(n_r, dtype=np.int64), lengths)
+    columns = np.minimum(np.searchsorted(consultants_a, option_ids_a), n_c - 1)
+    kept = consultants_a[columns] == option_ids_a  # a consultant without room takes no arc
+    rows, columns = rows[kept], columns[kept]
+    tails_a, heads_a = rows + 2, columns + 2 + n_r
+    points = np.rint(np.array(scores)[kept] * SCORE_SCALE).astype(np.int64)
+    # One more priority request matched must outweigh any difference in scores, including
+    # what other priority requests lose by moving to weaker consultants to make room: so the
+    # bonus exceeds the best conceivable total of every request's best score.
+    best = np.zeros(n_r, dtype=np.int64)
+    np.maximum.at(best, rows, points)
+    bonus = int(best.sum()) + 1
+    is_priority = np.array([r in priority for r in requests])
+    costs = -(points + np.where(is_priority[rows], bonus, 0))
+
+    flow = min_cost_flow.SimpleMinCostFlow()
+    request_nodes = np.arange(2, 2 + n_r, dtype=np.int64)
+    consultant_nodes = np.arange(2 + n_r, 2 + n_r + n_c, dtype=np.int64)
+    ones, zeros = np.ones(n_r, dtype=np.int64), np.zeros(n_r, dtype=np.int64)
+    flow.add_arcs_with_capacity_and_unit_cost(np.full(n_r, source), request_nodes, ones, zeros)
+    flow.add_arcs_with_capacity_and_unit_cost(request_nodes, np.full(n_r, sink), ones, zeros)
+    arcs = flow.add_arcs_with_capacity_and_unit_cost(
+        tails_a, heads_a, np.ones(len(tails_a), dtype=np.int64), costs
+    )
+    flow.add_arcs_with_capacity_and_unit_cost(
+        consultant_nodes,
+        np.full(n_c, sink),
+        np.array([capacity[c] for c in consultants_a.tolist()], dtype=np.int64),
+        np.zeros(n_c, dtype=np.int64),
+    )
+    flow.set_node_supply(source, n_r)
+    flow.set_node_supply(sink, -n_r)
+    status = flow.solve()
+    if status != flow.OPTIMAL:
+        raise RuntimeError(f"The min-cost flow solver failed (status {status}).")
+    used = np.flatnonzero(flow.flows(arcs) > 0)
+    result = []
+    for i, c in zip(rows[used].tolist(), consultants_a[columns[used]].tolist(), strict=True):
+        r = requests[i]
+        result.append(Assignment(r, c, options[r][c]))
+    return result  # in request order, as the arcs are
+
+
+def greedy(
+    options: Mapping[int, Mapping[int, float]],
+    capacity: Mapping[int, int],
+    priority: Iterable[int] = (),
+) -> list[Assignment]:
+    """The obvious alternative, for comparison: priority requests first, then each request
+    in turn takes its best consultant with room."""
+    priority = set(priority)
+    left = dict(capacity)
+    result = []
+    for r in sorted(options, key=lambda r: (r not in priority, r)):
+        best = sorted(options[r].items(), key=lambda item: (-item[1], item[0]))
+        for c, s in best:
+            if left.get(c, 0) > 0:
+                left[c] -= 1
+                result.append(Assignment(r, c, s))
+                break
+    return sorted(result, key=lambda a: a.request_id)
+
+
+def summarize(
+    options: Mapping[int, Mapping[int, float]],
+    assignments: list[Assignment],
+    priority: Iterable[int],
+    reasons_unmatched: Mapping[int, list[str]],
+    *,
+    result=BatchResult,
+    **extra,
+) -> BatchResult:
+    priority = set(priority)
+    matched = {a.request_id for a in assignments}
+    unmatched = {}
+    for r in sorted(options):
+        if r in matched:
+            continue
+        if options[r]:
+            unmatched[r] = ["every feasible consultant's places went to better-fitting requests"]
+        else:
+            unmatched[r] = list(reasons_unmatched.get(r, ["no feasible consultant"]))
+    return result(
+        assignments=assignments,
+        unmatched=unmatched,
+        total_score=round(sum(a.score for a in assignments), 4),
+        priority_matched=sum(1 for a in assignments if a.request_id in priority),
+        upper_bound=round(sum(max(o.values()) for o in options.values() if o), 4),
+        **extra,
+    )
+
+
+# --- the rules in array form -------------------------------------------------------------------
+
+
+def batch_options(
+    consultations: list[RequestFacts],
+    consultants: list[ConsultantFacts],
+    weights: Mapping[str, float] | None = None,
+) -> tuple[dict[int, dict[int, float]], dict[int, list[str]]]:
+    """The feasible consultants of every consultation with their scores, and for those with
+    none the hard constraints that ruled everyone out (most common first): the rules of
+    `exclusion` and `score` in array form (see the module's docstring). Weights:
+    score_weights() by default."""
+    import numpy as np
+
+    weights = score_weights() if weights is None else weights
+    options: dict[int, dict[int, float]] = {}
+    reasons: dict[int, list[str]] = {}
+    # The constraints on the consultant alone (not approved, not accepting, at capacity).
+    available, unavailable = [], Counter()
+    for c in consultants:
+        code = unavailability(c)
+        if code is None:
+            available.append(c)
+        else:
+            unavailable[code] += 1
+    unavailable = dict(unavailable)
+    circles = _circle_boxes(available)
+    by_state: dict[str, list[RequestFacts]] = {}
+    for consultation in consultations:
+        by_state.setdefault(consultation.state, []).append(consultation)
+
+    concern_codes = list(Concern.values)
+    setting_codes = list(SettingType.values)
+    total_weight = sum(weights.get(k, 0.0) for k in COMPONENTS) or 1.0
+    w = {k: weights.get(k, 0.0) / total_weight for k in COMPONENTS}
+
+    for state, block in sorted(by_state.items()):
+        counties = {r.county_id for r in block}
+        lats = [r.latitude for r in block if r.latitude is not None]
+        lngs = [r.longitude for r in block if r.longitude is not None]
+        box = (min(lats), max(lats), min(lngs), max(lngs)) if lats else None
+
+        cands = [c for c in available if _could_reach(c, state, counties, box, circles.get(c.id))]
+        # Those the pre-filter left out, for the reasons of a consultation nobody can take.
+        outside = _Outside(available, {c.id for c in cands})
+        if not cands:
+            for r in block:
+                options[r.id] = {}
+                reasons[r.id] = _unmatched_reasons(r, [], outside, unavailable)
+            continue
+        n_r, n_c = len(block), len(cands)
+        # Consultant columns.
+        c_lat = np.array([np.nan if c.latitude is None else c.latitude for c in cands])
+        c_lng = np.array([np.nan if c.longitude is None else c.longitude for c in cands])
+        c_radius = np.array([c.travel_radius_miles for c in cands], dtype=float)
+        c_onsite = np.array([c.offers_on_site for c in cands])
+        c_virtual = np.array([c.offers_virtual for c in cands])
+        c_same_state = np.array([c.state == state for c in cands])
+        c_room = np.array([c.places_free / c.max_caseload for c in cands])
+        c_endorse = np.array(
+            [ENDORSEMENT_LEVEL.get(c.endorsement, 0) / MAX_ENDORSEMENT_LEVEL for c in cands]
+        )
+        answers = np.array(  # concern x consultant: a specialty answers it
+            [
+                [bool(c.specialties.intersection(CONCERN_SPECIALTIES.get(k, ()))) for c in cands]
+                for k in concern_codes
+            ],
+            dtype=float,
+        )
+        works_in = np.array(
+            [[s in c.setting_types for c in cands] for s in setting_codes], dtype=float
+        )
+        # Request rows.
+        r_lat = np.array([np.nan if r.latitude is None else r.latitude for r in block])
+        r_lng = np.array([np.nan if r.longitude is None else r.longitude for r in block])
+        r_onsite = np.array([r.accepts_on_site for r in block])
+        r_virtual = np.array([r.accepts_virtual for r in block])
+        concern_share = np.zeros((n_r, len(concern_codes)))
+        for i, r in enumerate(block):
+            for k in r.concerns:
+                concern_share[i, concern_codes.index(k)] += 1.0 / len(r.concerns)
+        r_setting = np.array([setting_codes.index(r.setting_type) for r in block])
+
+        # Distances (NaN where a point is unknown).
+        dist = geo.distance_miles_array(
+            r_lat[:, None], r_lng[:, None], c_lat[None, :], c_lng[None, :]
+        )
+
+        serves = np.zeros((n_r, n_c), dtype=bool)
+        col_of = {c.id: j for j, c in enumerate(cands)}
+        county_cols: dict[int, list[int]] = {}
+        for j, c in enumerate(cands):
+            for county in c.counties & counties:
+                county_cols.setdefault(county, []).append(j)
+        for i, r in enumerate(block):
+            serves[i, county_cols.get(r.county_id, [])] = True
+        with np.errstate(invalid="ignore"):
+            in_radius = dist <= c_radius[None, :]
+        onsite_ok = r_onsite[:, None] & c_onsite[None, :]
+        by_county = onsite_ok & serves
+        by_radius = onsite_ok & ~serves & in_radius
+        by_virtual = (
+            r_virtual[:, None]
+            & c_virtual[None, :]
+            & c_same_state[None, :]
+            & ~(by_county | by_radius)
+        )
+        feasible = by_county | by_radius | by_virtual
+
+        # Language and earlier declines.
+        speaks = np.ones((n_r, n_c), dtype=bool)
+        speakers: dict[str, np.ndarray] = {}  # language -> who of cands speaks it
+        for i, r in enumerate(block):
+            if r.preferred_language:
+                if r.preferred_language not in speakers:
+                    speakers[r.preferred_language] = np.array(
+                        [r.preferred_language in c.languages for c in cands], dtype=bool
+                    )
+                speaks[i] = speakers[r.preferred_language]
+            if r.language_required:
+                feasible[i] &= speaks[i]
+            for declined in r.declined:
+                if declined in col_of:
+                    feasible[i, col_of[declined]] = False
+
+        specialty = concern_share @ answers
+        setting = works_in[r_setting]
+        with np.errstate(invalid="ignore"):
+            distance = np.where(
+                (by_county | by_radius) & ~np.isnan(dist),
+                np.maximum(0.0, 1.0 - dist / np.maximum(c_radius[None, :], 1.0)),
+                0.0,
+            )
+        continuity = np.zeros((n_r, n_c))
+        served_by: dict[int, list[int]] = {}
+        for j, c in enumerate(cands):
+            for program_id in c.programs_served:
+                served_by.setdefault(program_id, []).append(j)
+        for i, r in enumerate(block):
+            continuity[i, served_by.get(r.program_id, [])] = 1.0
+        total = (
+            w["specialty"] * specialty
+            + w["setting"] * setting
+            + w["language"] * speaks
+            + w["distance"] * distance
+            + w["room"] * c_room[None, :]
+            + w["continuity"] * continuity
+            + w["endorsement"] * c_endorse[None, :]
+        )
+        total = np.round(total, 4)
+        cand_ids = np.array([c.id for c in cands], dtype=np.int64)
+        for i, r in enumerate(block):
+            cols = np.flatnonzero(feasible[i])
+            options[r.id] = dict(zip(cand_ids[cols].tolist(), total[i, cols].tolist(), strict=True))
+            if not options[r.id]:
+                reasons[r.id] = _unmatched_reasons(r, cands, outside, unavailable)
+    return options, reasons
+
+
+def _circle_boxes(consultants: list[ConsultantFacts]) -> dict[int, dict[str, float]]:
+    """The box around each on-site consultant's travel circle (where they have a base)."""
+    return {
+        c.id: geo.bounding_box(c.latitude, c.longitude, c.travel_radius_miles)
+        for c in consultants
+        if c.offers_on_site and c.latitude is not None and c.longitude is not None
+    }
+
+
+def _could_reach(c: ConsultantFacts, state: str, counties: set[int], box, circle) -> bool:
+    """Could the consultant reach any consultation of this state (a cheap, generous
+    pre-filter)? `box`: the state's programs' (min_lat, max_lat, min_lng, max_lng);
+    `circle`: the box around the consultant's travel circle."""
+    if c.state == state and c.offers_virtual:
+        return True
+    if not c.offers_on_site:
+        return False
+    if c.counties & counties:
+        return True
+    return (
+        box is not None
+        and circle is not None
+        and circle["min_lat"] <= box[1]
+        and box[0] <= circle["max_lat"]
+        and circle["min_lng"] <= box[3]
+        and box[2] <= circle["max_lng"]
+    )
+
+
+class _Outside:
+    """Available consultants a state's pre-filter left out (they cannot reach its programs),
+    by id and counted by the modalities they offer; worked out when first needed."""
+
+    def __init__(self, available: list[ConsultantFacts], reached: set[int]):
+        self.available, self.reached = available, reached
+
+    @cached_property
+    def by_id(self) -> dict[int, ConsultantFacts]:
+        return {c.id: c for c in self.available if c.id not in self.reached}
+
+    @cached_property
+    def by_modalities(self) -> dict[tuple[bool, bool], int]:
+        return dict(Counter(_offers(c) for c in self.by_id.values()))
+
+
+def _offers(c: ConsultantFacts) -> tuple[bool, bool]:
+    return c.offers_on_site, c.offers_virtual
+
+
+def _unmatched_reasons(consultation, cands, outside: _Outside, unavailable) -> list[str]:
+    """Why nobody can take a consultation: its own exclusion counts, most common first."""
+    counts = dict(unavailable)
+    for c in cands:
+        code = exclusion(consultation, c)
+        if code is not None:
+            counts[code] = counts.get(code, 0) + 1
+    # Consultants the cheap pre-filter left out cannot reach the program; each is counted
+    # under the first constraint they fail, in exclusion()'s order: declined it before, then
+    # modality, else out of area.
+    by_modalities = dict(outside.by_modalities)
+    declined = [outside.by_id[pk] for pk in consultation.declined if pk in outside.by_id]
+    for c in declined:
+        by_modalities[_offers(c)] -= 1
+    if declined:
+        counts["declined_before"] = counts.get("declined_before", 0) + len(declined)
+    for (on_site, virtual), n in by_modalities.items():
+        code = "out_of_area" if modality_fits(consultation, on_site, virtual) else "modality"
+        counts[code] = counts.get(code, 0) + n
+    return [
+        f"{EXCLUSIONS[code]} ({n})"
+        for code, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        if n
+    ]

@@ -1,0 +1,300 @@
+"""What matching reads from the database: the facts of consultations and consultants (plain
+data for `rules` and `batch`), and the hard constraints in SQL form (`hard_constraints`), which
+pick one consultation's candidates out of every consultant in one query."""
+
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Abs
+
+from consultations.matching.rules import (
+    EXCLUSIONS,
+    ConsultantFacts,
+    Ranking,
+    RequestFacts,
+    rank,
+    score_weights,
+)
+from consultations.models import ConsultationRequest, RequestEvent
+from directory import geo
+from directory.models import Consultant, ConsultantQuerySet, Program
+from directory.selectors import code_list_contains
+
+Status = ConsultationRequest.Status
+
+
+def declined_consultant_ids(consultation: ConsultationRequest) -> set[int]:
+    """Consultants who declined this consultation: it is never offered to them again."""
+    return set(
+        consultation.events.filter(action=RequestEvent.Action.DECLINED).values_list(
+            "consultant_id", flat=True
+        )
+    )
+
+
+# What matching reads of a consultation: each RequestFacts field, from its path.
+REQUEST_PATHS = {
+    "id": "pk",
+    "program_id": "program_id",
+    "program_name": "program__name",
+    "state": "program__state",
+    "county_id": "program__county_id",
+    "county_name": "program__county__name",
+    "latitude": "program__latitude",
+    "longitude": "program__longitude",
+    "setting_type": "program__setting_type",
+    "concerns": "concerns",
+    "modality": "modality",
+    "preferred_language": "preferred_language_id",
+    "preferred_language_name": "preferred_language__name",
+    "language_required": "language_required",
+    "priority": "urgency",
+}
+
+
+def _request_facts(value, declined: frozenset[int]) -> RequestFacts:
+    """RequestFacts from `value(path)`, a consultation's value at each of REQUEST_PATHS."""
+    facts = {name: value(path) for name, path in REQUEST_PATHS.items()}
+    facts["concerns"] = tuple(facts["concerns"])
+    facts["priority"] = facts["priority"] == ConsultationRequest.Urgency.PRIORITY
+    return RequestFacts(**facts, declined=declined)
+
+
+def _walk(instance, path: str):
+    for name in path.split("__"):
+        instance = None if instance is None else getattr(instance, name)
+    return instance
+
+
+def request_facts(consultation: ConsultationRequest, declined: frozenset[int]) -> RequestFacts:
+    """The facts of one consultation (read with its program, county and language)."""
+    return _request_facts(lambda path: _walk(consultation, path), declined)
+
+
+# The fields of a listing that matching reads (see consultant_facts).
+FACT_FIELDS = (
+    "display_name",
+    "base_state",
+    "base_latitude",
+    "base_longitude",
+    "travel_radius_miles",
+    "modalities",
+    "setting_types",
+    "specialties",
+    "max_caseload",
+    "active_caseload",
+    "open_offers",
+    "imh_endorsement",
+    "listing_status",
+    "accepting_new_requests",
+)
+
+
+def consultant_facts(consultants: list[Consultant]) -> list[ConsultantFacts]:
+    """Facts of these consultants: three queries, whatever their number."""
+    ids = [c.pk for c in consultants]
+    languages: dict[int, set[str]] = {}
+    for cid, code in Consultant.languages.through.objects.filter(consultant_id__in=ids).values_list(
+        "consultant_id", "language_id"
+    ):
+        languages.setdefault(cid, set()).add(code)
+    counties: dict[int, set[int]] = {}
+    county_names: dict[int, str] = {}
+    for cid, county_id, name in Consultant.counties_served.through.objects.filter(
+        consultant_id__in=ids
+    ).values_list("consultant_id", "county_id", "county__name"):
+        counties.setdefault(cid, set()).add(county_id)
+        county_names[county_id] = name
+    served: dict[int, set[int]] = {}
+    for cid, program_id in (
+        ConsultationRequest.objects.filter(
+            consultant_id__in=ids, status__in=(Status.ACTIVE, Status.CLOSED)
+        )
+        .values_list("consultant_id", "program_id")
+        .distinct()
+    ):
+        served.setdefault(cid, set()).add(program_id)
+    return [
+        ConsultantFacts(
+            id=c.pk,
+            display_name=c.display_name,
+            state=c.base_state,
+            latitude=c.base_latitude,
+            longitude=c.base_longitude,
+            travel_radius_miles=c.travel_radius_miles,
+            modalities=frozenset(c.modalities),
+            setting_types=frozenset(c.setting_types),
+            specialties=frozenset(c.specialties),
+            languages=frozenset(languages.get(c.pk, ())),
+            counties=frozenset(counties.get(c.pk, ())),
+            max_caseload=c.max_caseload,
+            active_caseload=c.active_caseload,
+            open_offers=c.open_offers,
+            endorsement=c.imh_endorsement,
+            approved=c.is_public,
+            accepting=c.accepting_new_requests,
+            programs_served=frozenset(served.get(c.pk, ())),
+            county_names=county_names,
+        )
+        for c in consultants
+    ]
+
+
+# --- the hard constraints in SQL -------------------------------------------------------------
+
+
+def hard_constraints(consultation: ConsultationRequest, declined: frozenset[int]) -> list[tuple]:
+    """The hard constraints of rules.exclusion as (code, Q) in EXCLUSIONS order, for a
+    queryset annotated by `_with_distance` from the program."""
+    program = consultation.program
+    on_site = code_list_contains("modalities", "on_site")
+    virtual = code_list_contains("modalities", "virtual")
+    modality = Q(pk__in=[])
+    area = Q(pk__in=[])
+    if consultation.modality in ("on_site", "either"):
+        modality |= on_site
+        reach = Q(
+            Exists(
+                Consultant.counties_served.through.objects.filter(
+                    consultant_id=OuterRef("pk"), county_id=program.county_id
+                )
+            )
+        )
+        if program.latitude is not None and program.longitude is not None:
+            # An unknown point is never within the radius. The latitude band is a cheap
+            # necessary condition (a great circle is at least as long as its north-south
+            # part), checked first so the trigonometry runs only for consultants near by.
+            # (Q(**kwargs) would sort the conditions by name: they are chained to keep order.)
+            reach |= (
+                Q(base_latitude__isnull=False)
+                & Q(base_longitude__isnull=False)
+                & Q(latitude_band_miles__lte=F("travel_radius_miles") + 1)
+                & Q(distance_miles__lte=F("travel_radius_miles"))
+            )
+        area |= on_site & reach
+    if consultation.modality in ("virtual", "either"):
+        modality |= virtual
+        area |= virtual & Q(base_state=program.state)
+    language = Q()
+    if consultation.language_required and consultation.preferred_language_id:
+        language = Q(
+            Exists(
+                Consultant.languages.through.objects.filter(
+                    consultant_id=OuterRef("pk"), language_id=consultation.preferred_language_id
+                )
+            )
+        )
+    conditions = {
+        "not_approved": Q(listing_status=Consultant.ListingStatus.APPROVED),
+        "not_accepting": Q(accepting_new_requests=True),
+        "at_capacity": ConsultantQuerySet.free_place_condition(),
+        "declined_before": ~Q(pk__in=declined) if declined else Q(),
+        "modality": modality,
+        "out_of_area": area,
+        "language": language,
+    }
+    return [(code, conditions[code]) for code in EXCLUSIONS]
+
+
+def _with_distance(program: Program) -> QuerySet[Consultant]:
+    """Consultants annotated with their base's distance from the program (`distance_miles`)
+    and its north-south part (`latitude_band_miles`), NULL where their base is unknown. A
+    program without coordinates gets no annotations: no constraint then reads them."""
+    if program.latitude is None or program.longitude is None:
+        return Consultant.objects.all()
+    return Consultant.objects.annotate(
+        distance_miles=geo.distance_miles_expression(
+            program.latitude, program.longitude, "base_latitude", "base_longitude"
+        ),
+        latitude_band_miles=Abs(F("base_latitude") - program.latitude) * geo.MILES_PER_DEGREE,
+    )
+
+
+def match_candidates(
+    consultation: ConsultationRequest, *, declined: frozenset[int] | None = None
+) -> tuple[list[Consultant], dict[str, int]]:
+    """The consultants who may be offered this consultation — every hard constraint applied in
+    one query — and how many consultants each constraint excluded (each counted under the
+    first constraint they fail). `declined`: the consultants who declined it before, when the
+    caller has them already.
+
+    One scan of the consultants names each one's first failure; the candidates (those with
+    none) are then read by primary key, so the costly conditions run once per consultant."""
+    if declined is None:
+        declined = frozenset(declined_consultant_ids(consultation))
+    stages = hard_constraints(consultation, declined)
+    # Each consultant under the first constraint they fail: one CASE, evaluated in order, so
+    # the costly conditions (distance, counties) run only for those who passed the cheap ones.
+    first_failure = Case(
+        *[When(~condition, then=Value(code)) for code, condition in stages if condition],
+        default=Value(""),
+        output_field=CharField(),
+    )
+    counts = dict.fromkeys((code for code, _ in stages), 0)
+    passed = []
+    for pk, failure in (
+        _with_distance(consultation.program)
+        .annotate(failure=first_failure)
+        .order_by()
+        .values_list("pk", "failure")
+    ):
+        if failure:
+            counts[failure] += 1
+        else:
+            passed.append(pk)
+    candidates = (
+        list(Consultant.objects.filter(pk__in=passed).only(*FACT_FIELDS).order_by("pk"))
+        if passed
+        else []
+    )
+    return candidates, counts
+
+
+def ranked_matches(consultation: ConsultationRequest, *, weights=None) -> Ranking:
+    """The consultants who may take the consultation, best first, each with components and
+    reasons, and the counts of those excluded by each hard constraint."""
+    declined = frozenset(declined_consultant_ids(consultation))
+    candidates, excluded = match_candidates(consultation, declined=declined)
+    return rank(
+        request_facts(consultation, declined),
+        consultant_facts(candidates),
+        weights or score_weights(),
+        excluded=excluded,
+    )
+
+
+# --- every open consultation at once ---------------------------------------------------------
+
+
+def open_requests_facts() -> list[RequestFacts]:
+    """Every submitted consultation, as matching facts (two queries, read as plain values: at
+    national scale model instances would cost seconds)."""
+    declined: dict[int, set[int]] = {}
+    for consultation_id, consultant_id in RequestEvent.objects.filter(
+        action=RequestEvent.Action.DECLINED, request__status=Status.SUBMITTED
+    ).values_list("request_id", "consultant_id"):
+        declined.setdefault(consultation_id, set()).add(consultant_id)
+    rows = (
+        ConsultationRequest.objects.filter(status=Status.SUBMITTED)
+        .order_by("pk")
+        .values(*REQUEST_PATHS.values())
+    )
+    return [_request_facts(row.__getitem__, frozenset(declined.get(row["pk"], ()))) for row in rows]
+
+
+def matchable_consultants_facts() -> list[ConsultantFacts]:
+    """Every approved consultant, as matching facts (four queries)."""
+    consultants = (
+        Consultant.objects.filter(listing_status=Consultant.ListingStatus.APPROVED)
+        .only(*FACT_FIELDS)
+        .order_by("pk")
+    )
+    return consultant_facts(list(consultants))
