@@ -7,9 +7,13 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory
+from django.utils import timezone
 
 from accounts.roles import is_alliance_admin
-from directory import demo, geo
+from demo.consultants import plan_consultant
+from demo.geography import Geography
+from demo.logins import DEMO_LOGINS
+from directory import geo
 from directory.models import Consultant, ListingDecision, Program
 from directory.selectors import county_for_place
 
@@ -56,7 +60,7 @@ def test_builds_a_wisconsin_directory_in_every_status():
     assert Program.objects.values("county").distinct().count() == 72
     spoken = set(Consultant.objects.values_list("languages__code", flat=True))
     assert {"en", "es", "hmn"} <= spoken
-    for login in demo.DEMO_LOGINS:
+    for login in DEMO_LOGINS:
         assert login.username in output and login.password in output
 
 
@@ -116,11 +120,11 @@ def test_a_larger_run_extends_the_smaller_one():
 
 
 def test_the_same_seed_plans_the_same_records_and_another_seed_does_not():
-    geography = demo.Geography.load(["WI"])
-    now = demo.timezone.now()
+    geography = Geography.load(["WI"])
+    now = timezone.now()
 
     def plan(seed, index):
-        c = demo._plan_consultant(seed, index, geography, now).consultant
+        c = plan_consultant(seed, index, geography, now).consultant
         return (c.display_name, c.base_zip, c.listing_status, c.specialties)
 
     assert [plan(7, i) for i in range(1, 30)] == [plan(7, i) for i in range(1, 30)]
@@ -131,7 +135,7 @@ def test_demo_logins_work_and_have_their_roles():
     seed(programs=5, consultants=5)
     users = {
         login.username: sign_in(username=login.username, password=login.password)
-        for login in demo.DEMO_LOGINS
+        for login in DEMO_LOGINS
     }
     assert all(users.values())
     assert is_alliance_admin(users["demo-admin"])
