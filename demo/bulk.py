@@ -100,6 +100,13 @@ def insert_rows(model, names: Sequence[str], rows: Iterable[tuple]) -> None:
         _executemany(model, fields, rows)
 
 
+def _refuse_null_marker(row: tuple) -> tuple:
+    """COPY would read the text \\N as NULL: refuse it on every database alike."""
+    if COPY_NULL in row:
+        raise ValueError(f"{COPY_NULL!r} cannot be inserted in bulk: it means NULL to COPY.")
+    return row
+
+
 def _columns(model, fields) -> tuple[str, str]:
     quote = connection.ops.quote_name
     return quote(model._meta.db_table), ", ".join(quote(field.column) for field in fields)
@@ -110,6 +117,7 @@ def _copy(model, fields, rows: Iterable[tuple]) -> None:
     writer = csv.writer(buffer, lineterminator="\n")
     json_at = [i for i, field in enumerate(fields) if isinstance(field, models.JSONField)]
     for row in rows:
+        _refuse_null_marker(row)
         values = [COPY_NULL if value is None else value for value in row]
         for i in json_at:
             values[i] = json.dumps(fields[i].get_prep_value(row[i]), cls=fields[i].encoder)
@@ -128,7 +136,7 @@ def _executemany(model, fields, rows: Iterable[tuple]) -> None:
     prepared = [
         tuple(
             field.get_db_prep_save(value, connection)
-            for field, value in zip(fields, row, strict=True)
+            for field, value in zip(fields, _refuse_null_marker(row), strict=True)
         )
         for row in rows
     ]
