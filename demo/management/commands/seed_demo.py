@@ -62,6 +62,8 @@ def _states(value: str) -> list[str]:
 
 class Command(BaseCommand):
     help = "Load the deterministic demo data set (idempotent) and print the demo logins."
+    # `make run` has just run them (migrate); a run with nothing to add should be quick.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("--programs", type=int, default=300, help="default 300")
