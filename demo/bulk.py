@@ -146,3 +146,14 @@ def _executemany(model, fields, rows: Iterable[tuple]) -> None:
     placeholders = ", ".join(["%s"] * len(fields))
     with connection.cursor() as cursor:
         cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", prepared)
+
+
+def analyze(*models) -> None:
+    """Fresh planner statistics for tables just loaded in bulk (PostgreSQL), before the next
+    step queries them: without them the planner takes 200,000 rows for a handful."""
+    if connection.vendor != "postgresql":
+        return
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {quote(model._meta.db_table)}")

@@ -21,7 +21,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from consultations.models import ConsultationRequest, Contact, RequestEvent
-from demo.bulk import insert_objects, reserve_ids
+from demo.bulk import analyze, insert_objects, reserve_ids
 from demo.common import chunks, rng_for, weighted
 from demo.data import (
     CLOSE_OUTCOMES,
@@ -38,7 +38,7 @@ from demo.data import (
 )
 from demo.pools import ConsultantRow, Pools, ProgramRow
 from demo.programs import DIRECTOR_PREFIX, PROGRAM_KEY
-from directory.models import Consultant
+from directory.models import Consultant, Program, ProgramMembership
 from directory.vocabularies import ClosureReason, Concern, FocusType, Modality
 
 Status = ConsultationRequest.Status
@@ -326,6 +326,8 @@ def seed_consultations(
     existing = demo_consultation_count()
     if existing >= total:
         return 0
+    analyze(Program, ProgramMembership, Program.languages.through, Consultant)
+    analyze(Consultant.counties_served.through, ConsultationRequest)
     pools = Pools.load(admin=admin, first_programs=2)
     now = timezone.now()
     created = 0
@@ -344,6 +346,7 @@ def seed_consultations(
             _insert(plans)
         created += len(plans)
         progress(len(indices))
+    analyze(ConsultationRequest)
     recount_caseloads()
     return created
 

@@ -11,12 +11,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Min, OuterRef, Q, Subquery
 
 from consultations.models import ConsultationRequest
 from demo.logins import DEMO_CONSULTANT
 from demo.programs import DIRECTOR_PREFIX, KEY_PREFIX, PROGRAM_KEY
-from directory.models import Consultant, Program, ProgramMembership
+from directory.models import Consultant, Program
 from directory.vocabularies import Modality
 
 Status = ConsultationRequest.Status
@@ -113,32 +113,33 @@ class Pools:
 
 
 def _load_programs(first: int) -> tuple[ProgramPool, dict[str, ProgramRow]]:
-    """Every demo program with a director, streamed into a ProgramPool."""
-    director = (
-        ProgramMembership.objects.filter(
-            program=OuterRef("pk"), user__username__startswith=DIRECTOR_PREFIX
-        )
-        .order_by("-id")
-        .values("user_id")[:1]
-    )
+    """Every demo program with its director, streamed into a ProgramPool.
+
+    The home language is the first other than English in code order: es, hmn, so, the order
+    programs.py adds them in."""
     home_language = (
         Program.languages.through.objects.filter(program=OuterRef("pk"))
         .exclude(language="en")
-        .order_by("id")
-        .values("language")[:1]
+        .order_by()
+        .values("program")
+        .annotate(first=Min("language"))
+        .values("first")
     )
     rows = (
-        Program.objects.filter(license_number__startswith=KEY_PREFIX)
-        .annotate(director=Subquery(director), home_language=Subquery(home_language))
+        Program.objects.filter(
+            license_number__startswith=KEY_PREFIX,
+            memberships__user__username__startswith=DIRECTOR_PREFIX,
+        )
+        .annotate(home_language=Subquery(home_language))
         .order_by("license_number")
-        .values_list("license_number", "pk", "state", "county_id", "home_language", "director")
+        .values_list(
+            "license_number", "pk", "state", "county_id", "home_language", "memberships__user_id"
+        )
     )
     pool, by_key = ProgramPool(), {}
     first_keys = {PROGRAM_KEY.format(i) for i in range(1, first + 1)}
     for key, *values in rows.iterator(chunk_size=20_000):
         row = ProgramRow(*values)
-        if row.director_id is None:  # not a demo program after all
-            continue
         pool.append(row)
         if key in first_keys:
             by_key[key] = row

@@ -139,14 +139,15 @@ def _program_ages(rng: random.Random, setting: str) -> list[str]:
 def missing_programs(count: int) -> tuple[Iterator[int], int]:
     """The indices 1..count of the programs not there yet, and how many there are.
 
-    Two counts answer the usual cases (nothing there, everything there); otherwise the keys
-    are read in a stream, one byte an index."""
+    One count answers the usual cases (nothing there, everything there): license numbers
+    DEMO-P-... are seed_demo's own, one a program. Otherwise the keys are read in a stream,
+    one byte an index."""
     if count <= 0:
         return iter(()), 0
     keys = Program.objects.filter(
         license_number__startswith=KEY_PREFIX, license_number__lte=PROGRAM_KEY.format(count)
     )
-    present = keys.values("license_number").distinct().count()
+    present = keys.count()
     if present == 0:
         return iter(range(1, count + 1)), count
     if present == count:
