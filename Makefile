@@ -30,7 +30,7 @@ venv: $(VENV)/.installed ## create .venv with the pinned requirements
 run: venv .env ## migrate, load the demo data and serve on 127.0.0.1:$PORT
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py createcachetable
-	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo --site-url http://127.0.0.1:$(PORT)
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (API docs at /api/docs/, admin at /admin/)"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 

@@ -46,7 +46,11 @@ def zip_lookup(zip_code: str) -> ZipPlace | None:
         return None
     if not matches:
         return None
-    m = matches[0]
+    return _place(zip_code, matches[0])
+
+
+def _place(zip_code: str, m: dict) -> ZipPlace | None:
+    """The place of one record of the `zipcodes` table."""
     try:
         latitude, longitude = float(m["lat"]), float(m["long"])
     except (KeyError, TypeError, ValueError):
@@ -70,7 +74,7 @@ def zips_in_state(state: str) -> list[ZipPlace]:
     """Every active standard ZIP code of a state, sorted (for demo data)."""
     places = []
     for m in zipcodes.filter_by(state=state, zip_code_type="STANDARD", active=True):
-        place = zip_lookup(m["zip_code"])
+        place = _place(m["zip_code"], m)  # not zip_lookup: each of those scans the table
         if place is not None:
             places.append(place)
     return sorted(places, key=lambda p: p.zip)

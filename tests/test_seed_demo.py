@@ -4,15 +4,20 @@ from io import StringIO
 from itertools import pairwise
 
 import pytest
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory
+from django.utils import timezone
 
 from accounts.roles import is_alliance_admin
-from directory import demo, geo
-from directory.models import Consultant, ListingDecision, Program
+from demo.consultants import plan_consultant
+from demo.geography import Geography
+from demo.logins import DEMO_LOGINS
+from directory import geo
+from directory.models import Consultant, ListingDecision, Program, ProgramMembership
 from directory.selectors import county_for_place
 
+User = get_user_model()
 Status = Consultant.ListingStatus
 Action = ListingDecision.Action
 
@@ -56,7 +61,7 @@ def test_builds_a_wisconsin_directory_in_every_status():
     assert Program.objects.values("county").distinct().count() == 72
     spoken = set(Consultant.objects.values_list("languages__code", flat=True))
     assert {"en", "es", "hmn"} <= spoken
-    for login in demo.DEMO_LOGINS:
+    for login in DEMO_LOGINS:
         assert login.username in output and login.password in output
 
 
@@ -68,6 +73,9 @@ def test_programs_are_placed_by_their_zip_code_and_staffed():
         assert (program.latitude, program.longitude) == (place.latitude, place.longitude)
         assert program.members.exists()
         assert program.license_number.startswith("DEMO-P-")
+    directors = User.objects.filter(username__startswith="demo-director-")
+    assert directors.count() == 90
+    assert not any(user.has_usable_password() for user in directors)
 
 
 def test_review_histories_agree_with_each_listing_status():
@@ -96,13 +104,64 @@ def test_review_histories_agree_with_each_listing_status():
             assert consultant.counties_served.exists()
 
 
+def every_row() -> dict:
+    """Every row of every table seed_demo writes, every column."""
+    from consultations.models import ConsultationRequest, Contact, RequestEvent
+
+    models = (
+        User,
+        Program,
+        Program.languages.through,
+        ProgramMembership,
+        Consultant,
+        Consultant.languages.through,
+        Consultant.counties_served.through,
+        ListingDecision,
+        ConsultationRequest,
+        RequestEvent,
+        Contact,
+    )
+    return {model.__name__: list(model.objects.order_by("pk").values()) for model in models}
+
+
 def test_a_second_run_changes_nothing():
-    seed()
-    before = snapshot()
-    output = seed()
-    assert snapshot() == before
+    seed(requests=80, open_requests=10)
+    before = every_row()
+    output = seed(requests=80, open_requests=10)
+    assert every_row() == before
     assert "programs: 0 created" in output
     assert "consultants: 0 created" in output
+    assert "requests: 0 created" in output
+
+
+def test_a_run_with_nothing_to_add_skips_the_zip_codes_and_the_password_hashing(monkeypatch):
+    """What makes a second `make run` quick: the ZIP code table is read and passwords are
+    hashed only when something is missing."""
+    seed(programs=20, consultants=10)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("not needed when there is nothing to add")
+
+    monkeypatch.setattr(Geography, "load", refuse)
+    monkeypatch.setattr("demo.logins.make_password", refuse)
+    monkeypatch.setattr(User, "check_password", refuse)
+    output = seed(programs=20, consultants=10)
+    assert "programs: 0 created" in output
+
+
+def test_a_larger_request_run_extends_the_smaller_one_within_every_caseload():
+    from consultations.models import ConsultationRequest
+
+    seed(requests=30)
+    first = list(ConsultationRequest.objects.order_by("pk").values())
+    seed(requests=80, open_requests=10)
+    assert ConsultationRequest.objects.count() == 90
+    assert list(ConsultationRequest.objects.order_by("pk").values()[:30]) == first
+    for consultant in Consultant.objects.all():
+        active = consultant.requests.filter(status="active").count()
+        offered = consultant.requests.filter(status="offered").count()
+        assert (consultant.active_caseload, consultant.open_offers) == (active, offered)
+        assert active + offered <= consultant.max_caseload, consultant
 
 
 def test_a_larger_run_extends_the_smaller_one():
@@ -116,22 +175,57 @@ def test_a_larger_run_extends_the_smaller_one():
 
 
 def test_the_same_seed_plans_the_same_records_and_another_seed_does_not():
-    geography = demo.Geography.load(["WI"])
-    now = demo.timezone.now()
+    geography = Geography.load(["WI"])
+    now = timezone.now()
 
     def plan(seed, index):
-        c = demo._plan_consultant(seed, index, geography, now).consultant
+        c = plan_consultant(seed, index, geography, now).consultant
         return (c.display_name, c.base_zip, c.listing_status, c.specialties)
 
     assert [plan(7, i) for i in range(1, 30)] == [plan(7, i) for i in range(1, 30)]
     assert [plan(7, i) for i in range(6, 30)] != [plan(8, i) for i in range(6, 30)]
 
 
+def login_lines(output: str) -> dict[str, str]:
+    return {
+        line.split()[0]: line
+        for line in output.splitlines()
+        if line.split() and line.split()[0] in {login.username for login in DEMO_LOGINS}
+    }
+
+
+def test_each_role_is_told_where_to_sign_in_and_can_sign_in_there(client):
+    lines = login_lines(seed(programs=5, consultants=5, site_url="http://127.0.0.1:8123/"))
+    assert set(lines) == {login.username for login in DEMO_LOGINS}
+    for login in DEMO_LOGINS:
+        line = lines[login.username]
+        assert login.password in line
+        assert "http://127.0.0.1:8123/accounts/login/" in line
+        # Only Alliance admins may use the back office's own login.
+        assert ("http://127.0.0.1:8123/admin/" in line) == (login.username == "demo-admin")
+        client.logout()
+        response = client.post(
+            "/accounts/login/", {"username": login.username, "password": login.password}
+        )
+        assert response.status_code == 302, login.username
+        assert client.session["_auth_user_id"] == str(User.objects.get(username=login.username).pk)
+    assert client.get("/admin/").status_code == 302  # the last one, a consultant: not staff
+    client.logout()
+    client.post("/accounts/login/", {"username": "demo-admin", "password": "demo-admin-2026"})
+    assert client.get("/admin/").status_code == 200
+
+
+def test_without_a_site_url_the_sign_in_pages_are_paths():
+    lines = login_lines(seed(programs=2, consultants=2))
+    assert lines["demo-program"].split()[-1] == "/accounts/login/"
+    assert lines["demo-admin"].endswith("/accounts/login/ or /admin/")
+
+
 def test_demo_logins_work_and_have_their_roles():
     seed(programs=5, consultants=5)
     users = {
         login.username: sign_in(username=login.username, password=login.password)
-        for login in demo.DEMO_LOGINS
+        for login in DEMO_LOGINS
     }
     assert all(users.values())
     assert is_alliance_admin(users["demo-admin"])
@@ -214,3 +308,53 @@ def test_open_requests_wait_in_the_queue():
     seed(requests=10, open_requests=25)
     assert ConsultationRequest.objects.count() == 35
     assert ConsultationRequest.objects.filter(status="submitted").count() >= 25
+
+
+@pytest.mark.parametrize(
+    "name, street",
+    [
+        ('Little "Acorn", Inc.', ""),
+        ("Line one\nline two\ttabbed \\ back", "1 Main St"),
+        ("Niños y Familias – Dóna Ana", "N"),
+    ],
+)
+def test_bulk_inserts_keep_every_value_as_given(name, street):
+    """COPY on PostgreSQL, executemany on SQLite: quotes, commas, newlines, backslashes,
+    accents, empty strings and NULLs come back as they went in."""
+    from demo.bulk import insert_objects, reserve_ids
+    from directory.models import County
+
+    county, _ = County.objects.get_or_create(
+        fips="55025", defaults={"name": "Dane County", "state": "WI"}
+    )
+    created = timezone.now() - timezone.timedelta(days=400)
+    (pk,) = reserve_ids(Program, 1)
+    program = Program(
+        pk=pk,
+        name=name,
+        street=street,
+        city="Madison",
+        state="WI",
+        zip="53703",
+        county=county,
+        latitude=None,
+        longitude=-89.38,
+        ages_served=["toddler", "infant", "toddler"],
+        enrollment=12,
+        created_at=created,
+        updated_at=created,
+    )
+    insert_objects(Program, [program])
+    saved = Program.objects.values().get(pk=pk)
+    assert saved["name"] == name and saved["street"] == street
+    assert saved["latitude"] is None and saved["longitude"] == -89.38
+    assert saved["ages_served"] == ["infant", "toddler"]  # as the field stores lists
+    assert saved["created_at"] == created and saved["updated_at"] == created
+    assert reserve_ids(Program, 2)[0] > pk
+
+
+def test_bulk_inserts_refuse_the_text_copy_reads_as_null():
+    from demo.bulk import insert_rows
+
+    with pytest.raises(ValueError, match="NULL"):
+        insert_rows(Program.languages.through, ("program", "language"), [(1, "\\N")])
