@@ -7,8 +7,6 @@ every rule lives in consultations.services, consultations.selectors and consulta
 
 from functools import wraps
 
-import django_filters
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -20,9 +18,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import is_alliance_admin
 from consultations import matching, reports, selectors, services
-from consultations.filters import RequestFilter
+from consultations.charts import bar_chart
+from consultations.filters import QueueFilter
+from consultations.forms import OfferForm, ReportRangeForm
 from consultations.models import ConsultationRequest
-from directory.models import Consultant
 from directory.vocabularies import Concern
 from iecmhc.exceptions import StateConflict
 
@@ -55,28 +54,6 @@ def alliance_admin_required(view):
 
 
 # --- the request queue -----------------------------------------------------------------------
-
-
-class QueueFilter(RequestFilter):
-    """The API's request filters, narrowed to what the queue holds."""
-
-    status = django_filters.ChoiceFilter(
-        choices=[(s.value, s.label) for s in reports.QUEUE_STATUSES],
-        empty_label="Submitted or offered",
-    )
-    county = django_filters.ModelChoiceFilter(
-        queryset=lambda request: reports.queue_counties(),
-        field_name="program__county",
-        empty_label="Any county",
-        label="County",
-    )
-    urgency = django_filters.ChoiceFilter(
-        choices=ConsultationRequest.Urgency.choices, empty_label="Any urgency"
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters.pop("program")
 
 
 @require_GET
@@ -154,10 +131,6 @@ def request_detail(request, pk):
         ]
         context["excluded_total"] = sum(ranking.excluded.values())
     return render(request, "consultations/alliance/request.html", context)
-
-
-class OfferForm(forms.Form):
-    consultant = forms.ModelChoiceField(queryset=Consultant.objects.all())
 
 
 @require_POST
@@ -252,54 +225,6 @@ def matching_confirm(request):
 
 
 # --- reports ---------------------------------------------------------------------------------
-
-
-class ReportRangeForm(forms.Form):
-    date_from = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", "The end of the range must not be before its start.")
-        return cleaned
-
-
-CHART_ROW = 26  # px per bar
-CHART_LABEL_WIDTH = 230
-CHART_BAR_WIDTH = 300
-
-
-def bar_chart(rows, *, title: str, unit: str = "requests") -> dict:
-    """Geometry of a horizontal bar chart of (label, value) rows, for the SVG template."""
-    top = max((value for _, value in rows), default=0) or 1
-    bars = []
-    for i, (label, value) in enumerate(rows):
-        width = round(value / top * CHART_BAR_WIDTH)
-        bars.append(
-            {
-                "label": label,
-                "value": value,
-                "y": i * CHART_ROW,
-                "text_y": i * CHART_ROW + 17,
-                "width": width,
-                "value_x": CHART_LABEL_WIDTH + width + 6,
-            }
-        )
-    return {
-        "title": title,
-        "unit": unit,
-        "bars": bars,
-        "height": max(len(rows), 1) * CHART_ROW,
-        "label_x": CHART_LABEL_WIDTH - 8,
-        "bar_x": CHART_LABEL_WIDTH,
-        "width": CHART_LABEL_WIDTH + CHART_BAR_WIDTH + 50,
-    }
 
 
 @require_GET

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from consultations.models import MAX_CHILD_AGE_MONTHS, ConsultationRequest
+from directory.models import Consultant
 from directory.selectors import language_list
 from directory.vocabularies import ClosureReason, Concern, ContactType, FocusType, Modality
 
@@ -171,3 +172,23 @@ class StatusFilterForm(forms.Form):
     status = forms.ChoiceField(
         choices=[("", "All statuses"), *ConsultationRequest.Status.choices], required=False
     )
+
+
+class OfferForm(forms.Form):
+    consultant = forms.ModelChoiceField(queryset=Consultant.objects.all())
+
+
+class ReportRangeForm(forms.Form):
+    date_from = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "The end of the range must not be before its start.")
+        return cleaned

@@ -5,6 +5,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.permissions import IsAllianceAdmin
 from consultations import selectors, services
 from consultations.api.serializers import (
     CaseloadSerializer,
@@ -23,7 +24,6 @@ from consultations.api.serializers import (
 )
 from consultations.filters import RequestFilter
 from consultations.permissions import can_offer_requests, can_request_consultation, listing_of
-from directory.permissions import IsAllianceAdmin
 from directory.selectors import program_list
 from iecmhc.schema import CONFLICT, FORBIDDEN, TOO_MANY_REQUESTS
 from iecmhc.throttling import RequestCreationThrottle
