@@ -1,7 +1,8 @@
 """The Alliance's request queue. Requests change only through consultations.services, here
 exactly as in the API: the actions below call the same functions."""
 
-from django import forms
+from functools import partial
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, IntegerField, Value, When
@@ -9,9 +10,8 @@ from django.template.response import TemplateResponse
 
 from accounts.roles import is_alliance_admin
 from consultations import selectors, services
+from consultations.forms import CloseForm, OfferForm
 from consultations.models import ConsultationRequest, Contact, RequestEvent, UnmetDemand
-from directory.models import Consultant
-from directory.vocabularies import ClosureReason
 from iecmhc.admin_actions import intermediate_action
 from iecmhc.admin_history import AuditTrailAdmin
 from iecmhc.exceptions import StateConflict
@@ -40,22 +40,6 @@ class ContactInline(ReadOnlyInline):
     model = Contact
     fields = ("date", "minutes", "contact_type", "modality", "consultant", "note")
     readonly_fields = fields
-
-
-class OfferForm(forms.Form):
-    consultant = forms.ModelChoiceField(
-        queryset=Consultant.objects.filter(
-            listing_status=Consultant.ListingStatus.APPROVED
-        ).order_by("display_name"),
-        help_text="An approved consultant. The API's ranked matches explain who fits best.",
-    )
-
-
-class CloseForm(forms.Form):
-    closure_reason = forms.ChoiceField(choices=ClosureReason.choices)
-    suspension_prevented = forms.NullBooleanField(required=False)
-    goals_met = forms.NullBooleanField(required=False)
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
 def _each(modeladmin, request, queryset, service, done: str, **kwargs) -> None:
@@ -131,7 +115,7 @@ class ConsultationRequestAdmin(AuditTrailAdmin):
             self,
             request,
             queryset,
-            form_class=OfferForm,
+            form_class=partial(OfferForm, approved_only=True),
             intro="Offer these requests to one consultant. They are emailed and have "
             "a few days to accept or decline.",
             submit_label="Offer requests",

@@ -5,18 +5,13 @@ Views parse input, call one service or selector (the same ones the API calls) an
 every rule lives in consultations.services, consultations.selectors and consultations.reports.
 """
 
-from functools import wraps
-
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.roles import is_alliance_admin
 from consultations import matching, reports, selectors, services
 from consultations.charts import bar_chart
 from consultations.filters import QueueFilter
@@ -24,6 +19,7 @@ from consultations.forms import OfferForm, ReportRangeForm
 from consultations.models import ConsultationRequest
 from directory.vocabularies import Concern
 from iecmhc.exceptions import StateConflict
+from iecmhc.pages import alliance_required
 
 QUEUE_PAGE_SIZE = 25
 
@@ -39,25 +35,11 @@ COMPONENT_LABELS = {
 }
 
 
-def alliance_admin_required(view):
-    """Alliance admins only: anyone signed out goes to the login page, anyone else gets 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_alliance_admin(request.user):
-            raise PermissionDenied("Only Alliance admins may use these pages.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 # --- the request queue -----------------------------------------------------------------------
 
 
 @require_GET
-@alliance_admin_required
+@alliance_required
 def queue(request):
     """Open requests, submitted before offered, priority first, then oldest."""
     filterset = QueueFilter(
@@ -104,7 +86,7 @@ def _components(match: matching.Match) -> list[dict]:
 
 
 @require_GET
-@alliance_admin_required
+@alliance_required
 def request_detail(request, pk):
     """A request's facts and history and, while it waits for an offer, its ranked matches."""
     obj = selectors.request_get(user=request.user, pk=pk)
@@ -134,7 +116,7 @@ def request_detail(request, pk):
 
 
 @require_POST
-@alliance_admin_required
+@alliance_required
 def offer(request, pk):
     """One click: offer the request to the chosen consultant (services.request_offer)."""
     obj = selectors.request_get(user=request.user, pk=pk)
@@ -195,7 +177,7 @@ def _run_context(request, run: services.MatchingRun) -> dict:
 
 
 @require_GET
-@alliance_admin_required
+@alliance_required
 def matching_preview(request):
     """What a batch run would offer now (a dry run: nothing changes)."""
     run = services.matching_run(actor=request.user, dry_run=True)
@@ -203,7 +185,7 @@ def matching_preview(request):
 
 
 @require_POST
-@alliance_admin_required
+@alliance_required
 def matching_confirm(request):
     """Run the batch for real: each assignment becomes an offer, emailed like any other."""
     run = services.matching_run(actor=request.user, dry_run=False)
@@ -228,7 +210,7 @@ def matching_confirm(request):
 
 
 @require_GET
-@alliance_admin_required
+@alliance_required
 def reports_page(request):
     """Requests by status and county, time to acceptance, outcomes at closure, unmet demand."""
     form = ReportRangeForm(request.GET or None)

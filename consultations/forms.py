@@ -135,9 +135,8 @@ _AS_BOOL = {"yes": True, "no": False, "unknown": None}
 
 
 class CloseForm(forms.Form):
-    """Closing an engagement with the outcomes the funders ask about."""
-
-    prefix = "close"
+    """Closing an engagement with the outcomes the funders ask about (the request's page,
+    with the prefix "close", and the admin's action)."""
 
     closure_reason = forms.ChoiceField(
         label="Why is the consultation ending?",
@@ -148,6 +147,7 @@ class CloseForm(forms.Form):
         choices=YES_NO_UNKNOWN,
         coerce=_AS_BOOL.get,
         empty_value=None,
+        required=False,  # unanswered is "Don't know"
         widget=forms.RadioSelect,
         initial="unknown",
     )
@@ -156,6 +156,7 @@ class CloseForm(forms.Form):
         choices=YES_NO_UNKNOWN,
         coerce=_AS_BOOL.get,
         empty_value=None,
+        required=False,  # unanswered is "Don't know"
         widget=forms.RadioSelect,
         initial="unknown",
     )
@@ -175,7 +176,20 @@ class StatusFilterForm(forms.Form):
 
 
 class OfferForm(forms.Form):
-    consultant = forms.ModelChoiceField(queryset=Consultant.objects.all())
+    """Offer a request to one consultant (the Alliance's page and the admin's action);
+    request_offer refuses a consultant who may not take it."""
+
+    consultant = forms.ModelChoiceField(
+        queryset=Consultant.objects.all(),
+        help_text="An approved consultant. The API's ranked matches explain who fits best.",
+    )
+
+    def __init__(self, *args, approved_only=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if approved_only:  # the admin's drop-down lists only the consultants one may offer to
+            self.fields["consultant"].queryset = Consultant.objects.filter(
+                listing_status=Consultant.ListingStatus.APPROVED
+            ).order_by("display_name")
 
 
 class ReportRangeForm(forms.Form):

@@ -84,6 +84,10 @@ def _decline_form(data=None) -> ReasonForm:
     return ReasonForm(data, prefix="decline", label="Why decline it?")
 
 
+def _close_form(data=None) -> CloseForm:
+    return CloseForm(data, prefix="close")  # its fields share a page with the contact form's
+
+
 def _render_detail(request, consultation, *, status=200, **forms):
     """The request's page, with any bound form that failed validation."""
     user = request.user
@@ -111,7 +115,7 @@ def _render_detail(request, consultation, *, status=200, **forms):
         "withdraw_form": _withdraw_form(),
         "decline_form": _decline_form(),
         "contact_form": ContactForm(),
-        "close_form": CloseForm(),
+        "close_form": _close_form(),
         **forms,
     }
     return render(request, "consultations/request_detail.html", context, status=status)
@@ -332,7 +336,7 @@ def request_close(request, pk):
     consultation = selectors.request_get(user=request.user, pk=pk)
     if not can_close_request(request.user, consultation):
         raise PermissionDenied("Only the assigned consultant or an Alliance admin may close it.")
-    form = CloseForm(request.POST)
+    form = _close_form(request.POST)
     if form.is_valid():
         try:
             services.request_close(actor=request.user, request=consultation, **form.cleaned_data)
