@@ -16,7 +16,6 @@ from consultations import matching, reports, selectors, services
 from consultations.charts import bar_chart
 from consultations.filters import QueueFilter
 from consultations.forms import OfferForm, ReportRangeForm
-from consultations.models import ConsultationRequest
 from directory.vocabularies import Concern
 from iecmhc.exceptions import StateConflict
 from iecmhc.pages import alliance_required
@@ -97,7 +96,7 @@ def request_detail(request, pk):
         "expiry_days": settings.OFFER_EXPIRY_DAYS,
         "hours": round(obj.contact_minutes / 60, 1),
     }
-    if obj.status == ConsultationRequest.Status.SUBMITTED:
+    if obj.can_offer():
         ranking = selectors.ranked_matches(obj)
         context["matches"] = [
             {

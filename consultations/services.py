@@ -95,10 +95,23 @@ def _require_text(value: str | None, *, field: str, message: str) -> str:
     return value
 
 
-def _conflict_unless(request: ConsultationRequest, allowed: tuple[str, ...], verb: str) -> None:
-    if request.status not in allowed:
+# How a refused transition reads: "A request that is closed cannot be withdrawn."
+_DONE = {
+    "offer": "offered",
+    "accept": "accepted",
+    "decline": "declined",
+    "withdraw": "withdrawn",
+    "close": "closed",
+    "log_contact": "given new contacts",
+}
+
+
+def _check_transition(consultation: ConsultationRequest, transition: str) -> None:
+    """StateConflict unless the workflow allows `transition` (ConsultationRequest.TRANSITIONS)."""
+    if not consultation.allows(transition):
         raise StateConflict(
-            f"A request that is {request.get_status_display().lower()} cannot be {verb}."
+            f"A request that is {consultation.get_status_display().lower()} "
+            f"cannot be {_DONE[transition]}."
         )
 
 
@@ -185,7 +198,7 @@ def request_offer(
         raise PermissionDenied("Only Alliance admins may offer requests.")
     consultant = _lock_consultant(consultant.pk)
     request = _lock_request(request)
-    _conflict_unless(request, (Status.SUBMITTED,), "offered")
+    _check_transition(request, "offer")
     if consultant.listing_status != Consultant.ListingStatus.APPROVED:
         raise StateConflict(f"{consultant.display_name}'s listing is not approved.")
     if not consultant.accepting_new_requests:
@@ -231,7 +244,7 @@ def request_accept(*, actor, request: ConsultationRequest) -> ConsultationReques
     request = _lock_request(request)
     if request.consultant_id != consultant.pk:
         raise StateConflict("This request is no longer offered to you.")
-    _conflict_unless(request, (Status.OFFERED,), "accepted")
+    _check_transition(request, "accept")
     if consultant.listing_status != Consultant.ListingStatus.APPROVED:
         raise StateConflict("Your listing is not approved, so you cannot take on requests.")
     if consultant.active_caseload >= consultant.max_caseload:
@@ -297,7 +310,7 @@ def request_decline(*, actor, request: ConsultationRequest, reason: str) -> Cons
     consultant, request = _lock_with_consultant(request)
     if request.consultant_id != listing.pk:
         raise StateConflict("This request is no longer offered to you.")
-    _conflict_unless(request, (Status.OFFERED,), "declined")
+    _check_transition(request, "decline")
     _back_to_queue(request, consultant)
     _event(
         request,
@@ -320,7 +333,7 @@ def request_expire(*, request: ConsultationRequest, now=None) -> bool:
     """An offer left unanswered for OFFER_EXPIRY_DAYS goes back to the queue. Returns False
     (and changes nothing) when the offer was answered or is not overdue: safe to repeat."""
     consultant, request = _lock_with_consultant(request)
-    if request.status != Status.OFFERED or request.offered_at > offer_expiry_cutoff(now):
+    if not request.can_expire() or request.offered_at > offer_expiry_cutoff(now):
         return False
     _back_to_queue(request, consultant)
     _event(
@@ -339,7 +352,8 @@ def request_expire(*, request: ConsultationRequest, now=None) -> bool:
 def expire_overdue_offers(*, now=None) -> int:
     """Expire every overdue offer, each in its own transaction; returns how many expired."""
     overdue = ConsultationRequest.objects.filter(
-        status=Status.OFFERED, offered_at__lte=offer_expiry_cutoff(now)
+        status__in=ConsultationRequest.TRANSITIONS["expire"],
+        offered_at__lte=offer_expiry_cutoff(now),
     ).order_by("offered_at", "id")
     return sum(request_expire(request=request, now=now) for request in overdue.iterator())
 
@@ -354,7 +368,7 @@ def request_withdraw(*, actor, request: ConsultationRequest, reason: str):
         raise PermissionDenied("Only the program's staff may withdraw its request.")
     reason = _require_text(reason, field="reason", message="Say why the request is withdrawn.")
     consultant, request = _lock_with_consultant(request)
-    _conflict_unless(request, (Status.SUBMITTED, Status.OFFERED), "withdrawn")
+    _check_transition(request, "withdraw")
     from_status = request.status
     request.status = Status.WITHDRAWN
     request.consultant = None
@@ -389,10 +403,10 @@ def request_close(
     request = ConsultationRequest.objects.select_related("consultant").get(pk=request.pk)
     if not can_close_request(actor, request):
         raise PermissionDenied("Only the assigned consultant or an Alliance admin may close it.")
-    _conflict_unless(request, (Status.ACTIVE,), "closed")
+    _check_transition(request, "close")
     consultant = _lock_consultant(request.consultant_id)
     request = _lock_request(request)
-    _conflict_unless(request, (Status.ACTIVE,), "closed")  # again, now under the lock
+    _check_transition(request, "close")  # again, now under the lock
     request.status = Status.CLOSED
     request.closed_at = timezone.now()
     request.closure_reason = closure_reason
@@ -433,7 +447,7 @@ def contact_log(
     request = _lock_request(request)  # check against the current assignment, not a stale copy
     if not can_log_contact(actor, request):
         raise PermissionDenied("Only the assigned consultant may log contacts.")
-    _conflict_unless(request, (Status.ACTIVE,), "given new contacts")
+    _check_transition(request, "log_contact")
     errors = {}
     today = timezone.localdate()
     if date > today:

@@ -91,7 +91,6 @@ def _close_form(data=None) -> CloseForm:
 def _render_detail(request, consultation, *, status=200, **forms):
     """The request's page, with any bound form that failed validation."""
     user = request.user
-    status_now = consultation.status
     if is_consultant_user(user):
         back = ("consultations:caseload", "My caseload")
     elif can_request_consultation(user):
@@ -107,11 +106,10 @@ def _render_detail(request, consultation, *, status=200, **forms):
         "show_program_contacts": can_see_program_contacts(user, consultation),
         "show_consultant_contacts": consultation.consultant_id is not None
         and can_see_consultant_contacts(user, consultation),
-        "can_withdraw": status_now in (Status.SUBMITTED, Status.OFFERED)
-        and can_withdraw_request(user, consultation),
-        "can_answer": status_now == Status.OFFERED and is_assigned_consultant(user, consultation),
-        "can_log_contact": status_now == Status.ACTIVE and can_log_contact(user, consultation),
-        "can_close": status_now == Status.ACTIVE and can_close_request(user, consultation),
+        "can_withdraw": consultation.can_withdraw() and can_withdraw_request(user, consultation),
+        "can_answer": consultation.can_accept() and is_assigned_consultant(user, consultation),
+        "can_log_contact": consultation.can_log_contact() and can_log_contact(user, consultation),
+        "can_close": consultation.can_close() and can_close_request(user, consultation),
         "withdraw_form": _withdraw_form(),
         "decline_form": _decline_form(),
         "contact_form": ContactForm(),
