@@ -44,14 +44,14 @@ class ContactInline(ReadOnlyInline):
 
 def _each(modeladmin, request, queryset, service, done: str, **kwargs) -> None:
     ok = 0
-    for obj in queryset:
+    for consultation in queryset:
         try:
-            result = service(actor=request.user, request=obj, **kwargs)
+            result = service(actor=request.user, consultation=consultation, **kwargs)
         except (StateConflict, PermissionDenied) as exc:
-            modeladmin.message_user(request, f"#{obj.pk}: {exc}", messages.WARNING)
+            modeladmin.message_user(request, f"#{consultation.pk}: {exc}", messages.WARNING)
         except ValidationError as exc:
             modeladmin.message_user(
-                request, f"#{obj.pk}: {'; '.join(exc.messages)}", messages.WARNING
+                request, f"#{consultation.pk}: {'; '.join(exc.messages)}", messages.WARNING
             )
         else:
             ok += result is not False
@@ -97,8 +97,8 @@ class ConsultationRequestAdmin(AuditTrailAdmin):
         return [priority_first.asc(), "created_at", "id"]
 
     @admin.display(ordering="program__county__name")
-    def county(self, obj):
-        return obj.program.county
+    def county(self, consultation):
+        return consultation.program.county
 
     def has_add_permission(self, request):
         return False  # programs submit their own requests
@@ -145,7 +145,9 @@ class ConsultationRequestAdmin(AuditTrailAdmin):
 
     @admin.action(description="Expire overdue offers", permissions=["match"])
     def expire_overdue(self, request, queryset):
-        expired = sum(services.request_expire(request=obj) for obj in queryset)
+        expired = sum(
+            services.request_expire(consultation=consultation) for consultation in queryset
+        )
         self.message_user(request, f"{expired} overdue offer(s) expired.", messages.SUCCESS)
 
 

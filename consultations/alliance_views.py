@@ -88,16 +88,16 @@ def _components(match: matching.Match) -> list[dict]:
 @alliance_required
 def request_detail(request, pk):
     """A request's facts and history and, while it waits for an offer, its ranked matches."""
-    obj = selectors.request_get(user=request.user, pk=pk)
+    consultation = selectors.request_get(user=request.user, pk=pk)
     context = {
-        "req": obj,
-        "concerns": [_concern_label(code) for code in obj.concerns],
-        "events": list(obj.events.select_related("actor", "consultant")),
+        "consultation": consultation,
+        "concerns": [_concern_label(code) for code in consultation.concerns],
+        "events": list(consultation.events.select_related("actor", "consultant")),
         "expiry_days": settings.OFFER_EXPIRY_DAYS,
-        "hours": round(obj.contact_minutes / 60, 1),
+        "hours": round(consultation.contact_minutes / 60, 1),
     }
-    if obj.can_offer():
-        ranking = selectors.ranked_matches(obj)
+    if consultation.can_offer():
+        ranking = selectors.ranked_matches(consultation)
         context["matches"] = [
             {
                 "match": m,
@@ -118,21 +118,21 @@ def request_detail(request, pk):
 @alliance_required
 def offer(request, pk):
     """One click: offer the request to the chosen consultant (services.request_offer)."""
-    obj = selectors.request_get(user=request.user, pk=pk)
+    consultation = selectors.request_get(user=request.user, pk=pk)
     form = OfferForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose one of the matching consultants to offer the request to.")
-        return redirect("alliance:request", pk=obj.pk)
+        return redirect("alliance:request", pk=consultation.pk)
     consultant = form.cleaned_data["consultant"]
     try:
-        services.request_offer(actor=request.user, request=obj, consultant=consultant)
+        services.request_offer(actor=request.user, consultation=consultation, consultant=consultant)
     except StateConflict as exc:
         messages.error(request, f"Not offered: {exc.detail}")
-        return redirect("alliance:request", pk=obj.pk)
+        return redirect("alliance:request", pk=consultation.pk)
     messages.success(
         request,
-        f"Request #{obj.pk} from {obj.program.name} was offered to {consultant.display_name}, "
-        "who has been emailed.",
+        f"Request #{consultation.pk} from {consultation.program.name} was offered to "
+        f"{consultant.display_name}, who has been emailed.",
     )
     return redirect("alliance:queue")
 
@@ -148,11 +148,11 @@ def _run_context(request, run: services.MatchingRun) -> dict:
         | set(run.skipped)
         | set(run.offered)
     )
-    requests = selectors.request_list(user=request.user).in_bulk(ids)
+    consultations = selectors.request_list(user=request.user).in_bulk(ids)
     names = selectors.consultant_names({a.consultant_id for a in run.assignments})
     assignments = [
         {
-            "req": requests.get(a.request_id),
+            "consultation": consultations.get(a.request_id),
             "request_id": a.request_id,
             "consultant": names.get(a.consultant_id, f"Consultant #{a.consultant_id}"),
             "score": a.score,
@@ -162,13 +162,16 @@ def _run_context(request, run: services.MatchingRun) -> dict:
         for a in run.assignments
     ]
     assignments.sort(
-        key=lambda row: (not (row["req"] and row["req"].is_priority), row["request_id"])
+        key=lambda row: (
+            not (row["consultation"] and row["consultation"].is_priority),
+            row["request_id"],
+        )
     )
     return {
         "run": run,
         "assignments": assignments,
         "unmatched": [
-            {"req": requests.get(rid), "request_id": rid, "reasons": reasons}
+            {"consultation": consultations.get(rid), "request_id": rid, "reasons": reasons}
             for rid, reasons in run.unmatched.items()
         ],
         "ratio": round(run.total_score / run.upper_bound * 100) if run.upper_bound else 100,

@@ -191,7 +191,7 @@ def request_withdraw(request, pk):
     if form.is_valid():
         try:
             services.request_withdraw(
-                actor=request.user, request=consultation, reason=form.cleaned_data["reason"]
+                actor=request.user, consultation=consultation, reason=form.cleaned_data["reason"]
             )
         except StateConflict as exc:
             messages.error(request, exc.detail)
@@ -265,7 +265,7 @@ def _offered_to_me(request, pk):
 def request_accept(request, pk):
     consultation = _offered_to_me(request, pk)
     try:
-        services.request_accept(actor=request.user, request=consultation)
+        services.request_accept(actor=request.user, consultation=consultation)
     except StateConflict as exc:
         messages.error(request, f"Request #{consultation.pk} was not accepted: {exc.detail}")
         return redirect("consultations:offers")
@@ -285,7 +285,7 @@ def request_decline(request, pk):
     if form.is_valid():
         try:
             services.request_decline(
-                actor=request.user, request=consultation, reason=form.cleaned_data["reason"]
+                actor=request.user, consultation=consultation, reason=form.cleaned_data["reason"]
             )
         except StateConflict as exc:
             messages.error(request, f"Request #{consultation.pk} was not declined: {exc.detail}")
@@ -311,7 +311,7 @@ def contact_new(request, pk):
     if form.is_valid():
         try:
             contact = services.contact_log(
-                actor=request.user, request=consultation, **form.cleaned_data
+                actor=request.user, consultation=consultation, **form.cleaned_data
             )
         except StateConflict as exc:
             messages.error(request, exc.detail)
@@ -337,7 +337,9 @@ def request_close(request, pk):
     form = _close_form(request.POST)
     if form.is_valid():
         try:
-            services.request_close(actor=request.user, request=consultation, **form.cleaned_data)
+            services.request_close(
+                actor=request.user, consultation=consultation, **form.cleaned_data
+            )
         except StateConflict as exc:
             messages.error(request, exc.detail)
             return redirect("consultations:request_detail", pk=consultation.pk)

@@ -57,8 +57,8 @@ class RequestViewSet(
     def get_object(self):
         return selectors.request_get(user=self.request.user, pk=self.kwargs["pk"])
 
-    def _detail(self, request_obj, *, status_code=status.HTTP_200_OK):
-        fresh = selectors.request_get(user=self.request.user, pk=request_obj.pk)
+    def _detail(self, consultation, *, status_code=status.HTTP_200_OK):
+        fresh = selectors.request_get(user=self.request.user, pk=consultation.pk)
         return Response(self.get_serializer(fresh).data, status=status_code)
 
     def create(self, request, *args, **kwargs):
@@ -80,11 +80,13 @@ class RequestViewSet(
     @action(detail=True, methods=["post"])
     def offer(self, request, pk=None):
         """Admin: offer a submitted request to a consultant (→ offered)."""
-        request_obj = self.get_object()
+        consultation = self.get_object()
         data = OfferInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         offered = services.request_offer(
-            actor=request.user, request=request_obj, consultant=data.validated_data["consultant"]
+            actor=request.user,
+            consultation=consultation,
+            consultant=data.validated_data["consultant"],
         )
         return self._detail(offered)
 
@@ -97,12 +99,12 @@ class RequestViewSet(
     def matches(self, request, pk=None):
         """Admin: consultants who may take the request, best first, with each score's
         components and reasons, and how many consultants each hard constraint excluded."""
-        request_obj = selectors.request_get(user=request.user, pk=pk, detailed=False)
+        consultation = selectors.request_get(user=request.user, pk=pk, detailed=False)
         if not can_offer_requests(request.user):
             raise PermissionDenied("Only Alliance admins see matches.")
         query = MatchesQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        ranking = selectors.ranked_matches(request_obj)
+        ranking = selectors.ranked_matches(consultation)
         top = ranking.matches[: query.validated_data["limit"]]
         data = {
             "count": len(ranking.matches),
@@ -115,18 +117,20 @@ class RequestViewSet(
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         """The offered consultant: accept (→ active). 409 when the caseload is full."""
-        accepted = services.request_accept(actor=request.user, request=self.get_object())
+        accepted = services.request_accept(actor=request.user, consultation=self.get_object())
         return self._detail(accepted)
 
     @extend_schema(request=ReasonInputSerializer, responses={200: StatusSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None):
         """The offered consultant: decline with a reason (→ submitted; never offered again)."""
-        request_obj = self.get_object()
+        consultation = self.get_object()
         data = ReasonInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         declined = services.request_decline(
-            actor=request.user, request=request_obj, reason=data.validated_data.get("reason", "")
+            actor=request.user,
+            consultation=consultation,
+            reason=data.validated_data.get("reason", ""),
         )
         # The decliner never sees the request again: answer with its new status only.
         return Response(StatusSerializer(declined).data)
@@ -135,11 +139,13 @@ class RequestViewSet(
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         """Program staff: withdraw a request not yet accepted, with a reason (→ withdrawn)."""
-        request_obj = self.get_object()
+        consultation = self.get_object()
         data = ReasonInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         withdrawn = services.request_withdraw(
-            actor=request.user, request=request_obj, reason=data.validated_data.get("reason", "")
+            actor=request.user,
+            consultation=consultation,
+            reason=data.validated_data.get("reason", ""),
         )
         return self._detail(withdrawn)
 
@@ -147,11 +153,11 @@ class RequestViewSet(
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         """The assigned consultant or an admin: close with outcomes (→ closed)."""
-        request_obj = self.get_object()
+        consultation = self.get_object()
         data = CloseInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         closed = services.request_close(
-            actor=request.user, request=request_obj, **data.validated_data
+            actor=request.user, consultation=consultation, **data.validated_data
         )
         return self._detail(closed)
 
@@ -169,14 +175,14 @@ class RequestViewSet(
     )
     @action(detail=True, methods=["get", "post"], filterset_class=None, pagination_class=None)
     def contacts(self, request, pk=None):
-        request_obj = self.get_object()
+        consultation = self.get_object()
         if request.method == "GET":
-            contacts = selectors.contact_list(request=request_obj)
+            contacts = selectors.contact_list(request=consultation)
             return Response(ContactSerializer(contacts, many=True).data)
         data = ContactInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         contact = services.contact_log(
-            actor=request.user, request=request_obj, **data.validated_data
+            actor=request.user, consultation=consultation, **data.validated_data
         )
         return Response(ContactSerializer(contact).data, status=status.HTTP_201_CREATED)
 

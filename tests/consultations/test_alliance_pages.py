@@ -375,7 +375,7 @@ def test_one_click_offer_offers_and_emails_the_consultant(
 def _declined_before(world):
     request = factories.offered(world.program, world.listing)
     return services.request_decline(
-        actor=world.users["consultant"], request=request, reason="Caseload is full this month."
+        actor=world.users["consultant"], consultation=request, reason="Caseload is full this month."
     )
 
 
@@ -521,7 +521,7 @@ def _accepted_after(request, days: float):
 def _contact(request, minutes):
     return services.contact_log(
         actor=request.consultant.user,
-        request=request,
+        consultation=request,
         date=timezone.localdate(),
         minutes=minutes,
         contact_type="observation",
@@ -530,7 +530,7 @@ def _contact(request, minutes):
 
 
 def _close(request, **outcomes):
-    return services.request_close(actor=request.consultant.user, request=request, **outcomes)
+    return services.request_close(actor=request.consultant.user, consultation=request, **outcomes)
 
 
 @pytest.fixture
@@ -543,9 +543,9 @@ def report_world(world, vilas_program):
     _contact(c, 45)  # still active: not counted in the outcomes' hours
     # D was declined once before it was accepted: the clock runs from its submission.
     d = factories.offered(world.program, cal)
-    services.request_decline(actor=cal.user, request=d, reason="Away for two weeks.")
-    d = services.request_offer(actor=world.users["admin"], request=d, consultant=cora)
-    d = _accepted_after(services.request_accept(actor=cora.user, request=d), 3.5)
+    services.request_decline(actor=cal.user, consultation=d, reason="Away for two weeks.")
+    d = services.request_offer(actor=world.users["admin"], consultation=d, consultant=cora)
+    d = _accepted_after(services.request_accept(actor=cora.user, consultation=d), 3.5)
     _contact(d, 90)
     _contact(d, 30)
     _close(d, closure_reason="goals_met", suspension_prevented=True, goals_met=True)

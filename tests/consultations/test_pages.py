@@ -279,10 +279,10 @@ def test_timeline_in_order_with_decline_reason_for_admins_only(world):
     admin = world.users["admin"]
     request_obj = f.offered(world.program, world.other_listing, admin=admin)
     services.request_decline(
-        actor=world.users["other_consultant"], request=request_obj, reason="Too far to drive"
+        actor=world.users["other_consultant"], consultation=request_obj, reason="Too far to drive"
     )
-    services.request_offer(actor=admin, request=request_obj, consultant=world.listing)
-    services.request_accept(actor=world.users["consultant"], request=request_obj)
+    services.request_offer(actor=admin, consultation=request_obj, consultant=world.listing)
+    services.request_accept(actor=world.users["consultant"], consultation=request_obj)
     url = reverse("consultations:request_detail", args=[request_obj.pk])
 
     body = client_for(world, "program").get(url).content.decode()
@@ -313,7 +313,7 @@ def test_program_sees_consultant_private_contacts_only_once_accepted(world):
     assert private not in body
     assert "direct contact details reach you once they accept" in body
 
-    services.request_accept(actor=world.users["consultant"], request=request_obj)
+    services.request_accept(actor=world.users["consultant"], consultation=request_obj)
     body = client.get(url).content.decode()
     assert private in body
 
@@ -331,9 +331,9 @@ def test_consultant_sees_program_contacts_through_the_offer_only(world):
         assert "608-555-0199" in body
         assert world.program.email in body
 
-    services.request_accept(actor=world.users["consultant"], request=request_obj)
+    services.request_accept(actor=world.users["consultant"], consultation=request_obj)
     services.request_close(
-        actor=world.users["consultant"], request=request_obj, closure_reason="goals_met"
+        actor=world.users["consultant"], consultation=request_obj, closure_reason="goals_met"
     )
     body = client.get(reverse("consultations:request_detail", args=[request_obj.pk]))
     assert "608-555-0199" not in body.content.decode()
@@ -343,7 +343,7 @@ def test_closed_request_shows_contacts_hours_and_outcome(world):
     request_obj = active_with_cora(world)
     services.contact_log(
         actor=world.users["consultant"],
-        request=request_obj,
+        consultation=request_obj,
         date=timezone.localdate(),
         minutes=90,
         contact_type="observation",
@@ -352,7 +352,7 @@ def test_closed_request_shows_contacts_hours_and_outcome(world):
     )
     services.request_close(
         actor=world.users["consultant"],
-        request=request_obj,
+        consultation=request_obj,
         closure_reason="goals_met",
         suspension_prevented=True,
         goals_met=None,
@@ -582,7 +582,7 @@ def test_caseload_page_by_role(world, role):
     offered_to_cora(world)
     services.contact_log(
         actor=world.users["consultant"],
-        request=engagement,
+        consultation=engagement,
         date=timezone.localdate(),
         minutes=45,
         contact_type="observation",

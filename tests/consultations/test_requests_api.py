@@ -552,9 +552,11 @@ def test_offer_to_an_unavailable_consultant_is_a_conflict(
     request_obj = make(world, "submitted")
     if kind == "declined_before":
         services.request_offer(
-            actor=world.users["admin"], request=request_obj, consultant=world.listing
+            actor=world.users["admin"], consultation=request_obj, consultant=world.listing
         )
-        services.request_decline(actor=world.users["consultant"], request=request_obj, reason="No")
+        services.request_decline(
+            actor=world.users["consultant"], consultation=request_obj, reason="No"
+        )
     consultant = _offerable(world, kind)
     before = snapshot(request_obj.pk)
     response = send(
@@ -768,9 +770,9 @@ def test_a_consultant_who_declined_no_longer_sees_the_request(world):
     assert client.get(url()).json()["count"] == 0
     # Offered to someone else and accepted: still hidden from the one who declined.
     services.request_offer(
-        actor=world.users["admin"], request=request_obj, consultant=world.other_listing
+        actor=world.users["admin"], consultation=request_obj, consultant=world.other_listing
     )
-    services.request_accept(actor=world.users["other_consultant"], request=request_obj)
+    services.request_accept(actor=world.users["other_consultant"], consultation=request_obj)
     assert client.get(url(request_obj.pk)).status_code == 404
 
 
@@ -958,10 +960,10 @@ def _fill(world, n):
         status = statuses[i % 3]
         request_obj = factories.offered(world.program, world.listing, admin=world.users["admin"])
         if status != "offered":
-            services.request_accept(actor=world.users["consultant"], request=request_obj)
+            services.request_accept(actor=world.users["consultant"], consultation=request_obj)
             services.contact_log(
                 actor=world.users["consultant"],
-                request=request_obj,
+                consultation=request_obj,
                 date=timezone.localdate(),
                 minutes=30,
                 contact_type="observation",
@@ -969,7 +971,7 @@ def _fill(world, n):
             )
         if status == "closed":
             services.request_close(
-                actor=world.users["consultant"], request=request_obj, closure_reason="other"
+                actor=world.users["consultant"], consultation=request_obj, closure_reason="other"
             )
         made.append(request_obj)
     return made
