@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -16,9 +17,9 @@ from consultations import matching, reports, selectors, services
 from consultations.charts import bar_chart
 from consultations.filters import QueueFilter
 from consultations.forms import OfferForm, ReportRangeForm
+from consultations.permissions import access_consultation
 from directory.vocabularies import Concern
-from iecmhc.exceptions import StateConflict
-from iecmhc.pages import alliance_required
+from iecmhc.pages import alliance_required, run_service
 
 QUEUE_PAGE_SIZE = 25
 
@@ -88,7 +89,7 @@ def _components(match: matching.Match) -> list[dict]:
 @alliance_required
 def request_detail(request, pk):
     """A request's facts and history and, while it waits for an offer, its ranked matches."""
-    consultation = selectors.request_get(user=request.user, pk=pk)
+    consultation = access_consultation(request.user, pk)
     context = {
         "consultation": consultation,
         "concerns": [_concern_label(code) for code in consultation.concerns],
@@ -118,23 +119,23 @@ def request_detail(request, pk):
 @alliance_required
 def offer(request, pk):
     """One click: offer the request to the chosen consultant (services.request_offer)."""
-    consultation = selectors.request_get(user=request.user, pk=pk)
+    consultation = access_consultation(request.user, pk)
     form = OfferForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose one of the matching consultants to offer the request to.")
         return redirect("alliance:request", pk=consultation.pk)
     consultant = form.cleaned_data["consultant"]
-    try:
-        services.request_offer(actor=request.user, consultation=consultation, consultant=consultant)
-    except StateConflict as exc:
-        messages.error(request, f"Not offered: {exc.detail}")
-        return redirect("alliance:request", pk=consultation.pk)
-    messages.success(
+    return run_service(
         request,
-        f"Request #{consultation.pk} from {consultation.program.name} was offered to "
+        services.request_offer,
+        form=form,
+        consultation=consultation,
+        success=f"Request #{consultation.pk} from {consultation.program.name} was offered to "
         f"{consultant.display_name}, who has been emailed.",
+        done_url=reverse("alliance:queue"),
+        failed_url=reverse("alliance:request", args=[consultation.pk]),
+        failed_prefix="Not offered: ",
     )
-    return redirect("alliance:queue")
 
 
 # --- batch matching --------------------------------------------------------------------------

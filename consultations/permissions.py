@@ -1,8 +1,13 @@
 """Who may act on a consultation request. Visibility (who may see it at all) is the
 selectors' job: these checks run on requests the actor can already see."""
 
+from collections.abc import Callable
+
+from django.core.exceptions import PermissionDenied
+
 from accounts.roles import is_alliance_admin, is_consultant_user, is_program_user
 from consultations.models import ConsultationRequest
+from consultations.selectors import request_get
 from directory.models import Consultant, ProgramMembership
 from directory.permissions import is_program_member
 
@@ -84,3 +89,22 @@ def member_program_ids(user) -> frozenset[int]:
     return frozenset(
         ProgramMembership.objects.filter(user=user).values_list("program_id", flat=True)
     )
+
+
+def access_consultation(
+    user,
+    pk,
+    *,
+    may: Callable[[object, ConsultationRequest], bool] | None = None,
+    denied: str = "",
+    detailed: bool = True,
+) -> ConsultationRequest:
+    """Fetch and authorize in one step, for every view: the request `pk` if `user` may see it,
+    else 404 (the same answer for a request that does not exist and for one that is not
+    theirs); then, with `may`, 403 (`denied`) unless `may(user, consultation)`.
+
+    The views hand the request to the service, which locks and re-reads it once."""
+    consultation = request_get(user=user, pk=pk, detailed=detailed)
+    if may is not None and not may(user, consultation):
+        raise PermissionDenied(denied)
+    return consultation

@@ -5,12 +5,14 @@
         └──decline/expire───┘
     submitted | offered ──withdraw──▶ withdrawn
 
-Each service checks the actor's right, then locks and re-reads the rows it changes, checks the
-status (StateConflict → 409 otherwise), writes the change and an event, and emails the other
-side once the transaction commits. Services that lock a consultant and a request lock the
-consultant first, so two of them can never wait on each other. The locks are FOR NO KEY UPDATE:
-they serialise the services but let inserts that merely reference the row (an event naming the
-consultant) through, which a plain FOR UPDATE would turn into a deadlock.
+Each service receives the request its caller fetched (consultations.permissions.
+access_consultation, or the admin's queryset), checks the actor's right, then locks and re-reads
+the rows it changes (once, under the lock: never an unlocked re-read), checks the status against
+ConsultationRequest.TRANSITIONS (StateConflict → 409 otherwise), writes the change and an event,
+and emails the other side once the transaction commits. Services that lock a consultant and a
+request lock the consultant first, so two of them can never wait on each other. The locks are
+FOR NO KEY UPDATE: they serialise the services but let inserts that merely reference the row
+(an event naming the consultant) through, which a plain FOR UPDATE would turn into a deadlock.
 """
 
 import time
@@ -63,9 +65,11 @@ def _event(consultation, *, action, actor, from_status, note="", consultant=None
 
 
 def _lock_request(consultation: ConsultationRequest) -> ConsultationRequest:
+    """Lock the request's row and read it again: the one read a service makes of it, with what
+    the API's answer shows (so the view need not read it a fourth time)."""
     return (
         ConsultationRequest.objects.select_for_update(of=("self",), no_key=True)
-        .select_related("program", "consultant__user")
+        .select_related("program__county", "consultant__user", "preferred_language")
         .get(pk=consultation.pk)
     )
 
@@ -270,16 +274,12 @@ def request_accept(*, actor, consultation: ConsultationRequest) -> ConsultationR
 
 
 def _lock_with_consultant(consultation: ConsultationRequest):
-    """Lock the request's consultant (if any) and then the request, in the services' order,
-    and re-read both. Returns (consultant or None, request)."""
-    consultant_id = (
-        ConsultationRequest.objects.filter(pk=consultation.pk)
-        .values_list("consultant_id", flat=True)
-        .first()
-    )
+    """Lock the consultant the caller saw on the request (if any) and then the request, in the
+    services' order, and re-read both. Returns (consultant or None, request)."""
+    consultant_id = consultation.consultant_id
     consultant = _lock_consultant(consultant_id) if consultant_id else None
     consultation = _lock_request(consultation)
-    if consultation.consultant_id != consultant_id:  # reassigned between our read and our lock
+    if consultation.consultant_id != consultant_id:  # reassigned since the caller read it
         raise StateConflict("The request changed meanwhile; reload it and try again.")
     return consultant, consultation
 
@@ -334,7 +334,10 @@ def offer_expiry_cutoff(now=None):
 def request_expire(*, consultation: ConsultationRequest, now=None) -> bool:
     """An offer left unanswered for OFFER_EXPIRY_DAYS goes back to the queue. Returns False
     (and changes nothing) when the offer was answered or is not overdue: safe to repeat."""
-    consultant, consultation = _lock_with_consultant(consultation)
+    try:
+        consultant, consultation = _lock_with_consultant(consultation)
+    except StateConflict:  # offered again since the caller read it: not this offer any more
+        return False
     if not consultation.can_expire() or consultation.offered_at > offer_expiry_cutoff(now):
         return False
     _back_to_queue(consultation, consultant)
@@ -404,13 +407,10 @@ def request_close(
 ) -> ConsultationRequest:
     """The assigned consultant (or an admin) closes an engagement with its outcomes; the
     place on the consultant's caseload is freed."""
-    consultation = ConsultationRequest.objects.select_related("consultant").get(pk=consultation.pk)
     if not can_close_request(actor, consultation):
         raise PermissionDenied("Only the assigned consultant or an Alliance admin may close it.")
+    consultant, consultation = _lock_with_consultant(consultation)
     _check_transition(consultation, "close")
-    consultant = _lock_consultant(consultation.consultant_id)
-    consultation = _lock_request(consultation)
-    _check_transition(consultation, "close")  # again, now under the lock
     consultation.status = Status.CLOSED
     consultation.closed_at = timezone.now()
     consultation.closure_reason = closure_reason
@@ -448,9 +448,8 @@ def contact_log(
     note: str = "",
 ) -> Contact:
     """The assigned consultant logs a piece of work on an active engagement."""
-    consultation = _lock_request(
-        consultation
-    )  # check against the current assignment, not a stale copy
+    # Checked against the current assignment, under the lock, not the caller's copy.
+    consultation = _lock_request(consultation)
     if not can_log_contact(actor, consultation):
         raise PermissionDenied("Only the assigned consultant may log contacts.")
     _check_transition(consultation, "log_contact")

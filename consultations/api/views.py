@@ -1,4 +1,6 @@
 from django.core.exceptions import PermissionDenied
+from django.db.models import Sum, prefetch_related_objects
+from django.db.models.functions import Coalesce
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -23,7 +25,13 @@ from consultations.api.serializers import (
     StatusSerializer,
 )
 from consultations.filters import RequestFilter
-from consultations.permissions import can_offer_requests, can_request_consultation, listing_of
+from consultations.models import ConsultationRequest
+from consultations.permissions import (
+    access_consultation,
+    can_offer_requests,
+    can_request_consultation,
+    listing_of,
+)
 from directory.selectors import program_list
 from iecmhc.schema import CONFLICT, FORBIDDEN, TOO_MANY_REQUESTS
 from iecmhc.throttling import RequestCreationThrottle
@@ -55,11 +63,17 @@ class RequestViewSet(
         return selectors.request_list(user=self.request.user)
 
     def get_object(self):
-        return selectors.request_get(user=self.request.user, pk=self.kwargs["pk"])
+        return access_consultation(self.request.user, self.kwargs["pk"])
 
     def _detail(self, consultation, *, status_code=status.HTTP_200_OK):
-        fresh = selectors.request_get(user=self.request.user, pk=consultation.pk)
-        return Response(self.get_serializer(fresh).data, status=status_code)
+        """The request as the service left it. The service re-read its row under the lock, so
+        it is not read again: only its history (and, once closed, its hours) are added."""
+        prefetch_related_objects([consultation], "events__actor")
+        if consultation.status == ConsultationRequest.Status.CLOSED:
+            consultation.contact_minutes = consultation.contacts.aggregate(
+                total=Coalesce(Sum("minutes"), 0)
+            )["total"]
+        return Response(self.get_serializer(consultation).data, status=status_code)
 
     def create(self, request, *args, **kwargs):
         if not can_request_consultation(request.user):
@@ -99,9 +113,13 @@ class RequestViewSet(
     def matches(self, request, pk=None):
         """Admin: consultants who may take the request, best first, with each score's
         components and reasons, and how many consultants each hard constraint excluded."""
-        consultation = selectors.request_get(user=request.user, pk=pk, detailed=False)
-        if not can_offer_requests(request.user):
-            raise PermissionDenied("Only Alliance admins see matches.")
+        consultation = access_consultation(
+            request.user,
+            pk,
+            may=lambda user, _: can_offer_requests(user),
+            denied="Only Alliance admins see matches.",
+            detailed=False,
+        )
         query = MatchesQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         ranking = selectors.ranked_matches(consultation)

@@ -551,7 +551,7 @@ def test_offer_to_an_unavailable_consultant_is_a_conflict(
 ):
     request_obj = make(world, "submitted")
     if kind == "declined_before":
-        services.request_offer(
+        request_obj = services.request_offer(
             actor=world.users["admin"], consultation=request_obj, consultant=world.listing
         )
         services.request_decline(
