@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from consultations import matching, reports, selectors, services
+from consultations import batch_offers, matching, reports, selectors, services
 from consultations.charts import bar_chart
 from consultations.filters import QueueFilter
 from consultations.forms import OfferForm, ReportRangeForm
@@ -141,7 +141,7 @@ def offer(request, pk):
 # --- batch matching --------------------------------------------------------------------------
 
 
-def _run_context(request, run: services.MatchingRun) -> dict:
+def _run_context(request, run: batch_offers.MatchingRun) -> dict:
     """The run's request ids and consultant ids, resolved to what a person recognises."""
     ids = (
         {a.request_id for a in run.assignments}
@@ -183,7 +183,7 @@ def _run_context(request, run: services.MatchingRun) -> dict:
 @alliance_required
 def matching_preview(request):
     """What a batch run would offer now (a dry run: nothing changes)."""
-    run = services.matching_run(actor=request.user, dry_run=True)
+    run = batch_offers.matching_run(actor=request.user, dry_run=True)
     return render(request, "consultations/alliance/matching.html", _run_context(request, run))
 
 
@@ -191,7 +191,7 @@ def matching_preview(request):
 @alliance_required
 def matching_confirm(request):
     """Run the batch for real: each assignment becomes an offer, emailed like any other."""
-    run = services.matching_run(actor=request.user, dry_run=False)
+    run = batch_offers.matching_run(actor=request.user, dry_run=False)
     if run.offered:
         messages.success(
             request,

@@ -15,8 +15,6 @@ FOR NO KEY UPDATE: they serialise the services but let inserts that merely refer
 (an event naming the consultant) through, which a plain FOR UPDATE would turn into a deadlock.
 """
 
-import time
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -25,8 +23,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.roles import is_program_user, user_role
-from consultations import matching
 from consultations.models import ConsultationRequest, Contact, RequestEvent
+from consultations.notifications import notify_alliance, notify_consultant, notify_program
 from consultations.permissions import (
     can_close_request,
     can_log_contact,
@@ -36,14 +34,10 @@ from consultations.permissions import (
 )
 from consultations.selectors import (
     declined_consultant_ids,
-    matchable_consultants_facts,
-    open_requests_facts,
-    program_recipients,
 )
 from directory.models import Consultant, Program
 from directory.permissions import is_program_member
 from directory.vocabularies import FocusType
-from iecmhc.emails import send_templated_email
 from iecmhc.exceptions import StateConflict
 
 Status = ConsultationRequest.Status
@@ -119,35 +113,6 @@ def _check_transition(consultation: ConsultationRequest, transition: str) -> Non
         )
 
 
-def _notify_program(consultation, template: str, **context) -> None:
-    send_templated_email(
-        to=program_recipients(consultation.program),
-        template=template,
-        context={"consultation": consultation, "program": consultation.program, **context},
-    )
-
-
-def _notify_consultant(consultant: Consultant, consultation, template: str, **context) -> None:
-    send_templated_email(
-        to=[consultant.contact_email or consultant.user.email],
-        template=template,
-        context={
-            "consultation": consultation,
-            "program": consultation.program,
-            "consultant": consultant,
-            **context,
-        },
-    )
-
-
-def _notify_alliance(consultation, template: str, **context) -> None:
-    send_templated_email(
-        to=settings.ALLIANCE_NOTIFY_EMAIL,
-        template=template,
-        context={"consultation": consultation, "program": consultation.program, **context},
-    )
-
-
 # --- submit ----------------------------------------------------------------------------------
 
 
@@ -183,7 +148,7 @@ def request_submit(*, actor, program: Program, **fields) -> ConsultationRequest:
     consultation.full_clean(validate_unique=False)
     consultation.save()
     _event(consultation, action=Action.SUBMITTED, actor=actor, from_status="")
-    _notify_alliance(consultation, "request_submitted")
+    notify_alliance(consultation, "request_submitted")
     return consultation
 
 
@@ -229,8 +194,8 @@ def request_offer(
         consultant=consultant,
     )
     expires = consultation.offered_at + timedelta(days=settings.OFFER_EXPIRY_DAYS)
-    _notify_consultant(consultant, consultation, "request_offered_consultant", expires=expires)
-    _notify_program(consultation, "request_offered_program", consultant=consultant)
+    notify_consultant(consultant, consultation, "request_offered_consultant", expires=expires)
+    notify_program(consultation, "request_offered_program", consultant=consultant)
     return consultation
 
 
@@ -269,7 +234,7 @@ def request_accept(*, actor, consultation: ConsultationRequest) -> ConsultationR
         from_status=Status.OFFERED,
         consultant=consultant,
     )
-    _notify_program(consultation, "request_accepted", consultant=consultant)
+    notify_program(consultation, "request_accepted", consultant=consultant)
     return consultation
 
 
@@ -322,7 +287,7 @@ def request_decline(
         consultant=consultant,
         note=reason,
     )
-    _notify_alliance(consultation, "request_declined", consultant=consultant, reason=reason)
+    notify_alliance(consultation, "request_declined", consultant=consultant, reason=reason)
     return consultation
 
 
@@ -349,8 +314,8 @@ def request_expire(*, consultation: ConsultationRequest, now=None) -> bool:
         consultant=consultant,
         note=f"Not answered within {settings.OFFER_EXPIRY_DAYS} days.",
     )
-    _notify_alliance(consultation, "request_expired", consultant=consultant)
-    _notify_consultant(consultant, consultation, "request_expired_consultant")
+    notify_alliance(consultation, "request_expired", consultant=consultant)
+    notify_consultant(consultant, consultation, "request_expired_consultant")
     return True
 
 
@@ -391,7 +356,7 @@ def request_withdraw(*, actor, consultation: ConsultationRequest, reason: str):
         note=reason,
     )
     if consultant is not None:
-        _notify_consultant(consultant, consultation, "request_withdrawn", reason=reason)
+        notify_consultant(consultant, consultation, "request_withdrawn", reason=reason)
     return consultation
 
 
@@ -429,7 +394,7 @@ def request_close(
         consultant=consultant,
         note=consultation.get_closure_reason_display(),
     )
-    _notify_program(consultation, "request_closed", consultant=consultant)
+    notify_program(consultation, "request_closed", consultant=consultant)
     return consultation
 
 
@@ -473,87 +438,3 @@ def contact_log(
     contact.full_clean(validate_unique=False)
     contact.save()
     return contact
-
-
-# --- batch matching --------------------------------------------------------------------------
-
-
-@dataclass
-class MatchingRun:
-    """The outcome of a batch: what was (or, in a dry run, would be) offered, and what not."""
-
-    dry_run: bool
-    assignments: list[matching.Assignment]
-    unmatched: dict[int, list[str]]
-    total_score: float
-    greedy_total_score: float
-    upper_bound: float
-    priority_matched: int
-    offered: list[int] = field(default_factory=list)
-    skipped: dict[int, str] = field(default_factory=dict)  # request id -> why not offered
-    seconds: dict[str, float] = field(default_factory=dict)
-
-
-def matching_run(
-    *, actor, dry_run: bool = True, weights=None, as_system: bool = False
-) -> MatchingRun:
-    """Assign every submitted request at once, optimally (consultations.matching.solve).
-
-    A dry run only previews. Otherwise each assignment becomes an offer through
-    `request_offer`, one transaction each, so the rules and emails are those of a single
-    offer; an assignment the world overtook meanwhile (the request withdrawn, the consultant
-    full) is skipped with the reason, and the others still go out.
-    """
-    if not (as_system or can_offer_requests(actor)):
-        raise PermissionDenied("Only Alliance admins may run matching.")
-    clock = time.perf_counter()
-    requests = open_requests_facts()
-    consultants = matchable_consultants_facts()
-    loaded = time.perf_counter()
-    options, reasons = matching.batch_options(
-        requests, consultants, weights or settings.MATCHING_WEIGHTS
-    )
-    scored = time.perf_counter()
-    capacity = {c.id: c.places_free for c in consultants if c.accepting}
-    priority = {r.id for r in requests if r.priority}
-    assignments = matching.solve(options, capacity, priority)
-    solved = time.perf_counter()
-    summary = matching.summarize(options, assignments, priority, reasons)
-    greedy_total = sum(a.score for a in matching.greedy(options, capacity, priority))
-    run = MatchingRun(
-        dry_run=dry_run,
-        assignments=assignments,
-        unmatched=summary.unmatched,
-        total_score=summary.total_score,
-        greedy_total_score=round(greedy_total, 4),
-        upper_bound=summary.upper_bound,
-        priority_matched=summary.priority_matched,
-        seconds={
-            "load": round(loaded - clock, 3),
-            "score": round(scored - loaded, 3),
-            "solve": round(solved - scored, 3),
-        },
-    )
-    if dry_run:
-        return run
-    by_id = {
-        r.pk: r
-        for r in ConsultationRequest.objects.filter(pk__in=[a.request_id for a in assignments])
-    }
-    consultants_by_id = {
-        c.pk: c for c in Consultant.objects.filter(pk__in={a.consultant_id for a in assignments})
-    }
-    for assignment in assignments:
-        try:
-            request_offer(
-                actor=actor,
-                consultation=by_id[assignment.request_id],
-                consultant=consultants_by_id[assignment.consultant_id],
-                as_system=as_system,
-            )
-        except StateConflict as exc:
-            run.skipped[assignment.request_id] = exc.detail
-        else:
-            run.offered.append(assignment.request_id)
-    run.seconds["offer"] = round(time.perf_counter() - solved, 3)
-    return run

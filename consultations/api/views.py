@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsAllianceAdmin
-from consultations import selectors, services
+from consultations import batch_offers, selectors, services
 from consultations.api.serializers import (
     CaseloadSerializer,
     CloseInputSerializer,
@@ -223,7 +223,7 @@ class MatchingRunView(APIView):
     def post(self, request):
         data = MatchingRunInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        run = services.matching_run(actor=request.user, dry_run=data.validated_data["dry_run"])
+        run = batch_offers.matching_run(actor=request.user, dry_run=data.validated_data["dry_run"])
         payload = {
             **{
                 name: getattr(run, name)
