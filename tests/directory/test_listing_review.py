@@ -203,7 +203,10 @@ def test_a_virtual_consultant_need_not_name_counties(world, api):
 def test_a_public_phone_is_enough_contact(world, api):
     listing = set_status(world.listing, "draft")
     Consultant.objects.filter(pk=listing.pk).update(public_email="", public_phone="608-555-0199")
-    assert api("consultant", "post", url(listing, "submit")).status_code == 200
+    response = api("consultant", "post", url(listing, "submit"))
+    assert response.status_code == 200
+    assert response.json()["listing_status"] == "pending"
+    assert status_of(listing) == "pending"  # waiting for review, not yet public
 
 
 def test_submitting_emails_the_alliance(world, api):
