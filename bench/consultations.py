@@ -54,7 +54,7 @@ def main() -> None:
     for request in queue:
         consultant = next(consultants)
         try:
-            services.request_offer(actor=admin, request=request, consultant=consultant)
+            services.request_offer(actor=admin, consultation=request, consultant=consultant)
         except StateConflict:  # no free place (engagements and offers awaiting an answer)
             continue
         executed = []
@@ -69,7 +69,7 @@ def main() -> None:
             samples.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, response.content[:300]
         queries.append(len(executed))
-        services.request_close(actor=admin, request=request, closure_reason="other")
+        services.request_close(actor=admin, consultation=request, closure_reason="other")
 
     samples.sort()
     result = {

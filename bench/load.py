@@ -285,7 +285,7 @@ def ensure_offers(*, admin, wanted: int, rng: random.Random) -> int:
             cursor = (cursor + 1) % len(roomy)
             consultant = Consultant(pk=roomy[cursor])
             try:
-                services.request_offer(actor=admin, request=request, consultant=consultant)
+                services.request_offer(actor=admin, consultation=request, consultant=consultant)
             except StateConflict:  # full, or declined this request before: the next one
                 continue
             made += 1
@@ -639,7 +639,7 @@ def close_engagements(pairs: list[tuple[int, int]]) -> int:
         pk__in={pk for pk, _ in pairs}, status="active"
     ):
         try:
-            services.request_close(actor=admin, request=request, closure_reason="other")
+            services.request_close(actor=admin, consultation=request, closure_reason="other")
             closed += 1
         except StateConflict:
             pass

@@ -37,7 +37,7 @@ def main() -> None:
     from django.test import Client
 
     from accounts.services import user_token_issue
-    from consultations import services
+    from consultations import batch_offers
     from consultations.models import ConsultationRequest
     from directory.models import Consultant, Program
 
@@ -88,7 +88,7 @@ def main() -> None:
         print(f"  {key:<28} {value}")
 
     started = time.perf_counter()
-    run = services.matching_run(actor=admin, dry_run=True)
+    run = batch_offers.matching_run(actor=admin, dry_run=True)
     elapsed = time.perf_counter() - started
     batch = {
         "seconds_total": round(elapsed, 2),

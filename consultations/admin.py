@@ -1,7 +1,8 @@
 """The Alliance's request queue. Requests change only through consultations.services, here
 exactly as in the API: the actions below call the same functions."""
 
-from django import forms
+from functools import partial
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, IntegerField, Value, When
@@ -9,9 +10,8 @@ from django.template.response import TemplateResponse
 
 from accounts.roles import is_alliance_admin
 from consultations import reports, services
+from consultations.forms import CloseForm, OfferForm
 from consultations.models import ConsultationRequest, Contact, RequestEvent, UnmetDemand
-from directory.models import Consultant
-from directory.vocabularies import ClosureReason
 from iecmhc.admin_actions import intermediate_action
 from iecmhc.admin_history import AuditTrailAdmin
 from iecmhc.exceptions import StateConflict
@@ -42,32 +42,16 @@ class ContactInline(ReadOnlyInline):
     readonly_fields = fields
 
 
-class OfferForm(forms.Form):
-    consultant = forms.ModelChoiceField(
-        queryset=Consultant.objects.filter(
-            listing_status=Consultant.ListingStatus.APPROVED
-        ).order_by("display_name"),
-        help_text="An approved consultant. The API's ranked matches explain who fits best.",
-    )
-
-
-class CloseForm(forms.Form):
-    closure_reason = forms.ChoiceField(choices=ClosureReason.choices)
-    suspension_prevented = forms.NullBooleanField(required=False)
-    goals_met = forms.NullBooleanField(required=False)
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-
-
 def _each(modeladmin, request, queryset, service, done: str, **kwargs) -> None:
     ok = 0
-    for obj in queryset:
+    for consultation in queryset:
         try:
-            result = service(actor=request.user, request=obj, **kwargs)
+            result = service(actor=request.user, consultation=consultation, **kwargs)
         except (StateConflict, PermissionDenied) as exc:
-            modeladmin.message_user(request, f"#{obj.pk}: {exc}", messages.WARNING)
+            modeladmin.message_user(request, f"#{consultation.pk}: {exc}", messages.WARNING)
         except ValidationError as exc:
             modeladmin.message_user(
-                request, f"#{obj.pk}: {'; '.join(exc.messages)}", messages.WARNING
+                request, f"#{consultation.pk}: {'; '.join(exc.messages)}", messages.WARNING
             )
         else:
             ok += result is not False
@@ -113,8 +97,8 @@ class ConsultationRequestAdmin(AuditTrailAdmin):
         return [priority_first.asc(), "created_at", "id"]
 
     @admin.display(ordering="program__county__name")
-    def county(self, obj):
-        return obj.program.county
+    def county(self, consultation):
+        return consultation.program.county
 
     def has_add_permission(self, request):
         return False  # programs submit their own requests
@@ -131,7 +115,7 @@ class ConsultationRequestAdmin(AuditTrailAdmin):
             self,
             request,
             queryset,
-            form_class=OfferForm,
+            form_class=partial(OfferForm, approved_only=True),
             intro="Offer these requests to one consultant. They are emailed and have "
             "a few days to accept or decline.",
             submit_label="Offer requests",
@@ -161,7 +145,9 @@ class ConsultationRequestAdmin(AuditTrailAdmin):
 
     @admin.action(description="Expire overdue offers", permissions=["match"])
     def expire_overdue(self, request, queryset):
-        expired = sum(services.request_expire(request=obj) for obj in queryset)
+        expired = sum(
+            services.request_expire(consultation=consultation) for consultation in queryset
+        )
         self.message_user(request, f"{expired} overdue offer(s) expired.", messages.SUCCESS)
 
 

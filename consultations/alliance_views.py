@@ -5,26 +5,21 @@ Views parse input, call one service or selector (the same ones the API calls) an
 every rule lives in consultations.services, consultations.selectors and consultations.reports.
 """
 
-from functools import wraps
-
-import django_filters
-from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.roles import is_alliance_admin
-from consultations import matching, reports, selectors, services
-from consultations.filters import RequestFilter
-from consultations.models import ConsultationRequest
-from directory.models import Consultant
+from consultations import batch_offers, matching, reports, selectors, services
+from consultations.charts import bar_chart
+from consultations.filters import QueueFilter
+from consultations.forms import OfferForm, ReportRangeForm
+from consultations.permissions import access_consultation
 from directory.vocabularies import Concern
-from iecmhc.exceptions import StateConflict
+from iecmhc.pages import alliance_required, run_service
 from iecmhc.units import minutes_to_hours
 
 QUEUE_PAGE_SIZE = 25
@@ -32,47 +27,11 @@ QUEUE_PAGE_SIZE = 25
 COMPONENT_LABELS = matching.COMPONENTS  # what each score component measures
 
 
-def alliance_admin_required(view):
-    """Alliance admins only: anyone signed out goes to the login page, anyone else gets 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_alliance_admin(request.user):
-            raise PermissionDenied("Only Alliance admins may use these pages.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 # --- the request queue -----------------------------------------------------------------------
 
 
-class QueueFilter(RequestFilter):
-    """The API's request filters, narrowed to what the queue holds."""
-
-    status = django_filters.ChoiceFilter(
-        choices=[(s.value, s.label) for s in selectors.QUEUE_STATUSES],
-        empty_label="Submitted or offered",
-    )
-    county = django_filters.ModelChoiceFilter(
-        queryset=lambda request: selectors.queue_counties(),
-        field_name="program__county",
-        empty_label="Any county",
-        label="County",
-    )
-    urgency = django_filters.ChoiceFilter(
-        choices=ConsultationRequest.Urgency.choices, empty_label="Any urgency"
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters.pop("program")
-
-
 @require_GET
-@alliance_admin_required
+@alliance_required
 def queue(request):
     """Open requests, submitted before offered, priority first, then oldest."""
     filterset = QueueFilter(
@@ -119,19 +78,19 @@ def _components(match: matching.Match) -> list[dict]:
 
 
 @require_GET
-@alliance_admin_required
+@alliance_required
 def request_detail(request, pk):
     """A request's facts and history and, while it waits for an offer, its ranked matches."""
-    obj = selectors.request_get(user=request.user, pk=pk)
+    consultation = access_consultation(request.user, pk)
     context = {
-        "req": obj,
-        "concerns": [_concern_label(code) for code in obj.concerns],
-        "events": list(obj.events.select_related("actor", "consultant")),
+        "consultation": consultation,
+        "concerns": [_concern_label(code) for code in consultation.concerns],
+        "events": list(consultation.events.select_related("actor", "consultant")),
         "expiry_days": settings.OFFER_EXPIRY_DAYS,
-        "hours": minutes_to_hours(obj.contact_minutes),
+        "hours": minutes_to_hours(consultation.contact_minutes),
     }
-    if obj.status == ConsultationRequest.Status.SUBMITTED:
-        ranking = matching.ranked_matches(obj)
+    if consultation.can_offer():
+        ranking = matching.ranked_matches(consultation)
         context["matches"] = [
             {
                 "match": m,
@@ -148,42 +107,38 @@ def request_detail(request, pk):
     return render(request, "consultations/alliance/request.html", context)
 
 
-class OfferForm(forms.Form):
-    consultant = forms.ModelChoiceField(queryset=Consultant.objects.all())
-
-
 @require_POST
-@alliance_admin_required
+@alliance_required
 def offer(request, pk):
     """One click: offer the request to the chosen consultant (services.request_offer)."""
-    obj = selectors.request_get(user=request.user, pk=pk)
+    consultation = access_consultation(request.user, pk)
     form = OfferForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose one of the matching consultants to offer the request to.")
-        return redirect("alliance:request", pk=obj.pk)
+        return redirect("alliance:request", pk=consultation.pk)
     consultant = form.cleaned_data["consultant"]
-    try:
-        services.request_offer(actor=request.user, request=obj, consultant=consultant)
-    except StateConflict as exc:
-        messages.error(request, f"Not offered: {exc.detail}")
-        return redirect("alliance:request", pk=obj.pk)
-    messages.success(
+    return run_service(
         request,
-        f"Request #{obj.pk} from {obj.program.name} was offered to {consultant.display_name}, "
-        "who has been emailed.",
+        services.request_offer,
+        form=form,
+        consultation=consultation,
+        success=f"Request #{consultation.pk} from {consultation.program.name} was offered to "
+        f"{consultant.display_name}, who has been emailed.",
+        done_url=reverse("alliance:queue"),
+        failed_url=reverse("alliance:request", args=[consultation.pk]),
+        failed_prefix="Not offered: ",
     )
-    return redirect("alliance:queue")
 
 
 # --- batch matching --------------------------------------------------------------------------
 
 
-def _run_context(request, run: services.MatchingRun) -> dict:
+def _run_context(request, run: batch_offers.MatchingRun) -> dict:
     """The run's rows, with the program and consultant names matching read."""
-    requests, names = run.consultations, run.consultant_names
+    consultations, names = run.consultations, run.consultant_names
     assignments = [
         {
-            "req": requests.get(a.request_id),
+            "consultation": consultations.get(a.request_id),
             "request_id": a.request_id,
             "consultant": names.get(a.consultant_id, f"Consultant #{a.consultant_id}"),
             "score": a.score,
@@ -192,12 +147,17 @@ def _run_context(request, run: services.MatchingRun) -> dict:
         }
         for a in run.assignments
     ]
-    assignments.sort(key=lambda row: (not (row["req"] and row["req"].priority), row["request_id"]))
+    assignments.sort(
+        key=lambda row: (
+            not (row["consultation"] and row["consultation"].priority),
+            row["request_id"],
+        )
+    )
     return {
         "run": run,
         "assignments": assignments,
         "unmatched": [
-            {"req": requests.get(rid), "request_id": rid, "reasons": reasons}
+            {"consultation": consultations.get(rid), "request_id": rid, "reasons": reasons}
             for rid, reasons in run.unmatched.items()
         ],
         "ratio": round(run.total_score / run.upper_bound * 100) if run.upper_bound else 100,
@@ -205,18 +165,18 @@ def _run_context(request, run: services.MatchingRun) -> dict:
 
 
 @require_GET
-@alliance_admin_required
+@alliance_required
 def matching_preview(request):
     """What a batch run would offer now (a dry run: nothing changes)."""
-    run = services.matching_run(actor=request.user, dry_run=True)
+    run = batch_offers.matching_run(actor=request.user, dry_run=True)
     return render(request, "consultations/alliance/matching.html", _run_context(request, run))
 
 
 @require_POST
-@alliance_admin_required
+@alliance_required
 def matching_confirm(request):
     """Run the batch for real: each assignment becomes an offer, emailed like any other."""
-    run = services.matching_run(actor=request.user, dry_run=False)
+    run = batch_offers.matching_run(actor=request.user, dry_run=False)
     if run.offered:
         messages.success(
             request,
@@ -237,56 +197,8 @@ def matching_confirm(request):
 # --- reports ---------------------------------------------------------------------------------
 
 
-class ReportRangeForm(forms.Form):
-    date_from = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", "The end of the range must not be before its start.")
-        return cleaned
-
-
-CHART_ROW = 26  # px per bar
-CHART_LABEL_WIDTH = 230
-CHART_BAR_WIDTH = 300
-
-
-def bar_chart(rows, *, title: str, unit: str = "requests") -> dict:
-    """Geometry of a horizontal bar chart of (label, value) rows, for the SVG template."""
-    top = max((value for _, value in rows), default=0) or 1
-    bars = []
-    for i, (label, value) in enumerate(rows):
-        width = round(value / top * CHART_BAR_WIDTH)
-        bars.append(
-            {
-                "label": label,
-                "value": value,
-                "y": i * CHART_ROW,
-                "text_y": i * CHART_ROW + 17,
-                "width": width,
-                "value_x": CHART_LABEL_WIDTH + width + 6,
-            }
-        )
-    return {
-        "title": title,
-        "unit": unit,
-        "bars": bars,
-        "height": max(len(rows), 1) * CHART_ROW,
-        "label_x": CHART_LABEL_WIDTH - 8,
-        "bar_x": CHART_LABEL_WIDTH,
-        "width": CHART_LABEL_WIDTH + CHART_BAR_WIDTH + 50,
-    }
-
-
 @require_GET
-@alliance_admin_required
+@alliance_required
 def reports_page(request):
     """Requests by status and county, time to acceptance, outcomes at closure, unmet demand."""
     form = ReportRangeForm(request.GET or None)

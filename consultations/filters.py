@@ -3,6 +3,7 @@
 import django_filters
 from django_filters.fields import MultipleChoiceField
 
+from consultations import selectors
 from consultations.models import ConsultationRequest
 from directory.models import County
 from iecmhc.forms import BoundedChoicesMixin
@@ -32,3 +33,25 @@ class RequestFilter(django_filters.FilterSet):
     class Meta:
         model = ConsultationRequest
         fields = []
+
+
+class QueueFilter(RequestFilter):
+    """The API's request filters, narrowed to what the queue holds."""
+
+    status = django_filters.ChoiceFilter(
+        choices=[(s.value, s.label) for s in selectors.QUEUE_STATUSES],
+        empty_label="Submitted or offered",
+    )
+    county = django_filters.ModelChoiceFilter(
+        queryset=lambda request: selectors.queue_counties(),
+        field_name="program__county",
+        empty_label="Any county",
+        label="County",
+    )
+    urgency = django_filters.ChoiceFilter(
+        choices=ConsultationRequest.Urgency.choices, empty_label="Any urgency"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters.pop("program")

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from consultations.models import MAX_CHILD_AGE_MONTHS, ConsultationRequest
+from directory.models import Consultant
 from directory.selectors import language_list
 from directory.vocabularies import ClosureReason, Concern, ContactType, FocusType, Modality
 from iecmhc.forms import BoundedMultipleChoiceField
@@ -145,9 +146,8 @@ _AS_BOOL = {"yes": True, "no": False, "unknown": None}
 
 
 class CloseForm(forms.Form):
-    """Closing an engagement with the outcomes the funders ask about."""
-
-    prefix = "close"
+    """Closing an engagement with the outcomes the funders ask about (the request's page,
+    with the prefix "close", and the admin's action)."""
 
     closure_reason = forms.ChoiceField(
         label="Why is the consultation ending?",
@@ -158,6 +158,7 @@ class CloseForm(forms.Form):
         choices=YES_NO_UNKNOWN,
         coerce=_AS_BOOL.get,
         empty_value=None,
+        required=False,  # unanswered is "Don't know"
         widget=forms.RadioSelect,
         initial="unknown",
     )
@@ -166,6 +167,7 @@ class CloseForm(forms.Form):
         choices=YES_NO_UNKNOWN,
         coerce=_AS_BOOL.get,
         empty_value=None,
+        required=False,  # unanswered is "Don't know"
         widget=forms.RadioSelect,
         initial="unknown",
     )
@@ -182,3 +184,36 @@ class StatusFilterForm(forms.Form):
     status = forms.ChoiceField(
         choices=[("", "All statuses"), *ConsultationRequest.Status.choices], required=False
     )
+
+
+class OfferForm(forms.Form):
+    """Offer a request to one consultant (the Alliance's page and the admin's action);
+    request_offer refuses a consultant who may not take it."""
+
+    consultant = forms.ModelChoiceField(
+        queryset=Consultant.objects.all(),
+        help_text="An approved consultant. The API's ranked matches explain who fits best.",
+    )
+
+    def __init__(self, *args, approved_only=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if approved_only:  # the admin's drop-down lists only the consultants one may offer to
+            self.fields["consultant"].queryset = Consultant.objects.filter(
+                listing_status=Consultant.ListingStatus.APPROVED
+            ).order_by("display_name")
+
+
+class ReportRangeForm(forms.Form):
+    date_from = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "The end of the range must not be before its start.")
+        return cleaned

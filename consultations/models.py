@@ -41,6 +41,18 @@ class ConsultationRequest(models.Model):
     WITH_CONSULTANT = (Status.OFFERED, Status.ACTIVE, Status.CLOSED)
     OPEN = (Status.SUBMITTED, Status.OFFERED, Status.ACTIVE)
 
+    # The workflow: the statuses each transition may start from. The services refuse any other
+    # (StateConflict, 409) and the pages show a transition's button only from these.
+    TRANSITIONS = {
+        "offer": (Status.SUBMITTED,),
+        "accept": (Status.OFFERED,),
+        "decline": (Status.OFFERED,),
+        "expire": (Status.OFFERED,),
+        "withdraw": (Status.SUBMITTED, Status.OFFERED),
+        "close": (Status.ACTIVE,),
+        "log_contact": (Status.ACTIVE,),
+    }
+
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="requests")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="consultation_requests"
@@ -110,6 +122,31 @@ class ConsultationRequest(models.Model):
 
     def __str__(self):
         return f"Request #{self.pk} ({self.get_status_display()}) — {self.program.name}"
+
+    def allows(self, transition: str) -> bool:
+        """Whether the workflow allows `transition` from the current status (see TRANSITIONS)."""
+        return self.status in self.TRANSITIONS[transition]
+
+    def can_offer(self) -> bool:
+        return self.allows("offer")
+
+    def can_accept(self) -> bool:
+        return self.allows("accept")
+
+    def can_decline(self) -> bool:
+        return self.allows("decline")
+
+    def can_expire(self) -> bool:
+        return self.allows("expire")
+
+    def can_withdraw(self) -> bool:
+        return self.allows("withdraw")
+
+    def can_close(self) -> bool:
+        return self.allows("close")
+
+    def can_log_contact(self) -> bool:
+        return self.allows("log_contact")
 
     @property
     def is_priority(self) -> bool:

@@ -1,8 +1,13 @@
 """Who may act on a consultation request. Visibility (who may see it at all) is the
 selectors' job: these checks run on requests the actor can already see."""
 
+from collections.abc import Callable
+
+from django.core.exceptions import PermissionDenied
+
 from accounts.roles import is_alliance_admin, is_consultant_user, is_program_user
 from consultations.models import ConsultationRequest
+from consultations.selectors import request_get
 from directory.models import Consultant, ProgramMembership
 from directory.permissions import is_program_member
 
@@ -14,12 +19,12 @@ def listing_of(user) -> Consultant | None:
     return Consultant.objects.filter(user=user).first()
 
 
-def is_assigned_consultant(user, request: ConsultationRequest) -> bool:
+def is_assigned_consultant(user, consultation: ConsultationRequest) -> bool:
     return bool(
         user is not None
         and user.is_authenticated
-        and request.consultant_id is not None
-        and request.consultant.user_id == user.pk
+        and consultation.consultant_id is not None
+        and consultation.consultant.user_id == user.pk
     )
 
 
@@ -31,50 +36,50 @@ def can_offer_requests(user) -> bool:
     return is_alliance_admin(user)
 
 
-def can_withdraw_request(user, request: ConsultationRequest) -> bool:
-    return is_program_user(user) and is_program_member(user, request.program)
+def can_withdraw_request(user, consultation: ConsultationRequest) -> bool:
+    return is_program_user(user) and is_program_member(user, consultation.program)
 
 
-def can_close_request(user, request: ConsultationRequest) -> bool:
-    return is_alliance_admin(user) or is_assigned_consultant(user, request)
+def can_close_request(user, consultation: ConsultationRequest) -> bool:
+    return is_alliance_admin(user) or is_assigned_consultant(user, consultation)
 
 
-def can_log_contact(user, request: ConsultationRequest) -> bool:
-    return is_assigned_consultant(user, request)
+def can_log_contact(user, consultation: ConsultationRequest) -> bool:
+    return is_assigned_consultant(user, consultation)
 
 
-def _is_member(user, request: ConsultationRequest, member_of: frozenset[int] | None) -> bool:
+def _is_member(user, consultation: ConsultationRequest, member_of: frozenset[int] | None) -> bool:
     if member_of is not None:  # the viewer's program ids, looked up once for a whole list
-        return request.program_id in member_of
-    return is_program_member(user, request.program)
+        return consultation.program_id in member_of
+    return is_program_member(user, consultation.program)
 
 
 def can_see_program_contacts(
-    user, request: ConsultationRequest, *, member_of: frozenset[int] | None = None
+    user, consultation: ConsultationRequest, *, member_of: frozenset[int] | None = None
 ) -> bool:
     """A program's address, phone and email: its staff, admins, and the consultant it is
     offered to or assigned to (only through an offer)."""
     return (
         is_alliance_admin(user)
-        or _is_member(user, request, member_of)
+        or _is_member(user, consultation, member_of)
         or (
-            is_assigned_consultant(user, request)
-            and request.status
+            is_assigned_consultant(user, consultation)
+            and consultation.status
             in (ConsultationRequest.Status.OFFERED, ConsultationRequest.Status.ACTIVE)
         )
     )
 
 
 def can_see_consultant_contacts(
-    user, request: ConsultationRequest, *, member_of: frozenset[int] | None = None
+    user, consultation: ConsultationRequest, *, member_of: frozenset[int] | None = None
 ) -> bool:
     """A consultant's private email and phone reach the program only once they accept."""
-    if is_alliance_admin(user) or is_assigned_consultant(user, request):
+    if is_alliance_admin(user) or is_assigned_consultant(user, consultation):
         return True
-    return request.status in (
+    return consultation.status in (
         ConsultationRequest.Status.ACTIVE,
         ConsultationRequest.Status.CLOSED,
-    ) and _is_member(user, request, member_of)
+    ) and _is_member(user, consultation, member_of)
 
 
 def member_program_ids(user) -> frozenset[int]:
@@ -84,3 +89,22 @@ def member_program_ids(user) -> frozenset[int]:
     return frozenset(
         ProgramMembership.objects.filter(user=user).values_list("program_id", flat=True)
     )
+
+
+def access_consultation(
+    user,
+    pk,
+    *,
+    may: Callable[[object, ConsultationRequest], bool] | None = None,
+    denied: str = "",
+    detailed: bool = True,
+) -> ConsultationRequest:
+    """Fetch and authorize in one step, for every view: the request `pk` if `user` may see it,
+    else 404 (the same answer for a request that does not exist and for one that is not
+    theirs); then, with `may`, 403 (`denied`) unless `may(user, consultation)`.
+
+    The views hand the request to the service, which locks and re-reads it once."""
+    consultation = request_get(user=user, pk=pk, detailed=detailed)
+    if may is not None and not may(user, consultation):
+        raise PermissionDenied(denied)
+    return consultation

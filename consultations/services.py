@@ -5,16 +5,16 @@
         └──decline/expire───┘
     submitted | offered ──withdraw──▶ withdrawn
 
-Each service checks the actor's right, then locks and re-reads the rows it changes, checks the
-status (StateConflict → 409 otherwise), writes the change and an event, and emails the other
-side once the transaction commits. Services that lock a consultant and a request lock the
-consultant first, so two of them can never wait on each other. The locks are FOR NO KEY UPDATE:
-they serialise the services but let inserts that merely reference the row (an event naming the
-consultant) through, which a plain FOR UPDATE would turn into a deadlock.
+Each service receives the request its caller fetched (consultations.permissions.
+access_consultation, or the admin's queryset), checks the actor's right, then locks and re-reads
+the rows it changes (once, under the lock: never an unlocked re-read), checks the status against
+ConsultationRequest.TRANSITIONS (StateConflict → 409 otherwise), writes the change and an event,
+and emails the other side once the transaction commits. Services that lock a consultant and a
+request lock the consultant first, so two of them can never wait on each other. The locks are
+FOR NO KEY UPDATE: they serialise the services but let inserts that merely reference the row
+(an event naming the consultant) through, which a plain FOR UPDATE would turn into a deadlock.
 """
 
-import time
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -23,9 +23,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.roles import is_program_user, user_role
-from consultations import matching, selectors
+from consultations import selectors
 from consultations.matching import declined_consultant_ids
 from consultations.models import ConsultationRequest, Contact, RequestEvent, SubmissionKey
+from consultations.notifications import notify_alliance, notify_consultant, notify_program
 from consultations.permissions import (
     can_close_request,
     can_log_contact,
@@ -33,36 +34,36 @@ from consultations.permissions import (
     can_withdraw_request,
     listing_of,
 )
-from consultations.selectors import program_recipients
 from directory.models import Consultant, Program
 from directory.permissions import is_program_member
 from directory.vocabularies import FocusType
-from iecmhc.emails import send_templated_email
 from iecmhc.exceptions import KeyReused, StateConflict
 
 Status = ConsultationRequest.Status
 Action = RequestEvent.Action
 
 
-def _event(request, *, action, actor, from_status, note="", consultant=None) -> RequestEvent:
+def _event(consultation, *, action, actor, from_status, note="", consultant=None) -> RequestEvent:
     return RequestEvent.objects.create(
-        request=request,
+        request=consultation,
         action=action,
         actor=actor,
         actor_role=user_role(actor) if actor is not None else RequestEvent.ActorRole.SYSTEM,
         consultant=consultant,
         from_status=from_status,
-        to_status=request.status,
+        to_status=consultation.status,
         note=note,
         at=timezone.now(),
     )
 
 
-def _lock_request(request: ConsultationRequest) -> ConsultationRequest:
+def _lock_request(consultation: ConsultationRequest) -> ConsultationRequest:
+    """Lock the request's row and read it again: the one read a service makes of it, with what
+    the API's answer shows (so the view need not read it a fourth time)."""
     return (
         ConsultationRequest.objects.select_for_update(of=("self",), no_key=True)
-        .select_related("program", "consultant__user")
-        .get(pk=request.pk)
+        .select_related("program__county", "consultant__user", "preferred_language")
+        .get(pk=consultation.pk)
     )
 
 
@@ -91,40 +92,24 @@ def _require_text(value: str | None, *, field: str, message: str) -> str:
     return value
 
 
-def _conflict_unless(request: ConsultationRequest, allowed: tuple[str, ...], verb: str) -> None:
-    if request.status not in allowed:
+# How a refused transition reads: "A request that is closed cannot be withdrawn."
+_DONE = {
+    "offer": "offered",
+    "accept": "accepted",
+    "decline": "declined",
+    "withdraw": "withdrawn",
+    "close": "closed",
+    "log_contact": "given new contacts",
+}
+
+
+def _check_transition(consultation: ConsultationRequest, transition: str) -> None:
+    """StateConflict unless the workflow allows `transition` (ConsultationRequest.TRANSITIONS)."""
+    if not consultation.allows(transition):
         raise StateConflict(
-            f"A request that is {request.get_status_display().lower()} cannot be {verb}."
+            f"A request that is {consultation.get_status_display().lower()} "
+            f"cannot be {_DONE[transition]}."
         )
-
-
-def _notify_program(request, template: str, **context) -> None:
-    send_templated_email(
-        to=program_recipients(request.program),
-        template=template,
-        context={"request": request, "program": request.program, **context},
-    )
-
-
-def _notify_consultant(consultant: Consultant, request, template: str, **context) -> None:
-    send_templated_email(
-        to=[consultant.contact_email or consultant.user.email],
-        template=template,
-        context={
-            "request": request,
-            "program": request.program,
-            "consultant": consultant,
-            **context,
-        },
-    )
-
-
-def _notify_alliance(request, template: str, **context) -> None:
-    send_templated_email(
-        to=settings.ALLIANCE_NOTIFY_EMAIL,
-        template=template,
-        context={"request": request, "program": request.program, **context},
-    )
 
 
 # --- submit ----------------------------------------------------------------------------------
@@ -156,14 +141,14 @@ def request_submit(*, actor, program: Program, **fields) -> ConsultationRequest:
         raise PermissionDenied("Only the program's staff may request consultation for it.")
     fields.setdefault("parent_consent", False)
     _check_privacy_rules(fields)
-    request = ConsultationRequest(
+    consultation = ConsultationRequest(
         program=program, created_by=actor, status=Status.SUBMITTED, **fields
     )
-    request.full_clean(validate_unique=False)
-    request.save()
-    _event(request, action=Action.SUBMITTED, actor=actor, from_status="")
-    _notify_alliance(request, "request_submitted")
-    return request
+    consultation.full_clean(validate_unique=False)
+    consultation.save()
+    _event(consultation, action=Action.SUBMITTED, actor=actor, from_status="")
+    notify_alliance(consultation, "request_submitted")
+    return consultation
 
 
 # --- offer, accept, decline, expire ----------------------------------------------------------
@@ -171,7 +156,7 @@ def request_submit(*, actor, program: Program, **fields) -> ConsultationRequest:
 
 @transaction.atomic
 def request_offer(
-    *, actor, request: ConsultationRequest, consultant: Consultant, as_system: bool = False
+    *, actor, consultation: ConsultationRequest, consultant: Consultant, as_system: bool = False
 ):
     """An Alliance admin (or, with as_system, a scheduled matching run, recorded as the
     system) offers a submitted request to one consultant."""
@@ -180,8 +165,8 @@ def request_offer(
     elif not can_offer_requests(actor):
         raise PermissionDenied("Only Alliance admins may offer requests.")
     consultant = _lock_consultant(consultant.pk)
-    request = _lock_request(request)
-    _conflict_unless(request, (Status.SUBMITTED,), "offered")
+    consultation = _lock_request(consultation)
+    _check_transition(consultation, "offer")
     if consultant.listing_status != Consultant.ListingStatus.APPROVED:
         raise StateConflict(f"{consultant.display_name}'s listing is not approved.")
     if not consultant.accepting_new_requests:
@@ -192,29 +177,29 @@ def request_offer(
             f"engagements and {consultant.open_offers} offers awaiting an answer, "
             f"of {consultant.max_caseload})."
         )
-    if consultant.pk in declined_consultant_ids(request):
+    if consultant.pk in declined_consultant_ids(consultation):
         raise StateConflict(f"{consultant.display_name} declined this request before.")
     consultant.open_offers += 1
     _save_counters(consultant)
-    request.status = Status.OFFERED
-    request.consultant = consultant
-    request.offered_at = timezone.now()
-    request.save(update_fields=["status", "consultant", "offered_at", "updated_at"])
+    consultation.status = Status.OFFERED
+    consultation.consultant = consultant
+    consultation.offered_at = timezone.now()
+    consultation.save(update_fields=["status", "consultant", "offered_at", "updated_at"])
     _event(
-        request,
+        consultation,
         action=Action.OFFERED,
         actor=actor,
         from_status=Status.SUBMITTED,
         consultant=consultant,
     )
-    expires = request.offered_at + timedelta(days=settings.OFFER_EXPIRY_DAYS)
-    _notify_consultant(consultant, request, "request_offered_consultant", expires=expires)
-    _notify_program(request, "request_offered_program", consultant=consultant)
-    return request
+    expires = consultation.offered_at + timedelta(days=settings.OFFER_EXPIRY_DAYS)
+    notify_consultant(consultant, consultation, "request_offered_consultant", expires=expires)
+    notify_program(consultation, "request_offered_program", consultant=consultant)
+    return consultation
 
 
 @transaction.atomic
-def request_accept(*, actor, request: ConsultationRequest) -> ConsultationRequest:
+def request_accept(*, actor, consultation: ConsultationRequest) -> ConsultationRequest:
     """The offered consultant accepts: the request becomes an engagement on their caseload.
 
     The capacity check: the consultant's row is locked, so concurrent accepts queue behind
@@ -224,10 +209,10 @@ def request_accept(*, actor, request: ConsultationRequest) -> ConsultationReques
     if listing is None:
         raise PermissionDenied("Only the consultant offered this request may accept it.")
     consultant = _lock_consultant(listing.pk)
-    request = _lock_request(request)
-    if request.consultant_id != consultant.pk:
+    consultation = _lock_request(consultation)
+    if consultation.consultant_id != consultant.pk:
         raise StateConflict("This request is no longer offered to you.")
-    _conflict_unless(request, (Status.OFFERED,), "accepted")
+    _check_transition(consultation, "accept")
     if consultant.listing_status != Consultant.ListingStatus.APPROVED:
         raise StateConflict("Your listing is not approved, so you cannot take on requests.")
     if consultant.active_caseload >= consultant.max_caseload:
@@ -238,33 +223,29 @@ def request_accept(*, actor, request: ConsultationRequest) -> ConsultationReques
     consultant.active_caseload += 1
     consultant.open_offers = max(consultant.open_offers - 1, 0)
     _save_counters(consultant)
-    request.status = Status.ACTIVE
-    request.accepted_at = timezone.now()
-    request.save(update_fields=["status", "accepted_at", "updated_at"])
+    consultation.status = Status.ACTIVE
+    consultation.accepted_at = timezone.now()
+    consultation.save(update_fields=["status", "accepted_at", "updated_at"])
     _event(
-        request,
+        consultation,
         action=Action.ACCEPTED,
         actor=actor,
         from_status=Status.OFFERED,
         consultant=consultant,
     )
-    _notify_program(request, "request_accepted", consultant=consultant)
-    return request
+    notify_program(consultation, "request_accepted", consultant=consultant)
+    return consultation
 
 
-def _lock_with_consultant(request: ConsultationRequest):
-    """Lock the request's consultant (if any) and then the request, in the services' order,
-    and re-read both. Returns (consultant or None, request)."""
-    consultant_id = (
-        ConsultationRequest.objects.filter(pk=request.pk)
-        .values_list("consultant_id", flat=True)
-        .first()
-    )
+def _lock_with_consultant(consultation: ConsultationRequest):
+    """Lock the consultant the caller saw on the request (if any) and then the request, in the
+    services' order, and re-read both. Returns (consultant or None, request)."""
+    consultant_id = consultation.consultant_id
     consultant = _lock_consultant(consultant_id) if consultant_id else None
-    request = _lock_request(request)
-    if request.consultant_id != consultant_id:  # reassigned between our read and our lock
+    consultation = _lock_request(consultation)
+    if consultation.consultant_id != consultant_id:  # reassigned since the caller read it
         raise StateConflict("The request changed meanwhile; reload it and try again.")
-    return consultant, request
+    return consultant, consultation
 
 
 def _release_offer(consultant: Consultant) -> None:
@@ -272,39 +253,41 @@ def _release_offer(consultant: Consultant) -> None:
     _save_counters(consultant)
 
 
-def _back_to_queue(request: ConsultationRequest, consultant: Consultant) -> Consultant:
+def _back_to_queue(consultation: ConsultationRequest, consultant: Consultant) -> Consultant:
     """An offer ends unanswered or declined: the request waits again, the place is freed."""
-    request.status = Status.SUBMITTED
-    request.consultant = None
-    request.offered_at = None
-    request.save(update_fields=["status", "consultant", "offered_at", "updated_at"])
+    consultation.status = Status.SUBMITTED
+    consultation.consultant = None
+    consultation.offered_at = None
+    consultation.save(update_fields=["status", "consultant", "offered_at", "updated_at"])
     _release_offer(consultant)
     return consultant
 
 
 @transaction.atomic
-def request_decline(*, actor, request: ConsultationRequest, reason: str) -> ConsultationRequest:
+def request_decline(
+    *, actor, consultation: ConsultationRequest, reason: str
+) -> ConsultationRequest:
     """The offered consultant declines with a reason; the request goes back to the queue and
     is never offered to (or shown to) them again."""
     listing = listing_of(actor)
     if listing is None:
         raise PermissionDenied("Only the consultant offered this request may decline it.")
     reason = _require_text(reason, field="reason", message="Say why, for the Alliance.")
-    consultant, request = _lock_with_consultant(request)
-    if request.consultant_id != listing.pk:
+    consultant, consultation = _lock_with_consultant(consultation)
+    if consultation.consultant_id != listing.pk:
         raise StateConflict("This request is no longer offered to you.")
-    _conflict_unless(request, (Status.OFFERED,), "declined")
-    _back_to_queue(request, consultant)
+    _check_transition(consultation, "decline")
+    _back_to_queue(consultation, consultant)
     _event(
-        request,
+        consultation,
         action=Action.DECLINED,
         actor=actor,
         from_status=Status.OFFERED,
         consultant=consultant,
         note=reason,
     )
-    _notify_alliance(request, "request_declined", consultant=consultant, reason=reason)
-    return request
+    notify_alliance(consultation, "request_declined", consultant=consultant, reason=reason)
+    return consultation
 
 
 def offer_expiry_cutoff(now=None):
@@ -312,53 +295,59 @@ def offer_expiry_cutoff(now=None):
 
 
 @transaction.atomic
-def request_expire(*, request: ConsultationRequest, now=None) -> bool:
+def request_expire(*, consultation: ConsultationRequest, now=None) -> bool:
     """An offer left unanswered for OFFER_EXPIRY_DAYS goes back to the queue. Returns False
     (and changes nothing) when the offer was answered or is not overdue: safe to repeat."""
-    consultant, request = _lock_with_consultant(request)
-    if request.status != Status.OFFERED or request.offered_at > offer_expiry_cutoff(now):
+    try:
+        consultant, consultation = _lock_with_consultant(consultation)
+    except StateConflict:  # offered again since the caller read it: not this offer any more
         return False
-    _back_to_queue(request, consultant)
+    if not consultation.can_expire() or consultation.offered_at > offer_expiry_cutoff(now):
+        return False
+    _back_to_queue(consultation, consultant)
     _event(
-        request,
+        consultation,
         action=Action.EXPIRED,
         actor=None,
         from_status=Status.OFFERED,
         consultant=consultant,
         note=f"Not answered within {settings.OFFER_EXPIRY_DAYS} days.",
     )
-    _notify_alliance(request, "request_expired", consultant=consultant)
-    _notify_consultant(consultant, request, "request_expired_consultant")
+    notify_alliance(consultation, "request_expired", consultant=consultant)
+    notify_consultant(consultant, consultation, "request_expired_consultant")
     return True
 
 
 def expire_overdue_offers(*, now=None) -> int:
     """Expire every overdue offer, each in its own transaction; returns how many expired."""
     overdue = ConsultationRequest.objects.filter(
-        status=Status.OFFERED, offered_at__lte=offer_expiry_cutoff(now)
+        status__in=ConsultationRequest.TRANSITIONS["expire"],
+        offered_at__lte=offer_expiry_cutoff(now),
     ).order_by("offered_at", "id")
-    return sum(request_expire(request=request, now=now) for request in overdue.iterator())
+    return sum(
+        request_expire(consultation=consultation, now=now) for consultation in overdue.iterator()
+    )
 
 
 # --- withdraw, close -------------------------------------------------------------------------
 
 
 @transaction.atomic
-def request_withdraw(*, actor, request: ConsultationRequest, reason: str):
+def request_withdraw(*, actor, consultation: ConsultationRequest, reason: str):
     """A member of the program withdraws a request not yet accepted."""
-    if not can_withdraw_request(actor, request):
+    if not can_withdraw_request(actor, consultation):
         raise PermissionDenied("Only the program's staff may withdraw its request.")
     reason = _require_text(reason, field="reason", message="Say why the request is withdrawn.")
-    consultant, request = _lock_with_consultant(request)
-    _conflict_unless(request, (Status.SUBMITTED, Status.OFFERED), "withdrawn")
-    from_status = request.status
-    request.status = Status.WITHDRAWN
-    request.consultant = None
-    request.save(update_fields=["status", "consultant", "updated_at"])
+    consultant, consultation = _lock_with_consultant(consultation)
+    _check_transition(consultation, "withdraw")
+    from_status = consultation.status
+    consultation.status = Status.WITHDRAWN
+    consultation.consultant = None
+    consultation.save(update_fields=["status", "consultant", "updated_at"])
     if consultant is not None:
         _release_offer(consultant)
     _event(
-        request,
+        consultation,
         action=Action.WITHDRAWN,
         actor=actor,
         from_status=from_status,
@@ -366,15 +355,15 @@ def request_withdraw(*, actor, request: ConsultationRequest, reason: str):
         note=reason,
     )
     if consultant is not None:
-        _notify_consultant(consultant, request, "request_withdrawn", reason=reason)
-    return request
+        notify_consultant(consultant, consultation, "request_withdrawn", reason=reason)
+    return consultation
 
 
 @transaction.atomic
 def request_close(
     *,
     actor,
-    request: ConsultationRequest,
+    consultation: ConsultationRequest,
     closure_reason: str,
     suspension_prevented: bool | None = None,
     goals_met: bool | None = None,
@@ -382,33 +371,30 @@ def request_close(
 ) -> ConsultationRequest:
     """The assigned consultant (or an admin) closes an engagement with its outcomes; the
     place on the consultant's caseload is freed."""
-    request = ConsultationRequest.objects.select_related("consultant").get(pk=request.pk)
-    if not can_close_request(actor, request):
+    if not can_close_request(actor, consultation):
         raise PermissionDenied("Only the assigned consultant or an Alliance admin may close it.")
-    _conflict_unless(request, (Status.ACTIVE,), "closed")
-    consultant = _lock_consultant(request.consultant_id)
-    request = _lock_request(request)
-    _conflict_unless(request, (Status.ACTIVE,), "closed")  # again, now under the lock
-    request.status = Status.CLOSED
-    request.closed_at = timezone.now()
-    request.closure_reason = closure_reason
-    request.suspension_prevented = suspension_prevented
-    request.goals_met = goals_met
-    request.closure_note = (note or "").strip()
-    request.full_clean(validate_unique=False, validate_constraints=False)
-    request.save()
+    consultant, consultation = _lock_with_consultant(consultation)
+    _check_transition(consultation, "close")
+    consultation.status = Status.CLOSED
+    consultation.closed_at = timezone.now()
+    consultation.closure_reason = closure_reason
+    consultation.suspension_prevented = suspension_prevented
+    consultation.goals_met = goals_met
+    consultation.closure_note = (note or "").strip()
+    consultation.full_clean(validate_unique=False, validate_constraints=False)
+    consultation.save()
     consultant.active_caseload = max(consultant.active_caseload - 1, 0)
     _save_counters(consultant)
     _event(
-        request,
+        consultation,
         action=Action.CLOSED,
         actor=actor,
         from_status=Status.ACTIVE,
         consultant=consultant,
-        note=request.get_closure_reason_display(),
+        note=consultation.get_closure_reason_display(),
     )
-    _notify_program(request, "request_closed", consultant=consultant)
-    return request
+    notify_program(consultation, "request_closed", consultant=consultant)
+    return consultation
 
 
 # --- contacts --------------------------------------------------------------------------------
@@ -418,7 +404,7 @@ def request_close(
 def contact_log(
     *,
     actor,
-    request: ConsultationRequest,
+    consultation: ConsultationRequest,
     date: date,
     minutes: int,
     contact_type: str,
@@ -426,21 +412,22 @@ def contact_log(
     note: str = "",
 ) -> Contact:
     """The assigned consultant logs a piece of work on an active engagement."""
-    request = _lock_request(request)  # check against the current assignment, not a stale copy
-    if not can_log_contact(actor, request):
+    # Checked against the current assignment, under the lock, not the caller's copy.
+    consultation = _lock_request(consultation)
+    if not can_log_contact(actor, consultation):
         raise PermissionDenied("Only the assigned consultant may log contacts.")
-    _conflict_unless(request, (Status.ACTIVE,), "given new contacts")
+    _check_transition(consultation, "log_contact")
     errors = {}
     today = timezone.localdate()
     if date > today:
         errors["date"] = ["A contact cannot be in the future."]
-    elif request.accepted_at and date < timezone.localdate(request.accepted_at):
+    elif consultation.accepted_at and date < timezone.localdate(consultation.accepted_at):
         errors["date"] = ["A contact cannot be before the consultant accepted the request."]
     if errors:
         raise ValidationError(errors)
     contact = Contact(
-        request=request,
-        consultant=request.consultant,
+        request=consultation,
+        consultant=consultation.consultant,
         date=date,
         minutes=minutes,
         contact_type=contact_type,
@@ -450,68 +437,6 @@ def contact_log(
     contact.full_clean(validate_unique=False)
     contact.save()
     return contact
-
-
-# --- batch matching --------------------------------------------------------------------------
-
-
-@dataclass
-class MatchingRun(matching.BatchResult):
-    """The outcome of a batch: what was (or, in a dry run, would be) offered, and what not."""
-
-    dry_run: bool = True
-    offered: list[int] = field(default_factory=list)
-    skipped: dict[int, str] = field(default_factory=dict)  # request id -> why not offered
-
-
-def matching_run(
-    *, actor, dry_run: bool = True, weights=None, as_system: bool = False
-) -> MatchingRun:
-    """Assign every submitted request at once, optimally (consultations.matching.plan).
-
-    A dry run only previews. Otherwise each assignment becomes an offer through
-    `request_offer`, one transaction each, so the rules and emails are those of a single
-    offer; an assignment the world overtook meanwhile (the request withdrawn, the consultant
-    full) is skipped with the reason, and the others still go out.
-    """
-    if not (as_system or can_offer_requests(actor)):
-        raise PermissionDenied("Only Alliance admins may run matching.")
-    clock = time.perf_counter()
-    consultations = matching.open_requests_facts()
-    consultants = matching.matchable_consultants_facts()
-    run = matching.plan(
-        consultations,
-        consultants,
-        weights or matching.score_weights(),
-        result=MatchingRun,
-        seconds={"load": round(time.perf_counter() - clock, 3)},
-    )
-    run.dry_run = dry_run
-    assignments = run.assignments
-    solved = time.perf_counter()
-    if dry_run:
-        return run
-    by_id = {
-        r.pk: r
-        for r in ConsultationRequest.objects.filter(pk__in=[a.request_id for a in assignments])
-    }
-    consultants_by_id = {
-        c.pk: c for c in Consultant.objects.filter(pk__in={a.consultant_id for a in assignments})
-    }
-    for assignment in assignments:
-        try:
-            request_offer(
-                actor=actor,
-                request=by_id[assignment.request_id],
-                consultant=consultants_by_id[assignment.consultant_id],
-                as_system=as_system,
-            )
-        except StateConflict as exc:
-            run.skipped[assignment.request_id] = exc.detail
-        else:
-            run.offered.append(assignment.request_id)
-    run.seconds["offer"] = round(time.perf_counter() - solved, 3)
-    return run
 
 
 # --- submitting once per key ------------------------------------------------------------------

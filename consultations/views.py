@@ -1,8 +1,9 @@
 """Pages for programs (their requests) and consultants (offers, caseload, contacts, closure).
 
-Each view reads through consultations.selectors (a request the user may not see is a 404),
-asks consultations.permissions whether the user may act (403 otherwise), and calls one service:
-a StateConflict becomes an error message and a redirect, a ValidationError becomes form errors.
+Each view fetches and authorizes in one step (consultations.permissions.access_consultation: a
+request the user may not see is a 404, an action they may not take a 403) and calls one service
+through iecmhc.pages.run_service: a StateConflict becomes an error message and a redirect, a
+ValidationError becomes form errors.
 """
 
 from datetime import timedelta
@@ -10,7 +11,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,6 +24,7 @@ from consultations.filters import RequestFilter
 from consultations.forms import CloseForm, ContactForm, ReasonForm, RequestForm, StatusFilterForm
 from consultations.models import ConsultationRequest
 from consultations.permissions import (
+    access_consultation,
     can_close_request,
     can_log_contact,
     can_request_consultation,
@@ -34,8 +36,7 @@ from consultations.permissions import (
 )
 from directory.selectors import program_list
 from directory.vocabularies import Concern
-from iecmhc.exceptions import StateConflict
-from iecmhc.pages import add_service_errors
+from iecmhc.pages import run_service
 from iecmhc.throttling import RequestCreationThrottle, page_throttled
 from iecmhc.units import minutes_to_hours
 
@@ -73,6 +74,10 @@ def _timeline(consultation: ConsultationRequest, user) -> list[dict]:
     return timeline
 
 
+def _detail_url(consultation: ConsultationRequest) -> str:
+    return reverse("consultations:request_detail", args=[consultation.pk])
+
+
 def _withdraw_form(data=None) -> ReasonForm:
     return ReasonForm(data, prefix="withdraw", label="Why withdraw it?")
 
@@ -81,10 +86,13 @@ def _decline_form(data=None) -> ReasonForm:
     return ReasonForm(data, prefix="decline", label="Why decline it?")
 
 
+def _close_form(data=None) -> CloseForm:
+    return CloseForm(data, prefix="close")  # its fields share a page with the contact form's
+
+
 def _render_detail(request, consultation, *, status=200, **forms):
     """The request's page, with any bound form that failed validation."""
     user = request.user
-    status_now = consultation.status
     if is_consultant_user(user):
         back = ("consultations:caseload", "My caseload")
     elif can_request_consultation(user):
@@ -100,15 +108,14 @@ def _render_detail(request, consultation, *, status=200, **forms):
         "show_program_contacts": can_see_program_contacts(user, consultation),
         "show_consultant_contacts": consultation.consultant_id is not None
         and can_see_consultant_contacts(user, consultation),
-        "can_withdraw": status_now in (Status.SUBMITTED, Status.OFFERED)
-        and can_withdraw_request(user, consultation),
-        "can_answer": status_now == Status.OFFERED and is_assigned_consultant(user, consultation),
-        "can_log_contact": status_now == Status.ACTIVE and can_log_contact(user, consultation),
-        "can_close": status_now == Status.ACTIVE and can_close_request(user, consultation),
+        "can_withdraw": consultation.can_withdraw() and can_withdraw_request(user, consultation),
+        "can_answer": consultation.can_accept() and is_assigned_consultant(user, consultation),
+        "can_log_contact": consultation.can_log_contact() and can_log_contact(user, consultation),
+        "can_close": consultation.can_close() and can_close_request(user, consultation),
         "withdraw_form": _withdraw_form(),
         "decline_form": _decline_form(),
         "contact_form": ContactForm(),
-        "close_form": CloseForm(),
+        "close_form": _close_form(),
         **forms,
     }
     return render(request, "consultations/request_detail.html", context, status=status)
@@ -143,6 +150,17 @@ def request_list(request):
     )
 
 
+def _submit_once_per_form(*, actor, form_token, **fields):
+    """Submit the request form's data; a repeat of one form (its one-time token) makes no
+    second request. The token names the form, not its content: a repeat is the same form."""
+    if not form_token:
+        return services.request_submit(actor=actor, **fields)
+    created, _ = services.request_submit_once(
+        actor=actor, key=f"form:{form_token}", fingerprint="request-form", **fields
+    )
+    return created
+
+
 @login_required
 def request_new(request):
     """Request consultation for one of my programs."""
@@ -153,61 +171,52 @@ def request_new(request):
         return render(request, "consultations/request_form.html", {"form": None})
     form = RequestForm(request.POST or None, programs=programs, initial={"program": programs[0]})
     if request.method == "POST" and form.is_valid():
-        fields = dict(form.cleaned_data)
-        key = f"form:{token}" if (token := fields.pop("form_token")) else None
+        token = form.cleaned_data["form_token"]
+        key = f"form:{token}" if token else None
         if key and (earlier := selectors.submission_for(user=request.user, key=key)):
             messages.info(request, f"Request #{earlier.request_id} was already submitted.")
             return redirect("consultations:request_detail", pk=earlier.request_id)
         if limited := page_throttled(request, RequestCreationThrottle):
             return limited
-        try:
-            if key:
-                # The page's token names the form, not its content: a repeat is the same form.
-                created, _ = services.request_submit_once(
-                    actor=request.user, key=key, fingerprint="request-form", **fields
-                )
-            else:
-                created = services.request_submit(actor=request.user, **fields)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
+        done = run_service(
+            request,
+            _submit_once_per_form,
+            form=form,
+            success=lambda created: (
                 f"Request #{created.pk} is submitted. The Alliance will match it with a "
-                "consultant; you will get an email when it is offered.",
-            )
-            return redirect("consultations:request_detail", pk=created.pk)
+                "consultant; you will get an email when it is offered."
+            ),
+            done_url=lambda created: _detail_url(created),
+        )
+        if done:
+            return done
     return render(request, "consultations/request_form.html", {"form": form})
 
 
 @login_required
 def request_detail(request, pk):
     """A request, its history, and what the viewer may do with it."""
-    consultation = selectors.request_get(user=request.user, pk=pk)
-    return _render_detail(request, consultation)
+    return _render_detail(request, access_consultation(request.user, pk))
 
 
 @login_required
 @require_POST
 def request_withdraw(request, pk):
-    consultation = selectors.request_get(user=request.user, pk=pk)
-    if not can_withdraw_request(request.user, consultation):
-        raise PermissionDenied("Only the program's staff may withdraw its request.")
+    consultation = access_consultation(
+        request.user,
+        pk,
+        may=can_withdraw_request,
+        denied="Only the program's staff may withdraw its request.",
+    )
     form = _withdraw_form(request.POST)
-    if form.is_valid():
-        try:
-            services.request_withdraw(
-                actor=request.user, request=consultation, reason=form.cleaned_data["reason"]
-            )
-        except StateConflict as exc:
-            messages.error(request, exc.detail)
-            return redirect("consultations:request_detail", pk=consultation.pk)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Request #{consultation.pk} is withdrawn.")
-            return redirect("consultations:request_detail", pk=consultation.pk)
-    return _render_detail(request, consultation, withdraw_form=form)
+    return run_service(
+        request,
+        services.request_withdraw,
+        form=form,
+        consultation=consultation,
+        success=f"Request #{consultation.pk} is withdrawn.",
+        done_url=_detail_url(consultation),
+    ) or _render_detail(request, consultation, withdraw_form=form)
 
 
 # --- consultants -----------------------------------------------------------------------------
@@ -260,27 +269,28 @@ def caseload(request):
 
 
 def _offered_to_me(request, pk):
-    consultation = selectors.request_get(user=request.user, pk=pk)
-    if not is_assigned_consultant(request.user, consultation):
-        raise PermissionDenied("Only the consultant offered this request may answer the offer.")
-    return consultation
+    return access_consultation(
+        request.user,
+        pk,
+        may=is_assigned_consultant,
+        denied="Only the consultant offered this request may answer the offer.",
+    )
 
 
 @login_required
 @require_POST
 def request_accept(request, pk):
     consultation = _offered_to_me(request, pk)
-    try:
-        services.request_accept(actor=request.user, request=consultation)
-    except StateConflict as exc:
-        messages.error(request, f"Request #{consultation.pk} was not accepted: {exc.detail}")
-        return redirect("consultations:offers")
-    messages.success(
+    return run_service(
         request,
-        f"You accepted request #{consultation.pk}: it is on your caseload, and the program "
-        "has your contact details.",
+        services.request_accept,
+        consultation=consultation,
+        success=f"You accepted request #{consultation.pk}: it is on your caseload, and the "
+        "program has your contact details.",
+        done_url=_detail_url(consultation),
+        failed_url=reverse("consultations:offers"),
+        failed_prefix=f"Request #{consultation.pk} was not accepted: ",
     )
-    return redirect("consultations:request_detail", pk=consultation.pk)
 
 
 @login_required
@@ -288,71 +298,55 @@ def request_accept(request, pk):
 def request_decline(request, pk):
     consultation = _offered_to_me(request, pk)
     form = _decline_form(request.POST)
-    if form.is_valid():
-        try:
-            services.request_decline(
-                actor=request.user, request=consultation, reason=form.cleaned_data["reason"]
-            )
-        except StateConflict as exc:
-            messages.error(request, f"Request #{consultation.pk} was not declined: {exc.detail}")
-            return redirect("consultations:offers")
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                f"You declined request #{consultation.pk}; it goes back to the Alliance.",
-            )
-            return redirect("consultations:offers")
-    return _render_detail(request, consultation, decline_form=form)
+    return run_service(
+        request,
+        services.request_decline,
+        form=form,
+        consultation=consultation,
+        success=f"You declined request #{consultation.pk}; it goes back to the Alliance.",
+        done_url=reverse("consultations:offers"),
+        failed_prefix=f"Request #{consultation.pk} was not declined: ",
+    ) or _render_detail(request, consultation, decline_form=form)
 
 
 @login_required
 @require_POST
 def contact_new(request, pk):
-    consultation = selectors.request_get(user=request.user, pk=pk)
-    if not can_log_contact(request.user, consultation):
-        raise PermissionDenied("Only the assigned consultant may log contacts.")
+    consultation = access_consultation(
+        request.user,
+        pk,
+        may=can_log_contact,
+        denied="Only the assigned consultant may log contacts.",
+    )
     form = ContactForm(request.POST)
-    if form.is_valid():
-        try:
-            contact = services.contact_log(
-                actor=request.user, request=consultation, **form.cleaned_data
-            )
-        except StateConflict as exc:
-            messages.error(request, exc.detail)
-            return redirect("consultations:request_detail", pk=consultation.pk)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                f"Logged {contact.minutes} minutes of "
-                f"{contact.get_contact_type_display().lower()} on {date_format(contact.date)}.",
-            )
-            return redirect("consultations:request_detail", pk=consultation.pk)
-    return _render_detail(request, consultation, contact_form=form)
+    return run_service(
+        request,
+        services.contact_log,
+        form=form,
+        consultation=consultation,
+        success=lambda contact: (
+            f"Logged {contact.minutes} minutes of "
+            f"{contact.get_contact_type_display().lower()} on {date_format(contact.date)}."
+        ),
+        done_url=_detail_url(consultation),
+    ) or _render_detail(request, consultation, contact_form=form)
 
 
 @login_required
 @require_POST
 def request_close(request, pk):
-    consultation = selectors.request_get(user=request.user, pk=pk)
-    if not can_close_request(request.user, consultation):
-        raise PermissionDenied("Only the assigned consultant or an Alliance admin may close it.")
-    form = CloseForm(request.POST)
-    if form.is_valid():
-        try:
-            services.request_close(actor=request.user, request=consultation, **form.cleaned_data)
-        except StateConflict as exc:
-            messages.error(request, exc.detail)
-            return redirect("consultations:request_detail", pk=consultation.pk)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                f"Request #{consultation.pk} is closed; its place on the caseload is free.",
-            )
-            return redirect("consultations:request_detail", pk=consultation.pk)
-    return _render_detail(request, consultation, close_form=form)
+    consultation = access_consultation(
+        request.user,
+        pk,
+        may=can_close_request,
+        denied="Only the assigned consultant or an Alliance admin may close it.",
+    )
+    form = _close_form(request.POST)
+    return run_service(
+        request,
+        services.request_close,
+        form=form,
+        consultation=consultation,
+        success=f"Request #{consultation.pk} is closed; its place on the caseload is free.",
+        done_url=_detail_url(consultation),
+    ) or _render_detail(request, consultation, close_form=form)

@@ -1,7 +1,5 @@
 """Who may do what in the directory: predicates the services enforce, and DRF classes."""
 
-from rest_framework import permissions
-
 from accounts.roles import is_alliance_admin, is_consultant_user, is_program_user
 from directory.models import Consultant, Program
 
@@ -39,10 +37,3 @@ def is_program_member(user, program: Program) -> bool:
 
 def can_edit_program(user, program: Program) -> bool:
     return is_alliance_admin(user) or is_program_member(user, program)
-
-
-class IsAllianceAdmin(permissions.BasePermission):
-    message = "Only Alliance admins may do this."
-
-    def has_permission(self, request, view):
-        return is_alliance_admin(request.user)

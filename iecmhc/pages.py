@@ -1,11 +1,16 @@
 """Small helpers shared by the server-rendered pages of every app."""
 
+from collections.abc import Callable
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect
 
 from accounts.roles import is_alliance_admin
+from iecmhc.exceptions import StateConflict
 
 
 def add_service_errors(form, exc: ValidationError) -> None:
@@ -17,6 +22,49 @@ def add_service_errors(form, exc: ValidationError) -> None:
     else:
         for error in exc.messages:
             form.add_error(None, error)
+
+
+def run_service(
+    request,
+    service: Callable,
+    *,
+    form=None,
+    success: str | Callable[[object], str],
+    done_url: str | Callable[[object], str],
+    failed_url: str | None = None,
+    failed_prefix: str = "",
+    **kwargs,
+) -> HttpResponse | None:
+    """A page's POST: call one service as the signed-in user, with the valid form's data and
+    `kwargs`, and turn what it answers into what the page shows.
+
+    - done: the `success` message and a redirect to `done_url` (either may be a function of the
+      service's result);
+    - StateConflict or PermissionDenied: an error message and a redirect to `failed_url`
+      (default `done_url`);
+    - None when `form` holds errors to show, its own or the service's ValidationError (the
+      caller renders the form again).
+
+    The API needs no twin: iecmhc.exceptions.exception_handler turns the same errors into 409,
+    403 and 400 answers.
+    """
+    if form is not None:
+        if not form.is_valid():
+            return None
+        kwargs = {**form.cleaned_data, **kwargs}
+    try:
+        result = service(actor=request.user, **kwargs)
+    except (StateConflict, PermissionDenied) as exc:
+        messages.error(request, f"{failed_prefix}{exc}")
+        return redirect(failed_url or done_url)
+    except ValidationError as exc:
+        if form is None:
+            messages.error(request, f"{failed_prefix}{' '.join(exc.messages)}")
+            return redirect(failed_url or done_url)
+        add_service_errors(form, exc)
+        return None
+    messages.success(request, success(result) if callable(success) else success)
+    return redirect(done_url(result) if callable(done_url) else done_url)
 
 
 def alliance_required(view):

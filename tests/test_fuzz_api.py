@@ -81,7 +81,7 @@ def fuzz_world(world):
     engaged = requests.active(world.program, consultant, admin=admin)
     services.contact_log(
         actor=consultant.user,
-        request=engaged,
+        consultation=engaged,
         date=timezone.localdate(),
         minutes=45,
         contact_type="observation",
@@ -89,7 +89,7 @@ def fuzz_world(world):
         note="Observed the toddler room at nap time.",
     )
     declined = requests.offered(world.other_program, world.other_listing, admin=admin)
-    services.request_decline(actor=world.other_listing.user, request=declined, reason="Full.")
+    services.request_decline(actor=world.other_listing.user, consultation=declined, reason="Full.")
     expired = requests.offered(
         world.other_program,
         consultant,
@@ -100,7 +100,7 @@ def fuzz_world(world):
         preferred_language=language("es", "Spanish"),
         urgency="priority",
     )
-    services.request_expire(request=expired, now=timezone.now() + timedelta(days=60))
+    services.request_expire(consultation=expired, now=timezone.now() + timedelta(days=60))
     for status in ("draft", "pending", "rejected", "suspended"):
         ConsultantFactory(user=UserFactory(role="consultant"), listing_status=status)
     ConsultantFactory(public_email="", public_phone="", contact_email="", languages=[])

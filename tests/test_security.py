@@ -579,8 +579,8 @@ def test_request_transitions_are_recorded_but_caseload_counters_are_not(world):
     request = factories.submitted(world.program)
     listing_versions = Consultant.history.filter(id=world.listing.pk).count()
 
-    services.request_offer(actor=admin, request=request, consultant=world.listing)
-    services.request_accept(actor=world.users["consultant"], request=request)
+    services.request_offer(actor=admin, consultation=request, consultant=world.listing)
+    services.request_accept(actor=world.users["consultant"], consultation=request)
 
     statuses = list(
         ConsultationRequest.history.filter(id=request.pk)

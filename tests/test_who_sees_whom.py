@@ -81,9 +81,9 @@ def test_no_one_but_the_alliance_learns_who_declined(world):
     admin = world.users["admin"]
     offered = factories.offered(world.program, world.other_listing, admin=admin)
     services.request_decline(
-        actor=world.other_listing.user, request=offered, reason="No room this month."
+        actor=world.other_listing.user, consultation=offered, reason="No room this month."
     )
-    services.request_offer(actor=admin, request=offered, consultant=world.listing)
+    services.request_offer(actor=admin, consultation=offered, consultant=world.listing)
 
     for role in ("program", "consultant"):
         history = _history_of(world, offered, role)

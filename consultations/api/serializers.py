@@ -134,30 +134,30 @@ class RequestSerializer(serializers.ModelSerializer):
         return self.context["member_of"]
 
     @extend_schema_field(ProgramContactSerializer)
-    def get_program_detail(self, obj):
-        if can_see_program_contacts(self._user, obj, member_of=self._member_of):
-            return ProgramContactSerializer(obj.program).data
-        return ProgramSummarySerializer(obj.program).data
+    def get_program_detail(self, consultation):
+        if can_see_program_contacts(self._user, consultation, member_of=self._member_of):
+            return ProgramContactSerializer(consultation.program).data
+        return ProgramSummarySerializer(consultation.program).data
 
     @extend_schema_field(ConsultantContactSerializer(allow_null=True))
-    def get_consultant_detail(self, obj):
-        if obj.consultant is None:
+    def get_consultant_detail(self, consultation):
+        if consultation.consultant is None:
             return None
-        if can_see_consultant_contacts(self._user, obj, member_of=self._member_of):
-            return ConsultantContactSerializer(obj.consultant).data
-        return ConsultantSummarySerializer(obj.consultant).data
+        if can_see_consultant_contacts(self._user, consultation, member_of=self._member_of):
+            return ConsultantContactSerializer(consultation.consultant).data
+        return ConsultantSummarySerializer(consultation.consultant).data
 
     @extend_schema_field(RequestEventSerializer(many=True))
-    def get_events(self, obj):
-        history = request_history(consultation=obj, user=self._user)
+    def get_events(self, consultation):
+        history = request_history(consultation=consultation, user=self._user)
         return RequestEventSerializer(history, many=True).data
 
     @extend_schema_field(OutcomeSerializer(allow_null=True))
-    def get_outcome(self, obj):
-        if obj.status != Status.CLOSED:
+    def get_outcome(self, consultation):
+        if consultation.status != Status.CLOSED:
             return None
-        obj.hours = minutes_to_hours(obj.contact_minutes)
-        return OutcomeSerializer(obj).data
+        consultation.hours = minutes_to_hours(consultation.contact_minutes)
+        return OutcomeSerializer(consultation).data
 
 
 class RequestInputSerializer(StrictInputSerializer):
@@ -245,8 +245,8 @@ class EngagementSerializer(serializers.ModelSerializer):
             "contact_count",
         ]
 
-    def get_hours(self, obj) -> float:
-        return minutes_to_hours(obj.minutes)
+    def get_hours(self, engagement) -> float:
+        return minutes_to_hours(engagement.minutes)
 
 
 class CaseloadSerializer(serializers.Serializer):

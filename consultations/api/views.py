@@ -3,6 +3,8 @@ import json
 import re
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Sum, prefetch_related_objects
+from django.db.models.functions import Coalesce
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -10,7 +12,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from consultations import matching, selectors, services
+from accounts.permissions import IsAllianceAdmin
+from consultations import batch_offers, matching, selectors, services
 from consultations.api.serializers import (
     CaseloadSerializer,
     CloseInputSerializer,
@@ -27,8 +30,13 @@ from consultations.api.serializers import (
     StatusSerializer,
 )
 from consultations.filters import RequestFilter
-from consultations.permissions import can_offer_requests, can_request_consultation, listing_of
-from directory.permissions import IsAllianceAdmin
+from consultations.models import ConsultationRequest
+from consultations.permissions import (
+    access_consultation,
+    can_offer_requests,
+    can_request_consultation,
+    listing_of,
+)
 from directory.selectors import program_list
 from iecmhc.schema import CONFLICT, FORBIDDEN, TOO_MANY_REQUESTS, UNPROCESSABLE
 from iecmhc.throttling import RequestCreationThrottle
@@ -72,11 +80,17 @@ class RequestViewSet(
         return selectors.request_list(user=self.request.user)
 
     def get_object(self):
-        return selectors.request_get(user=self.request.user, pk=self.kwargs["pk"])
+        return access_consultation(self.request.user, self.kwargs["pk"])
 
-    def _detail(self, request_obj, *, status_code=status.HTTP_200_OK):
-        fresh = selectors.request_get(user=self.request.user, pk=request_obj.pk)
-        return Response(self.get_serializer(fresh).data, status=status_code)
+    def _detail(self, consultation, *, status_code=status.HTTP_200_OK):
+        """The request as the service left it. The service re-read its row under the lock, so
+        it is not read again: only its history (and, once closed, its hours) are added."""
+        prefetch_related_objects([consultation], "events__actor")
+        if consultation.status == ConsultationRequest.Status.CLOSED:
+            consultation.contact_minutes = consultation.contacts.aggregate(
+                total=Coalesce(Sum("minutes"), 0)
+            )["total"]
+        return Response(self.get_serializer(consultation).data, status=status_code)
 
     def create(self, request, *args, **kwargs):
         if not can_request_consultation(request.user):
@@ -113,11 +127,13 @@ class RequestViewSet(
     @action(detail=True, methods=["post"])
     def offer(self, request, pk=None):
         """Admin: offer a submitted request to a consultant (→ offered)."""
-        request_obj = self.get_object()
+        consultation = self.get_object()
         data = OfferInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         offered = services.request_offer(
-            actor=request.user, request=request_obj, consultant=data.validated_data["consultant"]
+            actor=request.user,
+            consultation=consultation,
+            consultant=data.validated_data["consultant"],
         )
         return self._detail(offered)
 
@@ -130,12 +146,16 @@ class RequestViewSet(
     def matches(self, request, pk=None):
         """Admin: consultants who may take the request, best first, with each score's
         components and reasons, and how many consultants each hard constraint excluded."""
-        request_obj = selectors.request_get(user=request.user, pk=pk, detailed=False)
-        if not can_offer_requests(request.user):
-            raise PermissionDenied("Only Alliance admins see matches.")
+        consultation = access_consultation(
+            request.user,
+            pk,
+            may=lambda user, _: can_offer_requests(user),
+            denied="Only Alliance admins see matches.",
+            detailed=False,
+        )
         query = MatchesQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        ranking = matching.ranked_matches(request_obj)
+        ranking = matching.ranked_matches(consultation)
         top = ranking.matches[: query.validated_data["limit"]]
         data = {
             "count": len(ranking.matches),
@@ -148,18 +168,20 @@ class RequestViewSet(
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         """The offered consultant: accept (→ active). 409 when the caseload is full."""
-        accepted = services.request_accept(actor=request.user, request=self.get_object())
+        accepted = services.request_accept(actor=request.user, consultation=self.get_object())
         return self._detail(accepted)
 
     @extend_schema(request=ReasonInputSerializer, responses={200: StatusSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None):
         """The offered consultant: decline with a reason (→ submitted; never offered again)."""
-        request_obj = self.get_object()
+        consultation = self.get_object()
         data = ReasonInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         declined = services.request_decline(
-            actor=request.user, request=request_obj, reason=data.validated_data.get("reason", "")
+            actor=request.user,
+            consultation=consultation,
+            reason=data.validated_data.get("reason", ""),
         )
         # The decliner never sees the request again: answer with its new status only.
         return Response(StatusSerializer(declined).data)
@@ -168,11 +190,13 @@ class RequestViewSet(
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         """Program staff: withdraw a request not yet accepted, with a reason (→ withdrawn)."""
-        request_obj = self.get_object()
+        consultation = self.get_object()
         data = ReasonInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         withdrawn = services.request_withdraw(
-            actor=request.user, request=request_obj, reason=data.validated_data.get("reason", "")
+            actor=request.user,
+            consultation=consultation,
+            reason=data.validated_data.get("reason", ""),
         )
         return self._detail(withdrawn)
 
@@ -180,11 +204,11 @@ class RequestViewSet(
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         """The assigned consultant or an admin: close with outcomes (→ closed)."""
-        request_obj = self.get_object()
+        consultation = self.get_object()
         data = CloseInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         closed = services.request_close(
-            actor=request.user, request=request_obj, **data.validated_data
+            actor=request.user, consultation=consultation, **data.validated_data
         )
         return self._detail(closed)
 
@@ -202,14 +226,14 @@ class RequestViewSet(
     )
     @action(detail=True, methods=["get", "post"], filterset_class=None, pagination_class=None)
     def contacts(self, request, pk=None):
-        request_obj = self.get_object()
+        consultation = self.get_object()
         if request.method == "GET":
-            contacts = selectors.contact_list(consultation=request_obj)
+            contacts = selectors.contact_list(consultation=consultation)
             return Response(ContactSerializer(contacts, many=True).data)
         data = ContactInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         contact = services.contact_log(
-            actor=request.user, request=request_obj, **data.validated_data
+            actor=request.user, consultation=consultation, **data.validated_data
         )
         return Response(ContactSerializer(contact).data, status=status.HTTP_201_CREATED)
 
@@ -255,7 +279,7 @@ class MatchingRunView(APIView):
     def post(self, request):
         data = MatchingRunInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        run = services.matching_run(actor=request.user, dry_run=data.validated_data["dry_run"])
+        run = batch_offers.matching_run(actor=request.user, dry_run=data.validated_data["dry_run"])
         payload = {
             **{
                 name: getattr(run, name)

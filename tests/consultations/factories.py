@@ -27,24 +27,26 @@ def _admin(admin):
 
 def offered(program, consultant, *, admin=None, **fields) -> ConsultationRequest:
     request = submitted(program, **fields)
-    return services.request_offer(actor=_admin(admin), request=request, consultant=consultant)
+    return services.request_offer(actor=_admin(admin), consultation=request, consultant=consultant)
 
 
 def active(program, consultant, *, admin=None, **fields) -> ConsultationRequest:
     request = offered(program, consultant, admin=admin, **fields)
-    return services.request_accept(actor=consultant.user, request=request)
+    return services.request_accept(actor=consultant.user, consultation=request)
 
 
 def closed(program, consultant, *, admin=None, **fields) -> ConsultationRequest:
     request = active(program, consultant, admin=admin, **fields)
     return services.request_close(
-        actor=consultant.user, request=request, closure_reason="goals_met", goals_met=True
+        actor=consultant.user, consultation=request, closure_reason="goals_met", goals_met=True
     )
 
 
 def withdrawn(program, *, reason="We found help elsewhere.", **fields) -> ConsultationRequest:
     request = submitted(program, **fields)
-    return services.request_withdraw(actor=program.members.first(), request=request, reason=reason)
+    return services.request_withdraw(
+        actor=program.members.first(), consultation=request, reason=reason
+    )
 
 
 def in_status(status: str, program, consultant, *, admin=None) -> ConsultationRequest:

@@ -49,7 +49,10 @@ def test_concurrent_accepts_never_pass_the_maximum_caseload():
     Consultant.objects.filter(pk=consultant.pk).update(max_caseload=2)
 
     results = run_together(
-        [lambda r=r: services.request_accept(actor=consultant.user, request=r) for r in requests]
+        [
+            lambda r=r: services.request_accept(actor=consultant.user, consultation=r)
+            for r in requests
+        ]
     )
 
     assert sorted(results) == ["StateConflict"] * 4 + ["ok"] * 2
@@ -74,8 +77,8 @@ def test_accepts_for_different_consultants_do_not_block_each_other_or_mix():
     Consultant.objects.filter(pk=full.pk).update(open_offers=F("open_offers") + 1)
     for_roomy = [factories.offered(program, roomy, admin=admin) for _ in range(3)]
 
-    calls = [lambda: services.request_accept(actor=full.user, request=for_full)] + [
-        lambda r=r: services.request_accept(actor=roomy.user, request=r) for r in for_roomy
+    calls = [lambda: services.request_accept(actor=full.user, consultation=for_full)] + [
+        lambda r=r: services.request_accept(actor=roomy.user, consultation=r) for r in for_roomy
     ]
     results = run_together(calls)
 
@@ -94,8 +97,10 @@ def test_accept_racing_a_withdrawal_has_exactly_one_winner():
         request = factories.offered(program, consultant, admin=admin)
         results = run_together(
             [
-                lambda r=request: services.request_accept(actor=consultant.user, request=r),
-                lambda r=request: services.request_withdraw(actor=member, request=r, reason="x"),
+                lambda r=request: services.request_accept(actor=consultant.user, consultation=r),
+                lambda r=request: services.request_withdraw(
+                    actor=member, consultation=r, reason="x"
+                ),
             ]
         )
         assert sorted(results) == ["StateConflict", "ok"]
@@ -128,19 +133,22 @@ def test_the_counters_always_equal_the_requests_after_concurrent_transitions():
     Consultant.objects.filter(pk=consultant.pk).update(max_caseload=5)
     calls = (
         [
-            lambda r=r: services.request_close(actor=admin, request=r, closure_reason="other")
+            lambda r=r: services.request_close(actor=admin, consultation=r, closure_reason="other")
             for r in active
         ]
-        + [lambda r=r: services.request_accept(actor=consultant.user, request=r) for r in offers]
+        + [
+            lambda r=r: services.request_accept(actor=consultant.user, consultation=r)
+            for r in offers
+        ]
         + [
             lambda r=offers[0]: services.request_decline(
-                actor=consultant.user, request=r, reason="No time"
+                actor=consultant.user, consultation=r, reason="No time"
             ),
-            lambda r=offers[1]: services.request_withdraw(actor=member, request=r, reason="x"),
+            lambda r=offers[1]: services.request_withdraw(actor=member, consultation=r, reason="x"),
         ]
         # Offers to both consultants at once: each holds a place, or is refused (409).
         + [
-            lambda r=r, c=c: services.request_offer(actor=admin, request=r, consultant=c)
+            lambda r=r, c=c: services.request_offer(actor=admin, consultation=r, consultant=c)
             for r in waiting
             for c in (consultant, other)
         ]

@@ -332,8 +332,8 @@ def test_close_action_closes_through_the_service(
         django_capture_on_commit_callbacks,
         apply="1",
         closure_reason="child_left_program",
-        suspension_prevented="true",
-        goals_met="false",
+        suspension_prevented="yes",
+        goals_met="no",
         note="Family moved.",
     )
     assert response.status_code == 302

@@ -98,9 +98,9 @@ def consultant(
 
 
 def decline(request: ConsultationRequest, by: Consultant, admin) -> None:
-    services.request_offer(actor=admin, request=request, consultant=by)
+    services.request_offer(actor=admin, consultation=request, consultant=by)
     request.refresh_from_db()
-    services.request_decline(actor=by.user, request=request, reason="My caseload is full.")
+    services.request_decline(actor=by.user, consultation=request, reason="My caseload is full.")
     request.refresh_from_db()
 
 

@@ -6,6 +6,7 @@ from django.contrib.auth.models import Permission
 from django.core import mail
 from django.urls import reverse
 
+from directory import services
 from directory.models import Consultant, ListingDecision, Program
 from tests.factories import ConsultantFactory, UserFactory, county
 
@@ -56,6 +57,25 @@ def test_change_pages_show_the_history(admin_client, world):
     assert response.status_code == 200
     program_page = reverse("admin:directory_program_change", args=[world.program.pk])
     assert admin_client.get(program_page).status_code == 200
+
+
+def test_history_pages_show_each_change_and_who_made_it(admin_client, world):
+    listing = pending(display_name="Hana History")
+    act(admin_client, QUEUE, "approve_listings", listing)
+    response = admin_client.get(reverse("admin:directory_consultant_history", args=[listing.pk]))
+    assert response.status_code == 200
+    records = list(response.context["page_obj"].object_list)
+    # Newest first: the approval, then the pending listing as the factory saved it.
+    assert records[0].listing_status == "approved"
+    assert {r.listing_status for r in records[1:]} == {"pending"}
+    assert records[0].history_user == world.users["admin"]
+    assert "alex_admin" in response.content.decode()
+
+    services.program_update(actor=world.users["program"], program=world.program, name="Renamed")
+    page = admin_client.get(reverse("admin:directory_program_history", args=[world.program.pk]))
+    assert page.status_code == 200
+    assert page.context["page_obj"].object_list[0].name == "Renamed"
+    assert "Renamed" in page.content.decode()
 
 
 def test_queue_lists_only_pending_listings_oldest_first(admin_client, world):

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.roles import is_alliance_admin
-from consultations.services import matching_run
+from consultations.batch_offers import matching_run
 
 
 class Command(BaseCommand):

@@ -1,0 +1,135 @@
+"""The Alliance's request queue: order, filters, pagination, empty states."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from consultations import alliance_views
+from consultations.models import ConsultationRequest, RequestEvent
+from tests.consultations import factories
+from tests.consultations.alliance_helpers import Status
+
+pytestmark = pytest.mark.django_db
+
+
+def age(request, days: float):
+    """Make a request (and its submitted event) `days` old."""
+    when = timezone.now() - timedelta(days=days)
+    ConsultationRequest.objects.filter(pk=request.pk).update(created_at=when)
+    request.events.filter(action=RequestEvent.Action.SUBMITTED).update(at=when)
+    return when
+
+
+@pytest.fixture
+def queue_world(world):
+    """Open requests of mixed urgency, status and age, plus some that are not open."""
+    routine_old = factories.submitted(world.program)
+    priority_new = factories.submitted(world.program, urgency="priority")
+    priority_old = factories.submitted(world.program, urgency="priority")
+    routine_new = factories.submitted(world.program)
+    offered = factories.offered(world.program, world.listing, urgency="priority")
+    active = factories.active(world.program, world.other_listing)
+    withdrawn = factories.withdrawn(world.program)
+    for request, days in (
+        (routine_old, 9),
+        (priority_new, 1),
+        (priority_old, 4),
+        (routine_new, 2),
+        (offered, 30),
+        (active, 40),
+        (withdrawn, 50),
+    ):
+        age(request, days)
+    return {
+        "order": [priority_old, priority_new, routine_old, routine_new, offered],
+        "active": active,
+        "withdrawn": withdrawn,
+    }
+
+
+def _queue(client, **params):
+    response = client.get(reverse("alliance:queue"), params)
+    assert response.status_code == 200
+    return response
+
+
+def test_queue_lists_open_requests_submitted_first_then_priority_then_oldest(
+    client, world, queue_world
+):
+    client.force_login(world.users["admin"])
+    response = _queue(client)
+    page = list(response.context["page"])
+    assert [r.pk for r in page] == [r.pk for r in queue_world["order"]]
+    assert [r.age_days for r in page] == [4, 1, 9, 2, 30]
+    html = response.content.decode()
+    assert 'data-label="Age">4 days<' in html and 'data-label="Age">1 day<' in html
+    assert world.program.name in html and "Dane County, WI" in html
+    assert html.count('class="badge priority"') == 3
+    assert "5 requests." in html
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"status": "offered"}, [4]),
+        ({"status": "submitted"}, [0, 1, 2, 3]),
+        ({"urgency": "priority"}, [0, 1, 4]),
+        ({"urgency": "routine", "status": "submitted"}, [2, 3]),
+    ],
+)
+def test_queue_filters(client, world, queue_world, params, expected):
+    client.force_login(world.users["admin"])
+    response = _queue(client, **params)
+    assert [r.pk for r in response.context["page"]] == [
+        queue_world["order"][i].pk for i in expected
+    ]
+
+
+def test_queue_filters_by_county_offering_only_counties_with_requests(
+    client, world, queue_world, vilas_program
+):
+    far = factories.submitted(vilas_program)
+    client.force_login(world.users["admin"])
+    response = _queue(client)
+    choices = [label for value, label in response.context["filter"].form.fields["county"].choices]
+    assert choices == ["Any county", "Dane County, WI", "Vilas County, WI"]
+    response = _queue(client, county=vilas_program.county_id)
+    assert [r.pk for r in response.context["page"]] == [far.pk]
+
+
+def test_queue_shows_filter_errors_rather_than_failing(client, world, queue_world):
+    client.force_login(world.users["admin"])
+    response = _queue(client, status="closed", county="not-a-county")
+    html = response.content.decode()
+    assert "Select a valid choice" in html
+    assert 'class="field has-error"' in html
+
+
+def test_queue_is_paginated(client, world, queue_world, monkeypatch):
+    monkeypatch.setattr(alliance_views, "QUEUE_PAGE_SIZE", 2)
+    client.force_login(world.users["admin"])
+    order = [r.pk for r in queue_world["order"]]
+    first = _queue(client, urgency="")
+    assert [r.pk for r in first.context["page"]] == order[:2]
+    assert "Page 1 of 3" in first.content.decode()
+    assert 'href="?urgency=&amp;page=2"' in first.content.decode()
+    last = _queue(client, page=3)
+    assert [r.pk for r in last.context["page"]] == order[4:]
+    assert _queue(client, page="many").context["page"].number == 1
+
+
+def test_queue_empty_states(client, world, queue_world):
+    client.force_login(world.users["admin"])
+    assert (
+        "No open request matches these filters"
+        in _queue(
+            client, county=world.program.county_id, urgency="routine", status="offered"
+        ).content.decode()
+    )
+    for request in queue_world["order"]:
+        ConsultationRequest.objects.filter(pk=request.pk).update(
+            status=Status.WITHDRAWN, consultant=None
+        )
+    assert "No open requests" in _queue(client).content.decode()
