@@ -89,6 +89,7 @@ def _production_env(**overrides) -> dict:
         if not key.startswith(("DJANGO_", "RATE_LIMIT", "LOGIN_", "API_TOKEN"))
     }
     env.update(
+        DJANGO_ENV_FILE="",  # never the developer's .env
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY="k" * 20 + "-production-like-secret-key-of-good-length-0123456789",
         DJANGO_ALLOWED_HOSTS="iecmhc.example.org",
