@@ -3,8 +3,10 @@
 import logging
 import threading
 
-from django.db import DatabaseError, close_old_connections
+from django.db import DatabaseError, close_old_connections, connection
 from django_tasks_db.management.commands.db_worker import Worker as DatabaseWorker
+from django_tasks_db.models import DBTaskResult
+from django_tasks_db.utils import exclusive_transaction
 
 from background.periodic import enqueue_due_jobs
 
@@ -13,15 +15,18 @@ logger = logging.getLogger(__name__)
 
 def schedule_forever(stop: threading.Event, interval: float) -> None:
     """Enqueue the periodic jobs that are due, every `interval` seconds, until stopped."""
-    while not stop.is_set():
-        try:
-            close_old_connections()
-            enqueue_due_jobs()
-        except DatabaseError:
-            logger.exception("Periodic jobs: the database is unavailable; trying again")
-        finally:
-            close_old_connections()
-        stop.wait(interval)
+    try:
+        while not stop.is_set():
+            try:
+                close_old_connections()
+                enqueue_due_jobs()
+            except DatabaseError:
+                logger.exception("Periodic jobs: the database is unavailable; trying again")
+            finally:
+                close_old_connections()
+            stop.wait(interval)
+    finally:
+        connection.close()  # this thread's own connection
 
 
 class Worker(DatabaseWorker):
@@ -47,8 +52,9 @@ class Worker(DatabaseWorker):
 
 
 def run_ready_tasks(*, backend_name: str = "default", max_tasks: int | None = None) -> int:
-    """Run every task ready now, in this process, then return how many ran (the tests', and
-    `run_worker --batch`'s, way of being a worker for a moment)."""
+    """Run every task ready now, in this process and its current connection, then return
+    how many ran: a worker for a moment (the tests use it inside their transaction, where
+    the full worker's connection housekeeping would close the connection)."""
     worker = DatabaseWorker(
         queue_names=["*"],
         interval=0,
@@ -59,5 +65,15 @@ def run_ready_tasks(*, backend_name: str = "default", max_tasks: int | None = No
         worker_id="in-process",
         excluded_queue_names=[],
     )
-    worker.run()
-    return worker._run_tasks
+    ran = 0
+    while max_tasks is None or ran < max_tasks:
+        ready = DBTaskResult.objects.ready().filter(backend_name=backend_name)
+        with exclusive_transaction(ready.db):
+            task_result = ready.get_locked()
+            if task_result is not None:
+                task_result.claim(worker.worker_id)
+        if task_result is None:
+            break
+        worker.run_task(task_result)
+        ran += 1
+    return ran

@@ -358,9 +358,13 @@ TASKS = {
     }
 }
 # The site's address as people reach it (scheme and host, no trailing slash): the links in
-# emails are built from it, whatever host the worker runs on.
+# emails are built from it, whatever host renders them. By default, HTTPS on the first of
+# DJANGO_ALLOWED_HOSTS; in debug, the dev server's address.
 SITE_URL = env.str(
-    "SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "https://iecmhc.example.org"
+    "SITE_URL",
+    default=f"http://127.0.0.1:{env.int('PORT', default=8000)}"
+    if DEBUG
+    else f"https://{next((h.lstrip('.') for h in ALLOWED_HOSTS if h != '*'), 'localhost')}",
 ).rstrip("/")
 # Email delivery (background.services): a failed send is retried after 1, 2, 4, ... minutes,
 # at most EMAIL_RETRY_MAX_MINUTES apart, EMAIL_MAX_ATTEMPTS times in all (about a day), then
