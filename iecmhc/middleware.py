@@ -27,6 +27,11 @@ class PermissionsPolicyMiddleware:
 # Seconds a client is asked to wait before trying again while the database is unreachable.
 DATABASE_RETRY_AFTER = 30
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+FALLBACK_PAGE = (
+    '<!doctype html><html lang="en"><meta charset="utf-8"><title>IECMHC Matching</title>'
+    "<h1>The service is temporarily unavailable</h1>"
+    '<p>Please try again in a minute. <a href="/">Back to the home page</a></p></html>'
+)
 
 
 def database_unavailable_response(request):
@@ -39,7 +44,12 @@ def database_unavailable_response(request):
             status=503,
         )
     else:
-        response = HttpResponse(render_to_string("503.html"), status=503)
+        try:
+            page = render_to_string("503.html")
+        except Exception:  # e.g. static files not collected: still a page, still a 503
+            logger.exception("The 503 page could not be rendered")
+            page = FALLBACK_PAGE
+        response = HttpResponse(page, status=503)
     response["Retry-After"] = str(DATABASE_RETRY_AFTER)
     response["Cache-Control"] = "no-store"
     return response
