@@ -51,10 +51,13 @@ class Worker(DatabaseWorker):
             self.stop_scheduling.set()
 
 
-def run_ready_tasks(*, backend_name: str = "default", max_tasks: int | None = None) -> int:
-    """Run every task ready now, in this process and its current connection, then return
-    how many ran: a worker for a moment (the tests use it inside their transaction, where
-    the full worker's connection housekeeping would close the connection)."""
+def run_ready_tasks(
+    *, backend_name: str = "default", max_tasks: int | None = None, exclude=()
+) -> int:
+    """Run every task ready now (but those whose ids are in `exclude`), in this process and
+    its current connection, then return how many ran: a worker for a moment (the tests use
+    it inside their transaction, where the full worker's connection housekeeping would close
+    the connection)."""
     worker = DatabaseWorker(
         queue_names=["*"],
         interval=0,
@@ -68,6 +71,8 @@ def run_ready_tasks(*, backend_name: str = "default", max_tasks: int | None = No
     ran = 0
     while max_tasks is None or ran < max_tasks:
         ready = DBTaskResult.objects.ready().filter(backend_name=backend_name)
+        if exclude:
+            ready = ready.exclude(id__in=exclude)
         with exclusive_transaction(ready.db):
             task_result = ready.get_locked()
             if task_result is not None:
