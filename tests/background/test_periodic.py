@@ -4,9 +4,11 @@ workers there are."""
 import threading
 import time
 from datetime import UTC, datetime, timedelta
+from uuid import UUID
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from background.models import PeriodicRun
@@ -103,3 +105,21 @@ def test_two_workers_run_a_periodic_job_once(world):
     request.refresh_from_db()
     assert request.status == "submitted"
     assert RequestEvent.objects.filter(request=request, action="expired").count() == 1
+
+
+@pytest.mark.django_db
+def test_pruning_keeps_recent_and_unfinished_work(world):
+    from background.tasks import prune_finished_work, requeue_stalled_emails
+
+    old, recent = (requeue_stalled_emails.enqueue() for _ in range(2))
+    waiting = requeue_stalled_emails.enqueue()
+    run_ready_tasks(exclude=[waiting.id])
+    DBTaskResult.objects.filter(id=old.id).update(finished_at=timezone.now() - timedelta(days=8))
+    PeriodicRun.objects.create(job="x", period=1, started_at=timezone.now() - timedelta(days=31))
+
+    assert prune_finished_work.call() == 2
+
+    assert set(DBTaskResult.objects.values_list("id", flat=True)) == {
+        UUID(recent.id),
+        UUID(waiting.id),
+    }
