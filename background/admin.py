@@ -36,6 +36,10 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        # The change permission allows the "send again" action; an email itself is read-only.
+        return obj is None and super().has_change_permission(request)
+
     def has_delete_permission(self, request, obj=None):
         return False
 
