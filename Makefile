@@ -1,5 +1,5 @@
-# Quick start: `make run` (serves the demo on http://127.0.0.1:$PORT) and `make test`.
-# DATABASE_URL switches from the SQLite default to PostgreSQL.
+# Quick start: `make run` (serves the demo on http://127.0.0.1:$PORT, with a task worker) and
+# `make test`. DATABASE_URL switches from the SQLite default to PostgreSQL.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -7,32 +7,46 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/iecmhc_bench
 TEST_SECRET := insecure-test-only-secret-key
+# Test processes (pytest-xdist): `logical` is one per CPU; TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= logical
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run serve test lint format check bench load clean messages compilemessages
+.PHONY: help venv venv-dev run worker serve test lint format check bench load clean messages compilemessages
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
+# Serving needs requirements.txt only; tests, lint and benchmarks requirements-dev.txt too.
 $(VENV)/.installed: requirements.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
 	$(VENV)/bin/pip install --quiet -r requirements.txt
 	touch $@
 
-venv: $(VENV)/.installed ## create .venv with the pinned requirements
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed ## create .venv with what serving needs (requirements.txt)
+
+venv-dev: $(VENV)/.installed-dev ## add the test, lint and benchmark tools (requirements-dev.txt)
 
 .env: | $(VENV)/.installed
 	@echo "Writing a development .env (DEBUG on, a fresh secret key)"
 	@printf 'DJANGO_DEBUG=true\nDJANGO_SECRET_KEY=%s\n' \
 		"$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
 
-run: venv .env ## migrate, load the demo data and serve on 127.0.0.1:$PORT
+run: venv .env ## migrate, load the demo data, serve on 127.0.0.1:$PORT with a task worker
 	$(PY) manage.py migrate --no-input
-	$(PY) manage.py createcachetable
 	$(PY) manage.py seed_demo --site-url http://127.0.0.1:$(PORT)
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (API docs at /api/docs/, admin at /admin/)"
+	@# The worker (emails, periodic jobs) runs beside the server and stops with it (Ctrl+C).
+	@export PORT=$(PORT); $(PY) manage.py run_worker --no-reload --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+worker: venv .env ## run a task worker (emails, periodic jobs such as expiring offers)
+	$(PY) manage.py run_worker
 
 serve: venv ## production server: gunicorn + whitenoise on 127.0.0.1:$PORT, $WEB_CONCURRENCY workers
 	$(PY) manage.py check --deploy
@@ -40,19 +54,19 @@ serve: venv ## production server: gunicorn + whitenoise on 127.0.0.1:$PORT, $WEB
 	$(PY) manage.py createcachetable
 	PORT=$(PORT) $(VENV)/bin/gunicorn iecmhc.wsgi --config python:iecmhc.gunicorn_conf
 
-test: venv ## run the test suite (SQLite unless DATABASE_URL is set)
-	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$(TEST_SECRET)} $(PY) -m pytest $(PYTEST_ARGS)
+test: venv-dev ## run the test suite on both cores (SQLite unless DATABASE_URL is set)
+	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$(TEST_SECRET)} $(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
-lint: venv ## ruff check, ruff format --check, makemigrations --check
+lint: venv-dev ## ruff check, ruff format --check, makemigrations --check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$(TEST_SECRET)} $(PY) manage.py makemigrations --check --dry-run
 
-format: venv ## apply ruff's fixes and formatting
+format: venv-dev ## apply ruff's fixes and formatting
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: venv ## benchmarks on PostgreSQL (BENCH_DATABASE_URL)
+bench: venv-dev ## benchmarks on PostgreSQL (BENCH_DATABASE_URL)
 	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$(TEST_SECRET)} DATABASE_URL=$(BENCH_DATABASE_URL) \
 		$(PY) bench/directory.py
 	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$(TEST_SECRET)} DATABASE_URL=$(BENCH_DATABASE_URL) \
@@ -60,7 +74,7 @@ bench: venv ## benchmarks on PostgreSQL (BENCH_DATABASE_URL)
 	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$(TEST_SECRET)} DATABASE_URL=$(BENCH_DATABASE_URL) \
 		$(PY) bench/matching.py
 
-load: venv ## load test of `make serve` on PostgreSQL (LOAD_ARGS="--duration 60 --users 50")
+load: venv-dev ## load test of `make serve` on PostgreSQL (LOAD_ARGS="--duration 60 --users 50")
 	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$(TEST_SECRET)} DATABASE_URL=$(BENCH_DATABASE_URL) \
 		$(PY) bench/load.py $(LOAD_ARGS)
 

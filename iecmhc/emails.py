@@ -1,35 +1,47 @@
-"""Email notifications, rendered from templates/email/ and sent once the transaction commits."""
+"""Email notifications, rendered from templates/email/ and sent by the task worker.
 
-import logging
+send_templated_email() renders the email now (plain text, and HTML in the site's look) and
+queues it in the caller's transaction (background.services.email_enqueue): it goes out if and
+only if the transaction commits, is retried when the mail server fails, and an email that
+failed for good is listed for the Alliance in the admin.
+"""
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
+from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 
-logger = logging.getLogger(__name__)
+
+def email_context(context: dict) -> dict:
+    """What every email template may use: the site's name and absolute URL."""
+    return {"site_name": "IECMHC Matching", "site_url": settings.SITE_URL, **context}
 
 
-def send_templated_email(*, to: list[str] | str, template: str, context: dict) -> None:
-    """Send templates/email/<template>.txt (first line: the subject) after commit.
-
-    Called inside a service's transaction: if the transaction rolls back, nothing is sent.
-    """
-    recipients = [to] if isinstance(to, str) else [address for address in to if address]
-    if not recipients:
-        return
-    context = {"site_name": "IECMHC Matching", **context}
+def render_email(template: str, context: dict) -> tuple[str, str, str]:
+    """(subject, plain text, HTML) of templates/email/<template>.txt (first line: the
+    subject) and its HTML: templates/email/<template>.html when there is one, else the text
+    laid out by templates/email/layout.html."""
+    context = email_context(context)
     rendered = render_to_string(f"email/{template}.txt", context).strip()
     subject, _, body = rendered.partition("\n")
     subject = " ".join(subject.split())  # user text in a subject must not break the header
+    body = body.strip() + "\n"
+    html_context = {**context, "subject": subject, "body": body}
+    try:
+        html = render_to_string(f"email/{template}.html", html_context)
+    except TemplateDoesNotExist:
+        html = render_to_string("email/layout.html", html_context)
+    return subject, body, html
 
-    def send():
-        send_mail(
-            subject=subject,
-            message=body.strip() + "\n",
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=recipients,
-            fail_silently=False,
-        )
 
-    transaction.on_commit(send, robust=True)
+def send_templated_email(*, to: list[str] | str, template: str, context: dict) -> None:
+    """Queue templates/email/<template> for `to`, sent once the transaction commits.
+
+    Called inside a service's transaction: if the transaction rolls back, nothing is sent.
+    """
+    from background.services import email_enqueue
+
+    recipients = [to] if isinstance(to, str) else [address for address in to if address]
+    if not recipients:
+        return
+    subject, body, html = render_email(template, context)
+    email_enqueue(to=recipients, subject=subject, body_text=body, body_html=html, template=template)

@@ -4,6 +4,7 @@ One settings module; environments differ by environment variables (see .env.exam
 A `.env` file in the project root is read when present; real environment variables win.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,7 +15,13 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# --- The developer's .env (issue 12) ------------------------------------------------------
+# Read from DJANGO_ENV_FILE (default: .env in the project root); set empty, nothing is read.
+# The tests set it empty (iecmhc/settings_test.py), so they never see a developer's .env,
+# nor do the processes they start.
+ENV_FILE = os.environ.get("DJANGO_ENV_FILE", str(BASE_DIR / ".env"))
+if ENV_FILE:
+    environ.Env.read_env(ENV_FILE, overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
@@ -47,13 +54,19 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "simple_history",
+    # Background work (issue 12): Django's tasks framework's database backend.
+    "django_tasks",
+    "django_tasks_db",
     "accounts",
     "directory",
     "consultations",
     "demo",
+    "background",
 ]
 
 MIDDLEWARE = [
+    # First (issue 12): the database unreachable -> 503 with Retry-After, JSON under /api/.
+    "iecmhc.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "iecmhc.middleware.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -117,6 +130,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env
 ):
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+# SQLite (issue 12): the web server and the task worker write to the same file, so writers
+# wait for each other (timeout) instead of failing with "database is locked".
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options.setdefault("timeout", 20)
+    options.setdefault("transaction_mode", "IMMEDIATE")
+    options.setdefault("init_command", "PRAGMA journal_mode=WAL;")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -280,7 +300,8 @@ RATE_LIMITS = {
 API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=30)
 
 # The cache holds rate-limit counters, so every worker must share it: the database by
-# default (`manage.py createcachetable`), Redis with CACHE_URL=redis://...
+# default (its table is created by a migration, background/migrations), Redis with
+# CACHE_URL=redis://...
 CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://django_cache")}
 
 REST_FRAMEWORK = {
@@ -364,3 +385,35 @@ LOGGING = {
 # The audit trail (django-simple-history) records who changed listings, programs and
 # requests; admins read it in the Django admin's History pages.
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# --- Background work, emails, site URL (issue 12) ----------------------------------------
+# Tasks go in the database (django-tasks' database backend): enqueued in the transaction of
+# the change that causes them, run by `manage.py run_worker` processes (any number of them;
+# on PostgreSQL they share the queue with SELECT ... FOR UPDATE SKIP LOCKED). The worker also
+# runs the periodic jobs (background.periodic): no cron line is needed.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+# The site's address as people reach it (scheme and host, no trailing slash): the links in
+# emails are built from it, whatever host renders them. By default, HTTPS on the first of
+# DJANGO_ALLOWED_HOSTS; in debug, the dev server's address.
+SITE_URL = env.str(
+    "SITE_URL",
+    default=f"http://127.0.0.1:{env.int('PORT', default=8000)}"
+    if DEBUG
+    else f"https://{next((h.lstrip('.') for h in ALLOWED_HOSTS if h != '*'), 'localhost')}",
+).rstrip("/")
+# Email delivery (background.services): a failed send is retried after 1, 2, 4, ... minutes,
+# at most EMAIL_RETRY_MAX_MINUTES apart, EMAIL_MAX_ATTEMPTS times in all (about a day), then
+# kept as failed for the Alliance to see in the admin.
+EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=30)
+EMAIL_RETRY_BASE_SECONDS = env.int("EMAIL_RETRY_BASE_SECONDS", default=60)
+EMAIL_RETRY_MAX_MINUTES = env.int("EMAIL_RETRY_MAX_MINUTES", default=60)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# Expire overdue offers every so many minutes (consultations/tasks.py).
+OFFER_EXPIRY_CHECK_MINUTES = env.int("OFFER_EXPIRY_CHECK_MINUTES", default=60)
+# /healthz reports the task queue as behind when its oldest ready task waits longer than this.
+TASK_BACKLOG_ALERT_MINUTES = env.int("TASK_BACKLOG_ALERT_MINUTES", default=15)

@@ -1,8 +1,14 @@
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -44,12 +50,43 @@ def dashboard(request):
 @never_cache
 @require_safe
 def healthz(request):
-    """For load balancers and monitors: 200 when the service can reach its database, 503
-    when it cannot. Says nothing else about the system."""
+    """For load balancers and monitors: which dependency is down.
+
+    503 when the database or the cache cannot be reached (the service cannot serve without
+    them); 200 otherwise, "degraded" when the task queue is behind (its oldest ready task has
+    waited longer than TASK_BACKLOG_ALERT_MINUTES: no worker is running, or too few), since
+    web requests are still served then. Says nothing else about the system."""
+    checks = {"database": "ok", "cache": "ok", "tasks": "ok"}
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+        checks["database"] = checks["tasks"] = "unavailable"
+    try:
+        nonce = secrets.token_hex(8)
+        cache.set("healthz", nonce, 10)
+        if cache.get("healthz") != nonce:
+            checks["cache"] = "unavailable"
+    except Exception:  # any cache backend's failure (database, Redis, ...)
+        checks["cache"] = "unavailable"
+    if checks["database"] == "ok" and _task_backlog():
+        checks["tasks"] = "backlog"
+    if "unavailable" in (checks["database"], checks["cache"]):
+        return JsonResponse({"status": "error", **checks}, status=503)
+    return JsonResponse({"status": "degraded" if checks["tasks"] != "ok" else "ok", **checks})
+
+
+def _task_backlog() -> bool:
+    """Whether the oldest task ready to run has waited longer than the alert threshold."""
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    cutoff = timezone.now() - timedelta(minutes=settings.TASK_BACKLOG_ALERT_MINUTES)
+    try:
+        return (
+            DBTaskResult.objects.ready()
+            .filter(Q(run_after__lte=cutoff) | Q(run_after=get_date_max(), enqueued_at__lte=cutoff))
+            .exists()
+        )
+    except DatabaseError:
+        return False

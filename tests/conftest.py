@@ -4,14 +4,18 @@ anonymous, program (a member of `program`), other_program (a member of another p
 consultant (owns `listing`), other_consultant (owns `other_listing`), admin (Alliance).
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection
+from django.test import TestCase
 from django.test.utils import override_settings
+from django_tasks_db.models import DBTaskResult
 from rest_framework.test import APIClient
 
+from background.worker import run_ready_tasks
 from tests.factories import (
     ConsultantFactory,
     ProgramFactory,
@@ -73,6 +77,24 @@ def _test_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture
+def django_capture_on_commit_callbacks():
+    """pytest-django's fixture, and with execute=True, what happens after a commit next: a
+    task worker runs the tasks the block enqueued (emails are tasks), here in-process. Tasks
+    queued before the block (test setup: its commit never comes) or scheduled for later (a
+    retry) stay queued; tests/background/ runs real workers."""
+
+    @contextmanager
+    def capture(*, using=DEFAULT_DB_ALIAS, execute=False):
+        before = set(DBTaskResult.objects.values_list("id", flat=True)) if execute else ()
+        with TestCase.captureOnCommitCallbacks(using=using, execute=execute) as callbacks:
+            yield callbacks
+        if execute:
+            run_ready_tasks(exclude=before)
+
+    return capture
 
 
 @pytest.fixture

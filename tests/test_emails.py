@@ -58,3 +58,44 @@ def test_no_recipients_sends_nothing(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         send_templated_email(to=[""], template="listing_approved", context={})
     assert mail.outbox == []
+
+
+def test_html_and_plain_text_with_absolute_links_from_site_url(
+    django_capture_on_commit_callbacks, settings
+):
+    settings.SITE_URL = "https://matching.example.org"
+    consultant = ConsultantFactory(display_name="Ana <b>Lee</b>")
+    with django_capture_on_commit_callbacks(execute=True):
+        send_templated_email(
+            to=consultant.user.email,
+            template="listing_approved",
+            context={"consultant": consultant},
+        )
+    [message] = mail.outbox
+    assert "https://matching.example.org/listing/" in message.body
+    [(html, mimetype)] = message.alternatives
+    assert mimetype == "text/html"
+    assert '<a href="https://matching.example.org/listing/"' in html
+    assert "Ana &lt;b&gt;Lee&lt;/b&gt;" in html  # user text is escaped in HTML
+    assert "IECMHC Matching" in html
+
+
+def test_every_email_template_renders_as_plain_text_and_html(settings):
+    """Each notification's plain text and HTML, with the contexts the services give."""
+    from iecmhc.emails import render_email
+
+    settings.SITE_URL = "https://matching.example.org"
+    consultant = ConsultantFactory()
+    templates = [
+        path.stem
+        for path in (settings.BASE_DIR / "templates" / "email").glob("*.txt")
+        if not path.stem.startswith("password_reset")
+    ]
+    assert len(templates) >= 13
+    for template in templates:
+        consultation = type("R", (), {"pk": 7, "is_priority": False})()
+        subject, text, html = render_email(
+            template, {"consultant": consultant, "consultation": consultation, "program": None}
+        )
+        assert subject and text.strip(), template
+        assert html.startswith("<!doctype html>"), template

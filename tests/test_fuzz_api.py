@@ -10,7 +10,8 @@ conflicts, not only the 404s.
 Each example runs in a savepoint that is rolled back, so examples do not depend on each other;
 generation is derandomized, so CI sees the same examples every run. The coverage phase (each
 field's boundary and invalid values, deterministically) runs once, as the admin, who gets
-furthest into most operations; the other roles get the random phase.
+furthest into most operations, as a test of its own ("admin:coverage"), so that the test
+processes (pytest-xdist) share the work; every role, the admin too, gets the random phase.
 """
 
 from datetime import timedelta
@@ -48,6 +49,7 @@ BASE_URL = "https://localhost"
 
 
 def fuzz_config(role: str) -> schemathesis.Config:
+    coverage_only = role.endswith(":coverage")
     return schemathesis.Config.from_dict(
         {
             "seed": 20240601,
@@ -59,7 +61,9 @@ def fuzz_config(role: str) -> schemathesis.Config:
                 "with-security-parameters": False,
             },
             "phases": {
-                "coverage": {"enabled": role == "admin"},
+                "examples": {"enabled": not coverage_only},
+                "fuzzing": {"enabled": not coverage_only},
+                "coverage": {"enabled": coverage_only},
                 "stateful": {"enabled": False},
             },
             "suppress-health-check": ["too_slow", "filter_too_much", "data_too_large"],
@@ -108,14 +112,14 @@ def fuzz_world(world):
     return world
 
 
-@pytest.fixture(params=ROLES)
+@pytest.fixture(params=[*ROLES, "admin:coverage"])
 def role(request) -> str:
     return request.param
 
 
 @pytest.fixture
 def role_headers(fuzz_world, role) -> dict:
-    user = fuzz_world.users[role]
+    user = fuzz_world.users[role.split(":")[0]]
     if user is None:
         return {}
     return {"Authorization": f"Token {api_key(user)}"}

@@ -909,6 +909,21 @@ ADMIN_MODELS: dict[str, AdminModel] = {
         "view change", lambda m: m.active.pk, change_post=FORM_REFUSED
     ),
     "consultations.unmetdemand": admin_model("view", lambda m: m.submitted.pk),
+    # Background work: the Alliance sees the outgoing emails (read-only pages; "change" is the
+    # "send again" action) and the periodic jobs' runs; the task queue is the superuser's.
+    "background.outgoingemail": admin_model(
+        "view change", _first("background.OutgoingEmail"), change_post=FORBIDDEN
+    ),
+    "background.periodicrun": admin_model(
+        "view",
+        _first("background.PeriodicRun"),
+        setup=lambda m: apps.get_model("background.PeriodicRun").objects.get_or_create(
+            job="matrix", period=1
+        ),
+    ),
+    "django_tasks_database.dbtaskresult": admin_model(
+        "", _first("django_tasks_database.DBTaskResult")
+    ),
 }
 
 ADMIN_KINDS = {  # the tail of a model's admin route → which page it is

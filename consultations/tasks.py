@@ -1,0 +1,16 @@
+"""Periodic work of consultations, run by the task workers (background.periodic)."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django_tasks import task
+
+from background.periodic import periodic
+from consultations.services import expire_overdue_offers
+
+
+@periodic(every=timedelta(minutes=settings.OFFER_EXPIRY_CHECK_MINUTES))
+@task()
+def expire_overdue_offers_job() -> int:
+    """Offers unanswered for OFFER_EXPIRY_DAYS go back to the queue (as `expire_offers`)."""
+    return expire_overdue_offers()
