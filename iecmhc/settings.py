@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "accounts",
     "directory",
     "consultations",
+    "opendata",
 ]
 
 MIDDLEWARE = [
