@@ -61,7 +61,7 @@ def test_root_names_the_version_and_the_openapi_document(client):
 
 
 def test_services_page_is_valid_hsds_and_shows_approved_listings_only(client, listings):
-    full, paused, hidden = listings
+    full, paused, _hidden = listings
     response, body = get(client, "services")
     assert response.status_code == 200
     validate_page(body, "compiled/service_list.json")
@@ -131,7 +131,7 @@ def test_hidden_listing_details_are_404(client, listings, status):
     _, _, hidden = listings
     listing = next(h for h in hidden if h.listing_status == status)
     for kind, path in (("service", "services"), ("organization", "organizations")):
-        response, body = get(client, f"{path}/{hsds.hsds_id(kind, listing.pk)}")
+        response, _body = get(client, f"{path}/{hsds.hsds_id(kind, listing.pk)}")
         assert response.status_code == 404
 
 
@@ -148,11 +148,11 @@ def test_ids_are_stable_and_distinct():
 
 
 def test_organizations_and_service_at_locations_are_valid_hsds(client, listings):
-    full, paused, _ = listings
+    full, _paused, _ = listings
     _, orgs = get(client, "organizations")
     validate_page(orgs, "compiled/organization_list.json")
     assert orgs["total_items"] == 2
-    response, org = get(client, f"organizations/{hsds.hsds_id('organization', full.pk)}")
+    _response, org = get(client, f"organizations/{hsds.hsds_id('organization', full.pk)}")
     validate("compiled/organization_list.json", org)
     _, sals = get(client, "service_at_locations", per_page=2)
     validate_page(sals, "compiled/service_at_location_list.json")
