@@ -286,3 +286,34 @@ def test_the_sample_generator_is_deterministic():
     write_sample(b, 50, seed=7)
     assert a.getvalue() == b.getvalue()
     assert SAMPLE.read_text(encoding="utf-8").startswith(",".join(C.values()))
+
+
+def test_the_admin_previews_then_imports_and_lists_bad_rows(client):
+    admin = make_admin()
+    client.force_login(admin)
+    page = client.get("/admin/directory/program/import/")
+    assert page.status_code == 200
+    upload = io.BytesIO(csv_text([row("1"), row("2", zip="x")]).getvalue().encode())
+    upload.name = "list.csv"
+    preview = client.post("/admin/directory/program/import/", {"file": upload})
+    assert preview.status_code == 200
+    report = preview.context["report"]
+    assert (report.created, report.errors_total, report.errors[0].line) == (1, 1, 3)
+    assert b"is not a known US ZIP code" in preview.content
+    assert Program.objects.count() == 0  # a preview saves nothing
+    done = client.post("/admin/directory/program/import/", {"token": preview.context["token"]})
+    assert done.status_code == 302
+    assert list(Program.objects.values_list("license_number", flat=True)) == ["1"]
+    # The token is spent: a second confirmation imports nothing more.
+    again = client.post("/admin/directory/program/import/", {"token": preview.context["token"]})
+    assert again.status_code == 302 and Program.history.count() == 1
+
+
+def test_the_admin_refuses_a_file_it_cannot_read(client):
+    client.force_login(make_admin())
+    upload = io.BytesIO(b"Name,Zip\nA,53703\n")
+    upload.name = "list.csv"
+    response = client.post("/admin/directory/program/import/", {"file": upload})
+    assert response.status_code == 200 and "token" not in response.context
+    assert b"has no column" in response.content
+    assert Program.objects.count() == 0
