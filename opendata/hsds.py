@@ -242,8 +242,11 @@ def service_at_location(consultant: Consultant, modality: str) -> dict:
     }
 
 
+MODALITIES = frozenset(Modality.values)
+
+
 def listing_modalities(consultant: Consultant) -> list[str]:
-    return [m for m in consultant.modalities or [] if m in Modality.values]
+    return [m for m in consultant.modalities or [] if m in MODALITIES]
 
 
 def service_at_locations(consultant: Consultant) -> list[dict]:

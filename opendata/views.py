@@ -18,7 +18,6 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from directory.vocabularies import Modality
 from opendata import datapackage, hsds
 from opendata.selectors import hsds_listing_get, hsds_listings, hsds_listings_plain
 
@@ -154,7 +153,7 @@ class ServiceAtLocationListView(HSDSView):
             (pk, modality)
             for pk, modalities in qs.values_list("pk", "modalities")
             for modality in modalities or []
-            if modality in Modality.values
+            if modality in hsds.MODALITIES
         ]
 
         def items(offset, limit):
