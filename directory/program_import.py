@@ -430,11 +430,9 @@ def _write_batch(batch: list[_Row], *, report: ImportReport, actor, started) -> 
             )
             continue
         by_number[number] = row
+    # Whole rows: the history rows copy every field, and a deferred one would cost a query each.
     existing = {
-        p.license_number: p
-        for p in Program.objects.filter(license_number__in=list(by_number)).only(
-            "pk", "license_number", "license_list_seen_at", *IMPORTED_FIELDS
-        )
+        p.license_number: p for p in Program.objects.filter(license_number__in=list(by_number))
     }
     now = timezone.now()
     to_create, to_update, seen, changed_fields = [], [], [], set()
@@ -505,7 +503,7 @@ def _deactivate_missing(*, started, actor) -> int:
     ).exclude(license_number="")
     total, now = 0, timezone.now()
     while True:
-        chunk = list(gone.only("pk", "is_active", "updated_at")[:BATCH_SIZE])
+        chunk = list(gone[:BATCH_SIZE])
         if not chunk:
             return total
         for program in chunk:
