@@ -83,6 +83,8 @@ def bench_feed(runs: int) -> list[dict]:
 
 
 def bench_import(rows: int) -> dict:
+    from django.db import connection
+
     from directory.models import Program
     from directory.program_import import program_import
     from directory.program_list_sample import write_sample
@@ -113,9 +115,16 @@ def bench_import(rows: int) -> dict:
             }
             print(f"{label}: {out[label]}")
         out["rss_peak_mb"] = _rss_mb()
-    imported = Program.objects.filter(license_list_seen_at__isnull=False)
-    Program.history.filter(id__in=imported.values("pk")).delete()
-    imported.delete()
+    # The imported programs have no members or requests: plain SQL removes them in seconds
+    # (the ORM's delete collects 200,000 objects and their history first).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {Program.history.model._meta.db_table} h USING "
+            f"{Program._meta.db_table} p WHERE h.id = p.id AND p.license_list_seen_at IS NOT NULL"
+        )
+        cursor.execute(
+            f"DELETE FROM {Program._meta.db_table} WHERE license_list_seen_at IS NOT NULL"
+        )
     return out
 
 
