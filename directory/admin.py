@@ -1,10 +1,20 @@
 """The Alliance's back office for the directory. Every change of a listing's status goes
 through directory.services, exactly as the API's does."""
 
+import io
+import tempfile
+import uuid
+from pathlib import Path
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import is_alliance_admin
 from directory import geo, services
 from directory.models import (
     MAX_COUNTIES_PER_STATE,
@@ -17,6 +27,7 @@ from directory.models import (
     Program,
     ProgramMembership,
 )
+from directory.program_import import ImportFileError, program_import
 from iecmhc.admin_actions import intermediate_action
 from iecmhc.admin_history import AuditTrailAdmin
 from iecmhc.exceptions import StateConflict
@@ -249,13 +260,83 @@ class ProgramAdminForm(forms.ModelForm):
 @admin.register(Program)
 class ProgramAdmin(BoundedManyToManyMixin, AuditTrailAdmin):
     form = ProgramAdminForm
-    list_display = ("name", "setting_type", "city", "state", "county", "enrollment")
-    list_filter = ("setting_type", "state")
+    list_display = ("name", "setting_type", "city", "state", "county", "enrollment", "is_active")
+    list_filter = ("setting_type", "state", "is_active", "license_type")
     search_fields = ("name", "city", "zip", "license_number", "email")
     autocomplete_fields = ("county",)
     filter_horizontal = ("languages",)
-    readonly_fields = ("state", "latitude", "longitude", "created_at", "updated_at")
+    readonly_fields = (
+        "state",
+        "latitude",
+        "longitude",
+        "license_list_seen_at",
+        "created_at",
+        "updated_at",
+    )
     inlines = [ProgramMembershipInline]
+    change_list_template = "admin/directory/program/change_list.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.import_view)
+        return [path("import/", view, name="directory_program_import"), *super().get_urls()]
+
+    def import_view(self, request):
+        """Upload the state's licensing list, see what would change, then import it."""
+        if not is_alliance_admin(request.user):
+            raise PermissionDenied
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta}
+        context["title"] = _("Import the state's list of licensed programs")
+        if request.method == "POST" and request.POST.get("token"):
+            return self._import_confirmed(request, context)
+        form = ProgramListUploadForm(request.POST or None, request.FILES or None)
+        context["form"] = form
+        if request.method == "POST" and form.is_valid():
+            token = uuid.uuid4().hex
+            upload = _upload_path(token)
+            with upload.open("wb") as out:
+                for chunk in form.cleaned_data["file"].chunks():
+                    out.write(chunk)
+            try:
+                context["report"] = _run_import(request.user, upload, dry_run=True)
+            except ImportFileError as exc:
+                upload.unlink(missing_ok=True)
+                form.add_error("file", str(exc))
+            else:
+                request.session["program_import_token"] = token
+                context["token"] = token
+        return TemplateResponse(request, "admin/directory/program/import.html", context)
+
+    def _import_confirmed(self, request, context):
+        token = request.POST["token"]
+        if token != request.session.get("program_import_token"):
+            messages.error(request, _("That upload has expired: upload the file again."))
+            return redirect(reverse("admin:directory_program_import"))
+        upload = _upload_path(token)
+        try:
+            report = _run_import(request.user, upload, dry_run=False)
+        except (ImportFileError, OSError) as exc:
+            messages.error(request, str(exc))
+            return redirect(reverse("admin:directory_program_import"))
+        finally:
+            upload.unlink(missing_ok=True)
+            request.session.pop("program_import_token", None)
+        messages.success(
+            request,
+            _(
+                "Imported %(rows)s rows: %(created)s new, %(updated)s updated, %(unchanged)s "
+                "unchanged, %(deactivated)s no longer listed, %(errors)s skipped for errors."
+            )
+            % {
+                "rows": report.rows_read,
+                "created": report.created,
+                "updated": report.updated,
+                "unchanged": report.unchanged,
+                "deactivated": report.deactivated,
+                "errors": report.errors_total,
+            },
+        )
+        return redirect(reverse("admin:directory_program_changelist"))
+
     list_select_related = ("county",)
 
     def has_add_permission(self, request):
@@ -268,3 +349,25 @@ class ProgramAdmin(BoundedManyToManyMixin, AuditTrailAdmin):
     def save_related(self, request, form, formsets, change):
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
+
+
+class ProgramListUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("The state's list (CSV)"),
+        help_text=_("UTF-8 CSV with a header row; see docs/program-import.md for its columns."),
+    )
+
+
+def _upload_path(token: str) -> Path:
+    """Where an uploaded list waits between its preview and its import (token: 32 hex)."""
+    if len(token) != 32 or not all(c in "0123456789abcdef" for c in token):
+        raise PermissionDenied
+    folder = Path(tempfile.gettempdir()) / "iecmhc-program-imports"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    return folder / f"{token}.csv"
+
+
+def _run_import(actor, upload: Path, *, dry_run: bool):
+    with upload.open("rb") as raw:
+        lines = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+        return program_import(actor=actor, lines=lines, dry_run=dry_run)

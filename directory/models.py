@@ -9,6 +9,7 @@ from directory.vocabularies import (
     Endorsement,
     LicenseType,
     Modality,
+    ProgramLicenseType,
     SettingType,
     Specialty,
 )
@@ -236,6 +237,7 @@ class Program(models.Model):
 
     name = models.CharField(max_length=200, validators=[single_line])
     setting_type = models.CharField(max_length=32, choices=SettingType.choices)
+    # The state's license number: unique when given, the key the licensing list imports by.
     license_number = models.CharField(max_length=40, blank=True, validators=[single_line])
     street = models.CharField(max_length=200, blank=True, validators=[single_line])
     city = models.CharField(max_length=100, validators=[single_line])
@@ -251,6 +253,28 @@ class Program(models.Model):
     )
     phone = models.CharField(max_length=25, blank=True, validators=[phone_validator])
     email = models.EmailField(blank=True)
+    # From the state's list of licensed programs (directory.program_import); blank for a
+    # program that registered itself and is not on the list.
+    license_type = models.CharField(
+        max_length=32, choices=ProgramLicenseType.choices, blank=True, default=""
+    )
+    licensed_capacity = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(10000)]
+    )
+    licensed_age_min_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(300)]
+    )
+    licensed_age_max_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(300)]
+    )
+    accepts_subsidy = models.BooleanField(null=True, blank=True)
+    quality_rating = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    # False once the program has left the state's list; it is kept, with its members and
+    # requests, and comes back to life if it reappears.
+    is_active = models.BooleanField(default=True)
+    license_list_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="ProgramMembership", related_name="programs"
     )
@@ -262,6 +286,19 @@ class Program(models.Model):
     class Meta:
         ordering = ["name", "id"]
         indexes = [models.Index(fields=["state", "county"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["license_number"],
+                condition=~models.Q(license_number=""),
+                name="program_license_number_unique",
+                violation_error_message="Another program already has this license number.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quality_rating__isnull=True)
+                | models.Q(quality_rating__gte=1, quality_rating__lte=5),
+                name="program_quality_rating_1_to_5",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.city}, {self.state})"

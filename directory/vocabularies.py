@@ -76,6 +76,17 @@ class LicenseType(models.TextChoices):
     NONE = "none", _("No clinical license")
 
 
+class ProgramLicenseType(models.TextChoices):
+    """How the state regulates a child care program (its licensing list's categories)."""
+
+    GROUP_CENTER = "group_center", "Licensed group child care center"
+    FAMILY = "family", "Licensed family child care"
+    CERTIFIED_FAMILY = "certified_family", "Certified family child care"
+    DAY_CAMP = "day_camp", "Licensed day camp"
+    SCHOOL_AGE = "school_age", "School-age program"
+    OTHER = "other", "Other regulated program"
+
+
 class Endorsement(models.TextChoices):
     """IMH-E® endorsement categories, lowest to highest."""
 

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "consultations",
     "demo",
     "background",
+    "opendata",
 ]
 
 MIDDLEWARE = [

@@ -23,6 +23,7 @@ urlpatterns = [
     path("alliance/", include("consultations.alliance_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
+    path("api/hsds/", include("opendata.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI's script is served as a file (the split view), so the page needs no inline
     # script; it does style its widgets inline, so style-src is relaxed on this page only.

@@ -44,6 +44,7 @@ from rest_framework.test import APIClient
 
 from consultations.models import ConsultationRequest
 from directory.models import Consultant, County
+from opendata.hsds import hsds_id
 from tests.conftest import ROLES, World
 from tests.consultations import factories as requests
 from tests.factories import (
@@ -808,6 +809,28 @@ SPECS: dict[str, Spec] = {
         target=pk_of("active"),
         body=lambda m: contact_body(),
     ),
+    # --- the HSDS open data feed: public and read-only; a stale token is not even read ---------
+    **{
+        f"api/hsds/{path}": Spec({"GET": everyone(OK), "POST": everyone(NOT_ALLOWED)})
+        for path in (
+            "",
+            "services",
+            "organizations",
+            "service_at_locations",
+            "taxonomies",
+            "taxonomy_terms",
+            "datapackage.zip",
+        )
+    },
+    # The world's listings are approved: their service and organization are public.
+    "api/hsds/services/<record_id>": Spec(
+        {"GET": everyone(OK), "POST": everyone(NOT_ALLOWED)},
+        target=lambda m: {"record_id": hsds_id("service", m.listing.pk)},
+    ),
+    "api/hsds/organizations/<record_id>": Spec(
+        {"GET": everyone(OK), "POST": everyone(NOT_ALLOWED)},
+        target=lambda m: {"record_id": hsds_id("organization", m.listing.pk)},
+    ),
     # --- API description ----------------------------------------------------------------------
     "api/schema/": Spec({"GET": everyone(OK), "POST": everyone(NOT_ALLOWED)}),
     "api/docs/": Spec({"GET": everyone(OK), "POST": everyone(NOT_ALLOWED)}),
@@ -851,6 +874,10 @@ SPECS: dict[str, Spec] = {
     ),
     "admin/<app_label>/": Spec(
         {m: staff_only(OK) for m in ("GET", "POST")}, target=lambda m: {"app_label": "directory"}
+    ),
+    # Uploading the state's licensing list: an empty POST is the upload form refused.
+    "admin/directory/program/import/": Spec(
+        {"GET": staff_only(OK), "POST": staff_only(FORM_REFUSED)}
     ),
     "admin/<url>": Spec(
         {m: staff_only(NOT_FOUND) for m in ("GET", "POST")},
