@@ -93,8 +93,8 @@ class RequestForm(forms.Form):
     )
 
     # One per page load: a second submission of the same page (a double click, a reload of
-    # the result) returns the request the first made (consultations.services.
-    # request_submit_once). Not a field of the request, so views pop it before the service.
+    # the result) returns the request the first made (consultations.submission). Not a field
+    # of the request, so the view hands it to the service apart from the request's fields.
     form_token = forms.RegexField(
         r"^[0-9a-f]{32}$", required=False, widget=forms.HiddenInput, label=""
     )

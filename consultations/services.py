@@ -19,13 +19,12 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.roles import is_program_user, user_role
-from consultations import selectors
 from consultations.matching import declined_consultant_ids
-from consultations.models import ConsultationRequest, Contact, RequestEvent, SubmissionKey
+from consultations.models import ConsultationRequest, Contact, RequestEvent
 from consultations.notifications import notify_alliance, notify_consultant, notify_program
 from consultations.permissions import (
     can_close_request,
@@ -37,7 +36,7 @@ from consultations.permissions import (
 from directory.models import Consultant, Program
 from directory.permissions import is_program_member
 from directory.vocabularies import FocusType
-from iecmhc.exceptions import KeyReused, StateConflict
+from iecmhc.exceptions import StateConflict
 
 Status = ConsultationRequest.Status
 Action = RequestEvent.Action
@@ -437,36 +436,3 @@ def contact_log(
     contact.full_clean(validate_unique=False)
     contact.save()
     return contact
-
-
-# --- submitting once per key ------------------------------------------------------------------
-
-
-def request_submit_once(
-    *, actor, key: str, fingerprint: str, **fields
-) -> tuple[ConsultationRequest, bool]:
-    """request_submit, once per idempotency key: the same key from the same user within
-    SUBMISSION_KEY_HOURS returns the request it first made (and False) rather than a second
-    one; sent with another body (another `fingerprint`), it is refused (KeyReused).
-
-    Simultaneous calls with one key: the request and its key are written in one transaction,
-    and the key's unique constraint makes the later call wait for the first and then find its
-    request (the later call's own writes, and its emails, are rolled back)."""
-    earlier = selectors.submission_for(user=actor, key=key)
-    if earlier is None:
-        cutoff = timezone.now() - timedelta(hours=settings.SUBMISSION_KEY_HOURS)
-        SubmissionKey.objects.filter(user=actor, created_at__lt=cutoff).delete()
-        try:
-            with transaction.atomic():
-                created = request_submit(actor=actor, **fields)
-                SubmissionKey.objects.create(
-                    user=actor, key=key, fingerprint=fingerprint, request=created
-                )
-            return created, True
-        except IntegrityError:
-            earlier = selectors.submission_for(user=actor, key=key)
-            if earlier is None:
-                raise
-    if earlier.fingerprint != fingerprint:
-        raise KeyReused("This Idempotency-Key was already used with a different request body.")
-    return earlier.request, False

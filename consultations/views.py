@@ -19,7 +19,7 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
 from accounts.roles import is_consultant_user
-from consultations import selectors, services
+from consultations import selectors, services, submission
 from consultations.filters import RequestFilter
 from consultations.forms import CloseForm, ContactForm, ReasonForm, RequestForm, StatusFilterForm
 from consultations.models import ConsultationRequest
@@ -155,7 +155,7 @@ def _submit_once_per_form(*, actor, form_token, **fields):
     second request. The token names the form, not its content: a repeat is the same form."""
     if not form_token:
         return services.request_submit(actor=actor, **fields)
-    created, _ = services.request_submit_once(
+    created, _ = submission.request_submit_once(
         actor=actor, key=f"form:{form_token}", fingerprint="request-form", **fields
     )
     return created

@@ -27,7 +27,8 @@ from directory.models import (
     Program,
     ProgramMembership,
 )
-from directory.program_import import ImportFileError, program_import
+from directory.program_import import program_import
+from directory.program_rows import ImportFileError
 from iecmhc.admin_actions import intermediate_action
 from iecmhc.admin_history import AuditTrailAdmin
 from iecmhc.exceptions import StateConflict

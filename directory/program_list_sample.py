@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import TextIO
 
 from directory import geo
-from directory.program_import import DEFAULT_COLUMNS
+from directory.program_rows import DEFAULT_COLUMNS
 
 FIRST = (
     "Little", "Bright", "Sunny", "Happy", "Growing", "Tiny", "Busy", "Rainbow", "Kinder",

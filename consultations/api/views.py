@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsAllianceAdmin
-from consultations import batch_offers, matching, selectors, services
+from consultations import batch_offers, matching, selectors, services, submission
 from consultations.api.serializers import (
     CaseloadSerializer,
     CloseInputSerializer,
@@ -99,7 +99,7 @@ class RequestViewSet(
         if key is not None and selectors.submission_for(user=request.user, key=key):
             # A repeat: the first answer again (or 422 for another body), before the body is
             # validated or the rate limit counts it.
-            first, _ = services.request_submit_once(
+            first, _ = submission.request_submit_once(
                 actor=request.user, key=key, fingerprint=body_fingerprint(request.data)
             )
             return self._detail(first, status_code=status.HTTP_201_CREATED)
@@ -115,7 +115,7 @@ class RequestViewSet(
         if key is None:
             created = services.request_submit(actor=request.user, **data.validated_data)
         else:
-            created, _ = services.request_submit_once(
+            created, _ = submission.request_submit_once(
                 actor=request.user,
                 key=key,
                 fingerprint=body_fingerprint(request.data),

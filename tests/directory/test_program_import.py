@@ -9,14 +9,14 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from directory.models import Program, ProgramMembership
-from directory.program_import import (
+from directory.program_import import program_import
+from directory.program_list_sample import write_sample
+from directory.program_rows import (
     DEFAULT_COLUMNS,
     ColumnMap,
     ImportFileError,
     ages_served_for,
-    program_import,
 )
-from directory.program_list_sample import write_sample
 from tests.consultations import factories as requests
 from tests.factories import UserFactory, county, make_admin
 

@@ -3,7 +3,8 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from directory.program_import import ColumnMap, ImportFileError, ImportReport, program_import
+from directory.program_import import ImportReport, program_import
+from directory.program_rows import ColumnMap, ImportFileError
 
 
 class Command(BaseCommand):
