@@ -2,10 +2,12 @@
 the factories working after a transactional test flushed them."""
 
 import hashlib
+import importlib
 
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
 
 from accounts.authentication import token_digest
 from accounts.models import ApiToken
@@ -48,10 +50,31 @@ def make_admin(**kwargs) -> User:
     user.user_permissions.add(
         Permission.objects.get(content_type__app_label="directory", codename="review_consultant")
     )
-    group = Group.objects.filter(name="Alliance admins").first()
-    if group is not None:
-        user.groups.add(group)
+    user.groups.add(alliance_group())
     return User.objects.get(pk=user.pk)  # drop the permission cache
+
+
+def alliance_group() -> Group:
+    """The Alliance admins' group as the migrations make it. A transactional test (a browser
+    test, a worker test) ends with a flush that empties it, so whichever test comes next on
+    the same test process makes it again from the migrations' own lists."""
+    group, _ = Group.objects.get_or_create(name="Alliance admins")
+    wanted = [
+        *importlib.import_module("directory.migrations.0002_reference_data").ALLIANCE_PERMISSIONS,
+        *(
+            (app, codename)
+            for app, module in (
+                ("consultations", "consultations.migrations.0002_alliance_permissions"),
+                ("background", "background.migrations.0002_alliance_sees_outgoing_emails"),
+            )
+            for codename in importlib.import_module(module).PERMISSIONS
+        ),
+    ]
+    query = Q()
+    for app, codename in wanted:
+        query |= Q(content_type__app_label=app, codename=codename)
+    group.permissions.add(*Permission.objects.filter(query))
+    return group
 
 
 class ConsultantFactory(factory.django.DjangoModelFactory):

@@ -144,6 +144,14 @@ def test_the_switcher_is_on_every_page_and_keeps_the_page():
         assert f'<option value="{code}" lang="{code}"' in page and f">{name}</option>" in page
 
 
+def test_the_switcher_names_each_language_in_itself_on_any_page():
+    for accept in ("es", "hmn"):
+        page = Client(headers={"accept-language": accept}).get("/").content.decode()
+        for name in ("English", "Español", "Hmoob"):
+            assert f">{name}</option>" in page, (accept, name)
+        assert ">Inglés</option>" not in page
+
+
 def test_the_switcher_sets_the_language_for_a_visitor():
     client = Client()
     response = client.post("/i18n/setlang/", {"language": "es", "next": "/directory/"})

@@ -31,6 +31,17 @@ def test_home_and_directory_search(open_page, viewport):
     screenshot(page, f"profile-{viewport}")
 
 
+def test_a_long_email_address_wraps_on_a_phone_instead_of_widening_the_page(open_page):
+    listing = ConsultantFactory(
+        display_name="Lee Long", public_email="sarah.baker.consultation.1@consult.demo.example.org"
+    )
+    page = open_page("narrow")
+    page.goto(f"/directory/{listing.pk}/")
+    expect(page.get_by_role("heading", name="Lee Long")).to_be_visible()
+    widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1] == 320
+
+
 def test_bad_search_input_is_explained_next_to_the_field(open_page):
     page = open_page("desktop")
     page.goto("/directory/?near_zip=00000")
