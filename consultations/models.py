@@ -4,6 +4,9 @@ Children and families are not users and their identity never enters the system: 
 one child holds the child's age in months and the fact that a parent consented, nothing more.
 """
 
+from datetime import timedelta
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -13,9 +16,22 @@ from simple_history.models import HistoricalRecords
 
 from directory.fields import CodeListField
 from directory.models import Consultant, Language, Program
-from directory.vocabularies import ClosureReason, Concern, ContactType, FocusType, Modality
+from directory.vocabularies import (
+    ClosureReason,
+    Concern,
+    ContactType,
+    EngagementPhase,
+    FocusType,
+    Modality,
+    ReferralSource,
+)
 
 MAX_CHILD_AGE_MONTHS = 96  # early childhood: birth to eight
+
+
+def default_weekly_hours(focus: str) -> Decimal:
+    """The hours a week an engagement at this level takes before its plan says otherwise."""
+    return Decimal(str(settings.ENGAGEMENT_DEFAULT_WEEKLY_HOURS[focus]))
 
 
 class ConsultationRequest(models.Model):
@@ -93,6 +109,37 @@ class ConsultationRequest(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # The front door (docs/domain.md): who brought the request, when the Alliance received it
+    # (it may be entered later, after a phone call), and who entered it on the program's behalf.
+    referral_source = models.CharField(
+        max_length=32, choices=ReferralSource.choices, default=ReferralSource.PROGRAM_STAFF
+    )
+    received_at = models.DateTimeField(default=timezone.now)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The Alliance admin who entered the request for the program (phone intake).",
+    )
+    # The first-contact clock: the consultant's first logged contact of any kind.
+    first_contact_at = models.DateTimeField(null=True, blank=True)
+
+    # The engagement plan, recorded by the consultant on acceptance or in the first contacts.
+    goals = models.TextField(blank=True, max_length=2000)
+    planned_weeks = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(104)]
+    )
+    planned_hours_per_week = models.DecimalField(
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(Decimal("40"))],
+    )
+    phase = models.CharField(max_length=16, choices=EngagementPhase.choices, blank=True)
+
     # The audit trail of every field (the events above tell the workflow in words).
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
@@ -147,6 +194,20 @@ class ConsultationRequest(models.Model):
 
     def can_log_contact(self) -> bool:
         return self.allows("log_contact")
+
+    @property
+    def planned_end_date(self):
+        """When the plan says the engagement ends: acceptance plus the planned weeks."""
+        if self.accepted_at is None or self.planned_weeks is None:
+            return None
+        return timezone.localdate(self.accepted_at) + timedelta(weeks=self.planned_weeks)
+
+    @property
+    def weekly_hours(self) -> Decimal:
+        """The hours a week this engagement takes: its plan's, or the default for its level."""
+        if self.planned_hours_per_week is not None:
+            return self.planned_hours_per_week
+        return default_weekly_hours(self.focus)
 
     @property
     def is_priority(self) -> bool:

@@ -31,6 +31,7 @@ class FocusType(models.TextChoices):
     CHILD = "child", _("One child (with a parent's consent)")
     CLASSROOM = "classroom", _("A classroom or group")
     PROGRAM = "program", _("The whole program")
+    COMMUNITY = "community", _("A community: a coalition or several programs")
 
 
 class Concern(models.TextChoices):
@@ -110,6 +111,43 @@ class ContactType(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class ContactActivity(models.TextChoices):
+    """What a contact's time went into (docs/domain.md, "Contacts by activity")."""
+
+    CLASSROOM_OBSERVATION = "classroom_observation", _("Classroom observation")
+    CLASSROOM_COACHING = "classroom_coaching", _("Coaching or modelling in the classroom")
+    STAFF_MEETING = "staff_meeting", _("Meeting with staff")
+    FAMILY_MEETING = "family_meeting", _("Meeting with a family")
+    REFLECTIVE_CONSULTATION = "reflective_consultation", _("Reflective consultation")
+    TRAINING = "training", _("Training")
+    PLANNING = "planning", _("Planning")
+    PHONE_OR_EMAIL = "phone_or_email", _("Phone call or email")
+
+
+class ReferralSource(models.TextChoices):
+    """Who brought a request to the Alliance (docs/domain.md, "Front door")."""
+
+    PROGRAM_STAFF = "program_staff", _("The program's own staff")
+    FAMILY = "family", _("A family")
+    HOME_VISITOR = "home_visitor", _("A home visitor")
+    HELP_ME_GROW = "help_me_grow", _("Help Me Grow")
+    BIRTH_TO_3 = "birth_to_3", _("Birth to 3")
+    TWO_ONE_ONE = "two_one_one", _("2-1-1")
+    HEAD_START = "head_start", _("Head Start")
+    ALLIANCE_PHONE = "alliance_phone", _("A phone call to the Alliance")
+    OTHER = "other", _("Other")
+
+
+class EngagementPhase(models.TextChoices):
+    """Where an engagement stands; the consultant moves it on (docs/domain.md)."""
+
+    INITIATION = "initiation", _("Initiation")
+    EXPLORATION = "exploration", _("Exploration")
+    PLANNING = "planning", _("Planning")
+    IMPLEMENTATION = "implementation", _("Implementation")
+    TRANSITION = "transition", _("Transition")
+
+
 class ClosureReason(models.TextChoices):
     GOALS_MET = "goals_met", _("Goals met")
     PROGRAM_ENDED = "program_ended", _("Program ended the consultation")
@@ -154,6 +192,9 @@ PUBLISHED: dict[str, type[models.TextChoices]] = {
     "endorsements": Endorsement,
     "closure_reasons": ClosureReason,
     "contact_types": ContactType,
+    "contact_activities": ContactActivity,
+    "referral_sources": ReferralSource,
+    "engagement_phases": EngagementPhase,
 }
 
 

@@ -372,6 +372,15 @@ MATCHING_WEIGHTS = {
     "endorsement": env.float("MATCH_WEIGHT_ENDORSEMENT", default=0.10),
 }
 
+# The hours a week an engagement takes by its level until its plan says otherwise; a program or
+# community engagement weighs more than one child's (docs/domain.md, "Capacity").
+ENGAGEMENT_DEFAULT_WEEKLY_HOURS = {
+    "child": env.float("ENGAGEMENT_HOURS_CHILD", default=1.5),
+    "classroom": env.float("ENGAGEMENT_HOURS_CLASSROOM", default=2.0),
+    "program": env.float("ENGAGEMENT_HOURS_PROGRAM", default=3.0),
+    "community": env.float("ENGAGEMENT_HOURS_COMMUNITY", default=3.0),
+}
+
 # Logs go to stderr for the process manager. They hold paths, status codes and exceptions,
 # never request bodies, tokens or passwords; the redacting filter also masks the secrets that
 # can appear in a path (password-reset links) and anything that looks like a token.

@@ -66,6 +66,9 @@ class VocabulariesSerializer(serializers.Serializer):
     endorsements = VocabularyEntrySerializer(many=True)
     closure_reasons = VocabularyEntrySerializer(many=True)
     contact_types = VocabularyEntrySerializer(many=True)
+    contact_activities = VocabularyEntrySerializer(many=True)
+    referral_sources = VocabularyEntrySerializer(many=True)
+    engagement_phases = VocabularyEntrySerializer(many=True)
 
 
 class ConsultantSerializer(serializers.ModelSerializer):

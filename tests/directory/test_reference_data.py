@@ -26,7 +26,7 @@ DOMAIN_VOCABULARIES = {
     "setting_types": "child_care_center, family_child_care, head_start, public_preschool, "
     "home_visiting, health_clinic, other",
     "ages_served": "infant, toddler, preschool, school_age",
-    "focus_types": "child, classroom, program",
+    "focus_types": "child, classroom, program, community",
     "concerns": "challenging_behavior, suspension_expulsion_risk, trauma_exposure, "
     "separation_attachment, social_emotional_skills, developmental_concern, family_stress, "
     "caregiver_mental_health, staff_stress, classroom_climate, transitions",
@@ -40,6 +40,11 @@ DOMAIN_VOCABULARIES = {
     "infant_mental_health_specialist, infant_mental_health_mentor",
     "contact_types": "observation, staff_consultation, family_consultation, "
     "reflective_consultation, training, planning, other",
+    "contact_activities": "classroom_observation, classroom_coaching, staff_meeting, "
+    "family_meeting, reflective_consultation, training, planning, phone_or_email",
+    "referral_sources": "program_staff, family, home_visitor, help_me_grow, birth_to_3, "
+    "two_one_one, head_start, alliance_phone, other",
+    "engagement_phases": "initiation, exploration, planning, implementation, transition",
     "closure_reasons": "goals_met, program_ended, child_left_program, family_declined, "
     "no_response, referred_elsewhere, consultant_unavailable, other",
 }
