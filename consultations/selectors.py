@@ -76,7 +76,7 @@ def request_get(*, user, pk, detailed: bool = True) -> ConsultationRequest:
     try:
         return qs.get(pk=pk)
     except (ConsultationRequest.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such request.") from None
+        raise Http404(_("No such request.")) from None
 
 
 def request_queue(*, user) -> QuerySet[ConsultationRequest]:
