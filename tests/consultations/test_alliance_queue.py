@@ -64,7 +64,7 @@ def test_queue_lists_open_requests_submitted_first_then_priority_then_oldest(
     assert [r.pk for r in page] == [r.pk for r in queue_world["order"]]
     assert [r.age_days for r in page] == [4, 1, 9, 2, 30]
     html = response.content.decode()
-    assert 'data-label="Age">4 days<' in html and 'data-label="Age">1 day<' in html
+    assert 'data-label="Waiting">4 days<' in html and 'data-label="Waiting">1 day<' in html
     assert world.program.name in html and "Dane County, WI" in html
     assert html.count('class="badge priority"') == 3
     assert "5 requests." in html
