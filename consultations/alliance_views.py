@@ -35,7 +35,8 @@ COMPONENT_LABELS = matching.COMPONENTS  # what each score component measures
 @require_GET
 @alliance_required
 def queue(request):
-    """Open requests, submitted before offered, priority first, then oldest."""
+    """Open requests, priority first, submitted before offered, then the longest waiting;
+    searchable by request number."""
     filterset = QueueFilter(
         request.GET or None, queryset=selectors.request_queue(user=request.user), request=request
     )

@@ -56,6 +56,10 @@ class QueueFilter(RequestFilter):
         label=_("Urgency"),
     )
 
+    number = django_filters.NumberFilter(
+        field_name="id", min_value=1, label=_("Request number"), max_value=2**63 - 1
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters.pop("program")

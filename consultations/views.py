@@ -147,6 +147,7 @@ def request_list(request):
             "form": form,
             "status": status,
             "page": page,
+            "programs": list(_my_programs(request.user)),
             "has_programs": _my_programs(request.user).exists(),
         },
     )
@@ -267,6 +268,8 @@ def caseload(request):
     data = selectors.caseload(consultant=listing)
     for engagement in data["engagements"]:
         _with_labels(engagement)
+        engagement.hours = minutes_to_hours(engagement.minutes)
+    for engagement in data["closed_engagements"]:
         engagement.hours = minutes_to_hours(engagement.minutes)
     return render(
         request,

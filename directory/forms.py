@@ -62,8 +62,8 @@ class ListingForm(forms.Form):
     languages = LanguagesField(
         label=_("Languages"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("Every language you can consult in (hold Ctrl or ⌘ to choose several)."),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Every language you can consult in."),
     )
     base_zip = forms.RegexField(
         r"^[0-9]{5}$",
@@ -82,7 +82,7 @@ class ListingForm(forms.Form):
         queryset=County.objects.none(),
         max_choices=MAX_COUNTIES_PER_STATE,
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("Counties where you work on site, even beyond your travel radius."),
     )
     modalities = _checkboxes(Modality, label=_("How you work"))
@@ -143,7 +143,7 @@ class ProgramForm(forms.Form):
     languages = LanguagesField(
         label=_("Languages"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("Languages your children's families speak at home."),
     )
     enrollment = forms.IntegerField(
