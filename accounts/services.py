@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import AuthenticationFailed
 
 from accounts.authentication import token_digest
-from accounts.i18n import supported_language
+from accounts.i18n import language_for, supported_language
 from accounts.models import ApiToken
 from iecmhc.emails import send_templated_email
 from iecmhc.security import login_username
@@ -33,7 +33,10 @@ def _notify_registration_attempt(email: str) -> None:
     owner = User.objects.filter(email__iexact=email).first()
     if owner is not None:
         send_templated_email(
-            to=owner.email, template="registration_attempt", context={"user": owner}
+            to=owner.email,
+            template="registration_attempt",
+            context={"user": owner},
+            language=language_for(owner),
         )
 
 

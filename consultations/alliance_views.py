@@ -11,6 +11,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from consultations import batch_offers, matching, reports, selectors, services
@@ -33,7 +35,8 @@ COMPONENT_LABELS = matching.COMPONENTS  # what each score component measures
 @require_GET
 @alliance_required
 def queue(request):
-    """Open requests, submitted before offered, priority first, then oldest."""
+    """Open requests, priority first, submitted before offered, then the longest waiting;
+    searchable by request number."""
     filterset = QueueFilter(
         request.GET or None, queryset=selectors.request_queue(user=request.user), request=request
     )
@@ -114,7 +117,9 @@ def offer(request, pk):
     consultation = access_consultation(request.user, pk)
     form = OfferForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose one of the matching consultants to offer the request to.")
+        messages.error(
+            request, _("Choose one of the matching consultants to offer the request to.")
+        )
         return redirect("alliance:request", pk=consultation.pk)
     consultant = form.cleaned_data["consultant"]
     return run_service(
@@ -122,11 +127,15 @@ def offer(request, pk):
         services.request_offer,
         form=form,
         consultation=consultation,
-        success=f"Request #{consultation.pk} from {consultation.program.name} was offered to "
-        f"{consultant.display_name}, who has been emailed.",
+        success=_("Request #%(pk)s from %(program)s was offered to %(name)s, who has been emailed.")
+        % {
+            "pk": consultation.pk,
+            "program": consultation.program.name,
+            "name": consultant.display_name,
+        },
         done_url=reverse("alliance:queue"),
         failed_url=reverse("alliance:request", args=[consultation.pk]),
-        failed_prefix="Not offered: ",
+        failed_prefix=_("Not offered: "),
     )
 
 
@@ -140,7 +149,9 @@ def _run_context(request, run: batch_offers.MatchingRun) -> dict:
         {
             "consultation": consultations.get(a.request_id),
             "request_id": a.request_id,
-            "consultant": names.get(a.consultant_id, f"Consultant #{a.consultant_id}"),
+            "consultant": names.get(
+                a.consultant_id, _("Consultant #%(pk)s") % {"pk": a.consultant_id}
+            ),
             "score": a.score,
             "offered": a.request_id in run.offered,
             "skipped": run.skipped.get(a.request_id),
@@ -180,16 +191,24 @@ def matching_confirm(request):
     if run.offered:
         messages.success(
             request,
-            f"{len(run.offered)} request{'s' if len(run.offered) != 1 else ''} offered; "
-            "the consultants have been emailed.",
+            ngettext(
+                "%(count)d request offered; the consultant has been emailed.",
+                "%(count)d requests offered; the consultants have been emailed.",
+                len(run.offered),
+            )
+            % {"count": len(run.offered)},
         )
     else:
-        messages.warning(request, "No request was offered.")
+        messages.warning(request, _("No request was offered."))
     if run.skipped:
         messages.warning(
             request,
-            f"{len(run.skipped)} assignment{'s' if len(run.skipped) != 1 else ''} skipped: "
-            "the situation changed since the preview.",
+            ngettext(
+                "%(count)d assignment skipped: the situation changed since the preview.",
+                "%(count)d assignments skipped: the situation changed since the preview.",
+                len(run.skipped),
+            )
+            % {"count": len(run.skipped)},
         )
     return render(request, "consultations/alliance/matching_done.html", _run_context(request, run))
 
@@ -220,23 +239,23 @@ def reports_page(request):
             "form": form,
             "span": span,
             "by_status": by_status,
-            "total": sum(n for _, _, n in by_status),
+            "total": sum(n for _code, _label, n in by_status),
             "status_chart": bar_chart(
-                [(label, n) for _, label, n in by_status], title="Requests by status"
+                [(label, n) for _code, label, n in by_status], title=_("Requests by status")
             ),
             "by_county": by_county,
-            "county_chart": bar_chart(by_county, title="Requests by county"),
+            "county_chart": bar_chart(by_county, title=_("Requests by county")),
             "acceptance": reports.median_days_to_acceptance(**span),
             "priority": reports.priority_share(**span),
             "outcomes": outcomes,
             "reason_chart": bar_chart(
-                outcomes["by_reason"], title="Closure reasons", unit="engagements"
+                outcomes["by_reason"], title=_("Closure reasons"), unit=_("engagements")
             ),
             "unmet": unmet,
             "unmet_by_county": unmet_by_county,
-            "unmet_county_chart": bar_chart(unmet_by_county, title="Unmet demand by county"),
+            "unmet_county_chart": bar_chart(unmet_by_county, title=_("Unmet demand by county")),
             "unmet_language_chart": bar_chart(
-                unmet["by_language"], title="Unmet demand by language"
+                unmet["by_language"], title=_("Unmet demand by language")
             ),
         },
     )

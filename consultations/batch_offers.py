@@ -5,6 +5,7 @@ import time
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from consultations import matching
 from consultations.models import ConsultationRequest
@@ -34,7 +35,7 @@ def matching_run(
     full) is skipped with the reason, and the others still go out.
     """
     if not (as_system or can_offer_requests(actor)):
-        raise PermissionDenied("Only Alliance admins may run matching.")
+        raise PermissionDenied(_("Only Alliance admins may run matching."))
     clock = time.perf_counter()
     consultations = matching.open_requests_facts()
     consultants = matching.matchable_consultants_facts()

@@ -1,6 +1,7 @@
 """Request filters (django-filter), shared by the API and the web pages."""
 
 import django_filters
+from django.utils.translation import gettext_lazy as _
 from django_filters.fields import MultipleChoiceField
 
 from consultations import selectors
@@ -25,7 +26,7 @@ class RequestFilter(django_filters.FilterSet):
     # default) over every matching row cost 100 ms on the national queue.
     status = BoundedMultipleChoiceFilter(choices=ConsultationRequest.Status.choices, distinct=False)
     county = django_filters.ModelChoiceFilter(
-        queryset=County.objects.all(), field_name="program__county", label="Program's county"
+        queryset=County.objects.all(), field_name="program__county", label=_("Program's county")
     )
     urgency = django_filters.ChoiceFilter(choices=ConsultationRequest.Urgency.choices)
     program = django_filters.NumberFilter(field_name="program_id", min_value=1)
@@ -40,16 +41,23 @@ class QueueFilter(RequestFilter):
 
     status = django_filters.ChoiceFilter(
         choices=[(s.value, s.label) for s in selectors.QUEUE_STATUSES],
-        empty_label="Submitted or offered",
+        empty_label=_("Submitted or offered"),
+        label=_("Status"),
     )
     county = django_filters.ModelChoiceFilter(
         queryset=lambda request: selectors.queue_counties(),
         field_name="program__county",
-        empty_label="Any county",
-        label="County",
+        empty_label=_("Any county"),
+        label=_("County"),
     )
     urgency = django_filters.ChoiceFilter(
-        choices=ConsultationRequest.Urgency.choices, empty_label="Any urgency"
+        choices=ConsultationRequest.Urgency.choices,
+        empty_label=_("Any urgency"),
+        label=_("Urgency"),
+    )
+
+    number = django_filters.NumberFilter(
+        field_name="id", min_value=1, label=_("Request number"), max_value=2**63 - 1
     )
 
     def __init__(self, *args, **kwargs):

@@ -4,6 +4,7 @@ import uuid
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from consultations.models import MAX_CHILD_AGE_MONTHS, ConsultationRequest
 from directory.models import Consultant
@@ -11,11 +12,18 @@ from directory.selectors import language_list
 from directory.vocabularies import ClosureReason, Concern, ContactType, FocusType, Modality
 from iecmhc.forms import BoundedMultipleChoiceField
 
-NAMES_WARNING = (
+NAMES_WARNING = _(
     "Never write the name of a child or a family, or anything else that could identify them "
     "(a birth date, an address, a photo). Describe what is happening, in which setting, and "
     "what would help."
 )
+
+
+CHILD_AGE_RANGE = _(
+    "Give the age as a whole number of months, from 0 to 96 (eight years). "
+    "For example, 30 for two and a half years."
+)
+MINUTES_RANGE = _("Give the time in minutes, from 1 to 720 (12 hours).")
 
 
 class RequestForm(forms.Form):
@@ -24,69 +32,78 @@ class RequestForm(forms.Form):
     program = forms.ModelChoiceField(
         queryset=None,
         empty_label=None,
-        help_text="The program the consultant will work with.",
+        label=_("Program"),
+        help_text=_("The program the consultant will work with."),
     )
     focus = forms.ChoiceField(
-        label="Who is the consultation about?",
+        label=_("Who is the consultation about?"),
         choices=FocusType.choices,
         widget=forms.RadioSelect,
         initial=FocusType.CLASSROOM,
-        help_text=(
+        help_text=_(
             "Choose one child only when a parent has agreed to the consultation; a classroom or "
             "the whole program needs no consent."
         ),
     )
     child_age_months = forms.IntegerField(
-        label="Child's age in months",
+        label=_("Child's age in months"),
         min_value=0,
         max_value=MAX_CHILD_AGE_MONTHS,
         required=False,
-        help_text=(
+        error_messages={
+            "invalid": CHILD_AGE_RANGE,
+            "min_value": CHILD_AGE_RANGE,
+            "max_value": CHILD_AGE_RANGE,
+        },
+        help_text=_(
             "Only when the consultation is about one child: their age in months (for example "
             "30 for two and a half years). Never a name or a birth date. Leave empty otherwise."
         ),
     )
     parent_consent = forms.BooleanField(
-        label="A parent consented to consultation about their child",
+        label=_("A parent consented to consultation about their child"),
         required=False,
-        help_text="Only when the consultation is about one child: required for that focus.",
+        help_text=_("Only when the consultation is about one child: required for that focus."),
     )
     concerns = BoundedMultipleChoiceField(
-        label="What are your concerns?",
+        error_messages={"required": _("Choose at least one concern.")},
+        label=_("What are your concerns?"),
         choices=Concern.choices,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Choose every concern that applies; they decide which consultants fit best.",
+        help_text=_("Choose every concern that applies; they decide which consultants fit best."),
     )
     description = forms.CharField(
-        label="What is happening, and what would help?",
+        label=_("What is happening, and what would help?"),
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=2000,
         required=False,
         help_text=NAMES_WARNING,
     )
     preferred_language = forms.ModelChoiceField(
+        label=_("Language"),
         queryset=None,
         to_field_name="code",
         required=False,
-        empty_label="No preference",
-        help_text="The language of the staff or family the consultant will work with.",
+        empty_label=_("No preference"),
+        help_text=_("The language of the staff or family the consultant will work with."),
     )
     language_required = forms.BooleanField(
-        label="The consultant must speak this language",
+        label=_("The consultant must speak this language"),
         required=False,
-        help_text="Only consultants who speak it will be matched: it may take longer.",
+        help_text=_("Only consultants who speak it will be matched: it may take longer."),
     )
     modality = forms.ChoiceField(
-        label="How should the consultant work with you?",
+        label=_("How should the consultant work with you?"),
         choices=ConsultationRequest.RequestModality.choices,
         widget=forms.RadioSelect,
         initial=ConsultationRequest.RequestModality.EITHER,
     )
     urgency = forms.ChoiceField(
+        label=_("Urgency"),
         choices=ConsultationRequest.Urgency.choices,
         widget=forms.RadioSelect,
         initial=ConsultationRequest.Urgency.ROUTINE,
-        help_text=(
+        help_text=_(
             "Priority means a child is at risk of suspension or expulsion from your program: "
             "these requests are matched first."
         ),
@@ -111,13 +128,14 @@ class ReasonForm(forms.Form):
 
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Give a reason.")},
         max_length=2000,
-        help_text="Never write a child's or family's name.",
+        help_text=_("Never write a child's or family's name."),
     )
 
-    def __init__(self, *args, label="Reason", **kwargs):
+    def __init__(self, *args, label=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reason"].label = label
+        self.fields["reason"].label = label or _("Reason")
 
 
 class ContactForm(forms.Form):
@@ -125,15 +143,31 @@ class ContactForm(forms.Form):
 
     prefix = "contact"  # its fields share a page with the closing form's
 
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    minutes = forms.IntegerField(min_value=1, max_value=720, help_text="From 1 to 720.")
-    contact_type = forms.ChoiceField(label="Type of contact", choices=ContactType.choices)
-    modality = forms.ChoiceField(choices=Modality.choices, widget=forms.RadioSelect)
+    date = forms.DateField(
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Give the date of the contact, for example 2026-03-04.")},
+    )
+    minutes = forms.IntegerField(
+        label=_("Minutes"),
+        min_value=1,
+        max_value=720,
+        help_text=_("From 1 to 720."),
+        error_messages={
+            "invalid": MINUTES_RANGE,
+            "min_value": MINUTES_RANGE,
+            "max_value": MINUTES_RANGE,
+        },
+    )
+    contact_type = forms.ChoiceField(
+        label=_("Type of contact"), choices=[("", _("Choose a type")), *ContactType.choices]
+    )
+    modality = forms.ChoiceField(label=_("How"), choices=Modality.choices, widget=forms.RadioSelect)
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         required=False,
-        help_text="For your records. Never write a child's or family's name.",
+        help_text=_("For your records. Never write a child's or family's name."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -141,7 +175,7 @@ class ContactForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), ("unknown", "Don't know")]
+YES_NO_UNKNOWN = [("yes", _("Yes")), ("no", _("No")), ("unknown", _("Don't know"))]
 _AS_BOOL = {"yes": True, "no": False, "unknown": None}
 
 
@@ -150,11 +184,11 @@ class CloseForm(forms.Form):
     with the prefix "close", and the admin's action)."""
 
     closure_reason = forms.ChoiceField(
-        label="Why is the consultation ending?",
-        choices=[("", "Choose a reason"), *ClosureReason.choices],
+        label=_("Why is the consultation ending?"),
+        choices=[("", _("Choose a reason")), *ClosureReason.choices],
     )
     suspension_prevented = forms.TypedChoiceField(
-        label="Was a suspension or expulsion prevented?",
+        label=_("Was a suspension or expulsion prevented?"),
         choices=YES_NO_UNKNOWN,
         coerce=_AS_BOOL.get,
         empty_value=None,
@@ -163,7 +197,7 @@ class CloseForm(forms.Form):
         initial="unknown",
     )
     goals_met = forms.TypedChoiceField(
-        label="Were the goals met?",
+        label=_("Were the goals met?"),
         choices=YES_NO_UNKNOWN,
         coerce=_AS_BOOL.get,
         empty_value=None,
@@ -172,17 +206,19 @@ class CloseForm(forms.Form):
         initial="unknown",
     )
     note = forms.CharField(
-        label="Closing note",
+        label=_("Closing note"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         required=False,
-        help_text="Never write a child's or family's name.",
+        help_text=_("Never write a child's or family's name."),
     )
 
 
 class StatusFilterForm(forms.Form):
     status = forms.ChoiceField(
-        choices=[("", "All statuses"), *ConsultationRequest.Status.choices], required=False
+        label=_("Status"),
+        choices=[("", _("All statuses")), *ConsultationRequest.Status.choices],
+        required=False,
     )
 
 
@@ -191,8 +227,9 @@ class OfferForm(forms.Form):
     request_offer refuses a consultant who may not take it."""
 
     consultant = forms.ModelChoiceField(
+        label=_("Consultant"),
         queryset=Consultant.objects.all(),
-        help_text="An approved consultant. The API's ranked matches explain who fits best.",
+        help_text=_("An approved consultant. The API's ranked matches explain who fits best."),
     )
 
     def __init__(self, *args, approved_only=False, **kwargs):
@@ -205,15 +242,15 @@ class OfferForm(forms.Form):
 
 class ReportRangeForm(forms.Form):
     date_from = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     date_to = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and start > end:
-            self.add_error("date_to", "The end of the range must not be before its start.")
+            self.add_error("date_to", _("The end of the range must not be before its start."))
         return cleaned

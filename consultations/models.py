@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from directory.fields import CodeListField
@@ -38,20 +39,20 @@ class ConsultationRequest(models.Model):
     """A program's request for consultation, from submission to closure."""
 
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", "Submitted"
-        OFFERED = "offered", "Offered to a consultant"
-        ACTIVE = "active", "Active"
-        CLOSED = "closed", "Closed"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        SUBMITTED = "submitted", _("Submitted")
+        OFFERED = "offered", _("Offered to a consultant")
+        ACTIVE = "active", _("Active")
+        CLOSED = "closed", _("Closed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     class Urgency(models.TextChoices):
-        ROUTINE = "routine", "Routine"
-        PRIORITY = "priority", "Priority: a child at risk of suspension or expulsion"
+        ROUTINE = "routine", _("Routine")
+        PRIORITY = "priority", _("Priority: a child at risk of suspension or expulsion")
 
     class RequestModality(models.TextChoices):
-        ON_SITE = "on_site", "On site"
-        VIRTUAL = "virtual", "Virtual"
-        EITHER = "either", "On site or virtual"
+        ON_SITE = "on_site", _("On site")
+        VIRTUAL = "virtual", _("Virtual")
+        EITHER = "either", _("On site or virtual")
 
     # The statuses in which a consultant is attached to the request.
     WITH_CONSULTANT = (Status.OFFERED, Status.ACTIVE, Status.CLOSED)
@@ -79,10 +80,10 @@ class ConsultationRequest(models.Model):
         null=True,
         blank=True,
         validators=[MaxValueValidator(MAX_CHILD_AGE_MONTHS)],
-        help_text="Only for a request about one child; never a name or birth date.",
+        help_text=_("Only for a request about one child; never a name or birth date."),
     )
     parent_consent = models.BooleanField(
-        default=False, help_text="A parent consented to consultation about their child."
+        default=False, help_text=_("A parent consented to consultation about their child.")
     )
     preferred_language = models.ForeignKey(
         Language, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -226,19 +227,19 @@ class RequestEvent(models.Model):
     """One step of a request's history: who, when, what, from which status to which, why."""
 
     class Action(models.TextChoices):
-        SUBMITTED = "submitted", "Submitted"
-        OFFERED = "offered", "Offered"
-        ACCEPTED = "accepted", "Accepted"
-        DECLINED = "declined", "Declined"
-        EXPIRED = "expired", "Offer expired"
-        WITHDRAWN = "withdrawn", "Withdrawn"
-        CLOSED = "closed", "Closed"
+        SUBMITTED = "submitted", _("Submitted")
+        OFFERED = "offered", _("Offered")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        EXPIRED = "expired", _("Offer expired")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        CLOSED = "closed", _("Closed")
 
     class ActorRole(models.TextChoices):
-        PROGRAM = "program", "Program staff"
-        CONSULTANT = "consultant", "Consultant"
-        ADMIN = "admin", "Alliance admin"
-        SYSTEM = "system", "System"
+        PROGRAM = "program", _("Program staff")
+        CONSULTANT = "consultant", _("Consultant")
+        ADMIN = "admin", _("Alliance admin")
+        SYSTEM = "system", _("System")
 
     request = models.ForeignKey(
         ConsultationRequest, on_delete=models.CASCADE, related_name="events"
@@ -309,8 +310,8 @@ class UnmetDemand(ConsultationRequest):
 
     class Meta:
         proxy = True
-        verbose_name = "unmet demand"
-        verbose_name_plural = "unmet demand"
+        verbose_name = _("unmet demand")
+        verbose_name_plural = _("unmet demand")
 
 
 class SubmissionKey(models.Model):

@@ -9,6 +9,7 @@ import statistics
 from datetime import date
 
 from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext as _
 
 from consultations import matching
 from consultations.models import ConsultationRequest, Contact, RequestEvent
@@ -92,9 +93,9 @@ def median_days_to_acceptance(
 
 def _yes_no_unknown(counts: dict) -> list[tuple[str, int]]:
     return [
-        ("Yes", counts.get(True, 0)),
-        ("No", counts.get(False, 0)),
-        ("Not recorded", counts.get(None, 0)),
+        (_("Yes"), counts.get(True, 0)),
+        (_("No"), counts.get(False, 0)),
+        (_("Not recorded"), counts.get(None, 0)),
     ]
 
 
@@ -140,9 +141,9 @@ def unmet_demand() -> dict:
     for r in unmet:
         key = (r.state, r.county_name)
         by_county[key] = by_county.get(key, 0) + 1
-        language = r.preferred_language_name or r.preferred_language or "No preference"
+        language = r.preferred_language_name or r.preferred_language or _("No preference")
         if r.preferred_language and r.language_required:
-            language += " (required)"
+            language = _("%(language)s (required)") % {"language": language}
         by_language[language] = by_language.get(language, 0) + 1
     return {
         "open_requests": len(consultations),

@@ -76,12 +76,13 @@ def request_get(*, user, pk, detailed: bool = True) -> ConsultationRequest:
     try:
         return qs.get(pk=pk)
     except (ConsultationRequest.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such request.") from None
+        raise Http404(_("No such request.")) from None
 
 
 def request_queue(*, user) -> QuerySet[ConsultationRequest]:
-    """Open requests waiting for a consultant, in the order the Alliance works them: submitted
-    before offered, then priority before routine, then oldest first. Admins only (else empty)."""
+    """Open requests waiting for a consultant, in the order the Alliance works them: priority
+    before routine, then submitted before offered, then the longest waiting first. Admins only
+    (else empty)."""
     if not is_alliance_admin(user):
         return ConsultationRequest.objects.none()
     return (
@@ -99,7 +100,7 @@ def request_queue(*, user) -> QuerySet[ConsultationRequest]:
                 output_field=IntegerField(),
             ),
         )
-        .order_by("status_rank", "urgency_rank", "created_at", "id")
+        .order_by("urgency_rank", "status_rank", "created_at", "id")
     )
 
 
@@ -170,6 +171,9 @@ def contact_list(*, consultation: ConsultationRequest) -> QuerySet[Contact]:
     return consultation.contacts.all()
 
 
+CLOSED_SHOWN = 20  # closed engagements on the caseload page
+
+
 def caseload(*, consultant: Consultant, today=None) -> dict:
     """A consultant's caseload: capacity, open offers, engagements and this month's hours."""
     today = today or timezone.localdate()
@@ -190,5 +194,12 @@ def caseload(*, consultant: Consultant, today=None) -> dict:
         "accepting_new_requests": consultant.accepting_new_requests,
         "open_offers": consultant.open_offers,
         "engagements": list(engagements),
+        # Closed engagements stay in sight (the latest first), with their hours.
+        "closed_engagements": list(
+            ConsultationRequest.objects.filter(consultant=consultant, status=Status.CLOSED)
+            .select_related("program")
+            .annotate(minutes=Sum("contacts__minutes"))
+            .order_by("-closed_at", "-id")[:CLOSED_SHOWN]
+        ),
         "hours_this_month": minutes_to_hours(month_minutes),
     }

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.roles import is_program_user, user_role
+from consultations import messages as M
 from consultations.matching import declined_consultant_ids
 from consultations.models import ConsultationRequest, Contact, RequestEvent
 from consultations.notifications import notify_alliance, notify_consultant, notify_program
@@ -91,24 +92,11 @@ def _require_text(value: str | None, *, field: str, message: str) -> str:
     return value
 
 
-# How a refused transition reads: "A request that is closed cannot be withdrawn."
-_DONE = {
-    "offer": "offered",
-    "accept": "accepted",
-    "decline": "declined",
-    "withdraw": "withdrawn",
-    "close": "closed",
-    "log_contact": "given new contacts",
-}
-
-
 def _check_transition(consultation: ConsultationRequest, transition: str) -> None:
     """StateConflict unless the workflow allows `transition` (ConsultationRequest.TRANSITIONS)."""
     if not consultation.allows(transition):
-        raise StateConflict(
-            f"A request that is {consultation.get_status_display().lower()} "
-            f"cannot be {_DONE[transition]}."
-        )
+        status = consultation.get_status_display().lower()
+        raise StateConflict(M.TRANSITION_REFUSED[transition] % {"status": status})
 
 
 # --- submit ----------------------------------------------------------------------------------
@@ -120,15 +108,15 @@ def _check_privacy_rules(fields: dict) -> None:
     errors = {}
     if fields.get("focus") == FocusType.CHILD:
         if fields.get("parent_consent") is not True:
-            errors["parent_consent"] = ["A request about one child needs a parent's consent first."]
+            errors["parent_consent"] = [M.CONSENT_NEEDED]
         if fields.get("child_age_months") is None:
-            errors["child_age_months"] = ["Give the child's age in months (not a birth date)."]
+            errors["child_age_months"] = [M.CHILD_AGE_NEEDED]
     elif fields.get("child_age_months") is not None:
-        errors["child_age_months"] = ["Only a request about one child gives a child's age."]
+        errors["child_age_months"] = [M.CHILD_AGE_NOT_HERE]
     if fields.get("language_required") and fields.get("preferred_language") is None:
-        errors["preferred_language"] = ["Name the language the consultant must speak."]
+        errors["preferred_language"] = [M.LANGUAGE_NEEDED]
     if not fields.get("concerns"):
-        errors["concerns"] = ["Choose at least one concern."]
+        errors["concerns"] = [M.CONCERN_NEEDED]
     if errors:
         raise ValidationError(errors)
 
@@ -137,7 +125,7 @@ def _check_privacy_rules(fields: dict) -> None:
 def request_submit(*, actor, program: Program, **fields) -> ConsultationRequest:
     """A member of the program asks for consultation: a new request in `submitted`."""
     if not (is_program_user(actor) and is_program_member(actor, program)):
-        raise PermissionDenied("Only the program's staff may request consultation for it.")
+        raise PermissionDenied(M.ONLY_PROGRAM_SUBMITS)
     fields.setdefault("parent_consent", False)
     _check_privacy_rules(fields)
     consultation = ConsultationRequest(
@@ -162,22 +150,26 @@ def request_offer(
     if as_system:
         actor = None
     elif not can_offer_requests(actor):
-        raise PermissionDenied("Only Alliance admins may offer requests.")
+        raise PermissionDenied(M.ONLY_ADMIN_OFFERS)
     consultant = _lock_consultant(consultant.pk)
     consultation = _lock_request(consultation)
     _check_transition(consultation, "offer")
     if consultant.listing_status != Consultant.ListingStatus.APPROVED:
-        raise StateConflict(f"{consultant.display_name}'s listing is not approved.")
+        raise StateConflict(M.NOT_APPROVED % {"name": consultant.display_name})
     if not consultant.accepting_new_requests:
-        raise StateConflict(f"{consultant.display_name} is not accepting new requests.")
+        raise StateConflict(M.NOT_ACCEPTING % {"name": consultant.display_name})
     if consultant.places_free <= 0:
         raise StateConflict(
-            f"{consultant.display_name} has no free place ({consultant.active_caseload} "
-            f"engagements and {consultant.open_offers} offers awaiting an answer, "
-            f"of {consultant.max_caseload})."
+            M.NO_FREE_PLACE
+            % {
+                "name": consultant.display_name,
+                "active": consultant.active_caseload,
+                "offers": consultant.open_offers,
+                "max": consultant.max_caseload,
+            }
         )
     if consultant.pk in declined_consultant_ids(consultation):
-        raise StateConflict(f"{consultant.display_name} declined this request before.")
+        raise StateConflict(M.DECLINED_BEFORE % {"name": consultant.display_name})
     consultant.open_offers += 1
     _save_counters(consultant)
     consultation.status = Status.OFFERED
@@ -206,18 +198,17 @@ def request_accept(*, actor, consultation: ConsultationRequest) -> ConsultationR
     """
     listing = listing_of(actor)
     if listing is None:
-        raise PermissionDenied("Only the consultant offered this request may accept it.")
+        raise PermissionDenied(M.ONLY_OFFERED_ACCEPTS)
     consultant = _lock_consultant(listing.pk)
     consultation = _lock_request(consultation)
     if consultation.consultant_id != consultant.pk:
-        raise StateConflict("This request is no longer offered to you.")
+        raise StateConflict(M.NO_LONGER_OFFERED)
     _check_transition(consultation, "accept")
     if consultant.listing_status != Consultant.ListingStatus.APPROVED:
-        raise StateConflict("Your listing is not approved, so you cannot take on requests.")
+        raise StateConflict(M.MY_LISTING_NOT_APPROVED)
     if consultant.active_caseload >= consultant.max_caseload:
         raise StateConflict(
-            f"Your caseload is full ({consultant.active_caseload} of "
-            f"{consultant.max_caseload}); close an engagement or raise your maximum first."
+            M.CASELOAD_FULL % {"active": consultant.active_caseload, "max": consultant.max_caseload}
         )
     consultant.active_caseload += 1
     consultant.open_offers = max(consultant.open_offers - 1, 0)
@@ -243,7 +234,7 @@ def _lock_with_consultant(consultation: ConsultationRequest):
     consultant = _lock_consultant(consultant_id) if consultant_id else None
     consultation = _lock_request(consultation)
     if consultation.consultant_id != consultant_id:  # reassigned since the caller read it
-        raise StateConflict("The request changed meanwhile; reload it and try again.")
+        raise StateConflict(M.CHANGED_MEANWHILE)
     return consultant, consultation
 
 
@@ -270,11 +261,11 @@ def request_decline(
     is never offered to (or shown to) them again."""
     listing = listing_of(actor)
     if listing is None:
-        raise PermissionDenied("Only the consultant offered this request may decline it.")
-    reason = _require_text(reason, field="reason", message="Say why, for the Alliance.")
+        raise PermissionDenied(M.ONLY_OFFERED_DECLINES)
+    reason = _require_text(reason, field="reason", message=M.SAY_WHY_DECLINE)
     consultant, consultation = _lock_with_consultant(consultation)
     if consultation.consultant_id != listing.pk:
-        raise StateConflict("This request is no longer offered to you.")
+        raise StateConflict(M.NO_LONGER_OFFERED)
     _check_transition(consultation, "decline")
     _back_to_queue(consultation, consultant)
     _event(
@@ -335,8 +326,8 @@ def expire_overdue_offers(*, now=None) -> int:
 def request_withdraw(*, actor, consultation: ConsultationRequest, reason: str):
     """A member of the program withdraws a request not yet accepted."""
     if not can_withdraw_request(actor, consultation):
-        raise PermissionDenied("Only the program's staff may withdraw its request.")
-    reason = _require_text(reason, field="reason", message="Say why the request is withdrawn.")
+        raise PermissionDenied(M.ONLY_PROGRAM_WITHDRAWS)
+    reason = _require_text(reason, field="reason", message=M.SAY_WHY_WITHDRAW)
     consultant, consultation = _lock_with_consultant(consultation)
     _check_transition(consultation, "withdraw")
     from_status = consultation.status
@@ -371,7 +362,7 @@ def request_close(
     """The assigned consultant (or an admin) closes an engagement with its outcomes; the
     place on the consultant's caseload is freed."""
     if not can_close_request(actor, consultation):
-        raise PermissionDenied("Only the assigned consultant or an Alliance admin may close it.")
+        raise PermissionDenied(M.ONLY_ASSIGNED_CLOSES)
     consultant, consultation = _lock_with_consultant(consultation)
     _check_transition(consultation, "close")
     consultation.status = Status.CLOSED
@@ -414,14 +405,14 @@ def contact_log(
     # Checked against the current assignment, under the lock, not the caller's copy.
     consultation = _lock_request(consultation)
     if not can_log_contact(actor, consultation):
-        raise PermissionDenied("Only the assigned consultant may log contacts.")
+        raise PermissionDenied(M.ONLY_ASSIGNED_LOGS)
     _check_transition(consultation, "log_contact")
     errors = {}
     today = timezone.localdate()
     if date > today:
-        errors["date"] = ["A contact cannot be in the future."]
+        errors["date"] = [M.CONTACT_IN_FUTURE]
     elif consultation.accepted_at and date < timezone.localdate(consultation.accepted_at):
-        errors["date"] = ["A contact cannot be before the consultant accepted the request."]
+        errors["date"] = [M.CONTACT_BEFORE_ACCEPTED]
     if errors:
         raise ValidationError(errors)
     contact = Contact(

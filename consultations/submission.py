@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from consultations import selectors
 from consultations.models import ConsultationRequest, SubmissionKey
@@ -39,5 +40,5 @@ def request_submit_once(
             if earlier is None:
                 raise
     if earlier.fingerprint != fingerprint:
-        raise KeyReused("This Idempotency-Key was already used with a different request body.")
+        raise KeyReused(_("This Idempotency-Key was already used with a different request body."))
     return earlier.request, False

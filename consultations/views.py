@@ -16,6 +16,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.roles import is_consultant_user
@@ -64,7 +66,7 @@ def _timeline(consultation: ConsultationRequest, user) -> list[dict]:
             {
                 "at": event.at,
                 "action": event.get_action_display(),
-                "who": "System" if event.actor is None else event.actor_label,
+                "who": _("the system") if event.actor_label == "system" else event.actor_label,
                 "role": event.get_actor_role_display(),
                 "from_status": event.get_from_status_display() if event.from_status else "",
                 "to_status": event.get_to_status_display(),
@@ -79,11 +81,11 @@ def _detail_url(consultation: ConsultationRequest) -> str:
 
 
 def _withdraw_form(data=None) -> ReasonForm:
-    return ReasonForm(data, prefix="withdraw", label="Why withdraw it?")
+    return ReasonForm(data, prefix="withdraw", label=gettext_lazy("Why withdraw it?"))
 
 
 def _decline_form(data=None) -> ReasonForm:
-    return ReasonForm(data, prefix="decline", label="Why decline it?")
+    return ReasonForm(data, prefix="decline", label=gettext_lazy("Why decline it?"))
 
 
 def _close_form(data=None) -> CloseForm:
@@ -94,9 +96,9 @@ def _render_detail(request, consultation, *, status=200, **forms):
     """The request's page, with any bound form that failed validation."""
     user = request.user
     if is_consultant_user(user):
-        back = ("consultations:caseload", "My caseload")
+        back = ("consultations:caseload", _("My caseload"))
     elif can_request_consultation(user):
-        back = ("consultations:requests", "My requests")
+        back = ("consultations:requests", _("My requests"))
     else:
         back = None
     context = {
@@ -128,7 +130,7 @@ def _render_detail(request, consultation, *, status=200, **forms):
 def request_list(request):
     """A program's requests, newest first, by status."""
     if not can_request_consultation(request.user):
-        raise PermissionDenied("Only program staff have consultation requests.")
+        raise PermissionDenied(_("Only program staff have consultation requests."))
     form = StatusFilterForm(request.GET)
     status = form.cleaned_data["status"] if form.is_valid() else ""
     filterset = RequestFilter(
@@ -145,6 +147,7 @@ def request_list(request):
             "form": form,
             "status": status,
             "page": page,
+            "programs": list(_my_programs(request.user)),
             "has_programs": _my_programs(request.user).exists(),
         },
     )
@@ -155,7 +158,7 @@ def _submit_once_per_form(*, actor, form_token, **fields):
     second request. The token names the form, not its content: a repeat is the same form."""
     if not form_token:
         return services.request_submit(actor=actor, **fields)
-    created, _ = submission.request_submit_once(
+    created, _first = submission.request_submit_once(
         actor=actor, key=f"form:{form_token}", fingerprint="request-form", **fields
     )
     return created
@@ -165,7 +168,7 @@ def _submit_once_per_form(*, actor, form_token, **fields):
 def request_new(request):
     """Request consultation for one of my programs."""
     if not can_request_consultation(request.user):
-        raise PermissionDenied("Only program staff can request consultation.")
+        raise PermissionDenied(_("Only program staff can request consultation."))
     programs = _my_programs(request.user)
     if not programs.exists():
         return render(request, "consultations/request_form.html", {"form": None})
@@ -174,7 +177,9 @@ def request_new(request):
         token = form.cleaned_data["form_token"]
         key = f"form:{token}" if token else None
         if key and (earlier := selectors.submission_for(user=request.user, key=key)):
-            messages.info(request, f"Request #{earlier.request_id} was already submitted.")
+            messages.info(
+                request, _("Request #%(pk)s was already submitted.") % {"pk": earlier.request_id}
+            )
             return redirect("consultations:request_detail", pk=earlier.request_id)
         if limited := page_throttled(request, RequestCreationThrottle):
             return limited
@@ -183,8 +188,11 @@ def request_new(request):
             _submit_once_per_form,
             form=form,
             success=lambda created: (
-                f"Request #{created.pk} is submitted. The Alliance will match it with a "
-                "consultant; you will get an email when it is offered."
+                _(
+                    "Request #%(pk)s is submitted. The Alliance will match it with a "
+                    "consultant; you will get an email when it is offered."
+                )
+                % {"pk": created.pk}
             ),
             done_url=lambda created: _detail_url(created),
         )
@@ -206,7 +214,7 @@ def request_withdraw(request, pk):
         request.user,
         pk,
         may=can_withdraw_request,
-        denied="Only the program's staff may withdraw its request.",
+        denied=_("Only the program's staff may withdraw its request."),
     )
     form = _withdraw_form(request.POST)
     return run_service(
@@ -214,7 +222,7 @@ def request_withdraw(request, pk):
         services.request_withdraw,
         form=form,
         consultation=consultation,
-        success=f"Request #{consultation.pk} is withdrawn.",
+        success=_("Request #%(pk)s is withdrawn.") % {"pk": consultation.pk},
         done_url=_detail_url(consultation),
     ) or _render_detail(request, consultation, withdraw_form=form)
 
@@ -225,7 +233,7 @@ def request_withdraw(request, pk):
 def _consultant_listing(user):
     """A consultant's listing (None until they create one); 403 for any other role."""
     if not is_consultant_user(user):
-        raise PermissionDenied("Only consultants have offers and a caseload.")
+        raise PermissionDenied(_("Only consultants have offers and a caseload."))
     return listing_of(user)
 
 
@@ -255,11 +263,13 @@ def caseload(request):
     """My capacity, open offers, hours this month and engagements."""
     listing = _consultant_listing(request.user)
     if listing is None:
-        messages.info(request, "Create your listing first: your caseload starts with it.")
+        messages.info(request, _("Create your listing first: your caseload starts with it."))
         return redirect("directory:listing")
     data = selectors.caseload(consultant=listing)
     for engagement in data["engagements"]:
         _with_labels(engagement)
+        engagement.hours = minutes_to_hours(engagement.minutes)
+    for engagement in data["closed_engagements"]:
         engagement.hours = minutes_to_hours(engagement.minutes)
     return render(
         request,
@@ -273,7 +283,7 @@ def _offered_to_me(request, pk):
         request.user,
         pk,
         may=is_assigned_consultant,
-        denied="Only the consultant offered this request may answer the offer.",
+        denied=_("Only the consultant offered this request may answer the offer."),
     )
 
 
@@ -285,11 +295,14 @@ def request_accept(request, pk):
         request,
         services.request_accept,
         consultation=consultation,
-        success=f"You accepted request #{consultation.pk}: it is on your caseload, and the "
-        "program has your contact details.",
+        success=_(
+            "You accepted request #%(pk)s: it is on your caseload, and the "
+            "program has your contact details."
+        )
+        % {"pk": consultation.pk},
         done_url=_detail_url(consultation),
         failed_url=reverse("consultations:offers"),
-        failed_prefix=f"Request #{consultation.pk} was not accepted: ",
+        failed_prefix=_("Request #%(pk)s was not accepted: ") % {"pk": consultation.pk},
     )
 
 
@@ -303,9 +316,10 @@ def request_decline(request, pk):
         services.request_decline,
         form=form,
         consultation=consultation,
-        success=f"You declined request #{consultation.pk}; it goes back to the Alliance.",
+        success=_("You declined request #%(pk)s; it goes back to the Alliance.")
+        % {"pk": consultation.pk},
         done_url=reverse("consultations:offers"),
-        failed_prefix=f"Request #{consultation.pk} was not declined: ",
+        failed_prefix=_("Request #%(pk)s was not declined: ") % {"pk": consultation.pk},
     ) or _render_detail(request, consultation, decline_form=form)
 
 
@@ -316,7 +330,7 @@ def contact_new(request, pk):
         request.user,
         pk,
         may=can_log_contact,
-        denied="Only the assigned consultant may log contacts.",
+        denied=_("Only the assigned consultant may log contacts."),
     )
     form = ContactForm(request.POST)
     return run_service(
@@ -325,8 +339,12 @@ def contact_new(request, pk):
         form=form,
         consultation=consultation,
         success=lambda contact: (
-            f"Logged {contact.minutes} minutes of "
-            f"{contact.get_contact_type_display().lower()} on {date_format(contact.date)}."
+            _("Logged %(minutes)s minutes of %(type)s on %(date)s.")
+            % {
+                "minutes": contact.minutes,
+                "type": contact.get_contact_type_display().lower(),
+                "date": date_format(contact.date),
+            }
         ),
         done_url=_detail_url(consultation),
     ) or _render_detail(request, consultation, contact_form=form)
@@ -339,7 +357,7 @@ def request_close(request, pk):
         request.user,
         pk,
         may=can_close_request,
-        denied="Only the assigned consultant or an Alliance admin may close it.",
+        denied=_("Only the assigned consultant or an Alliance admin may close it."),
     )
     form = _close_form(request.POST)
     return run_service(
@@ -347,6 +365,7 @@ def request_close(request, pk):
         services.request_close,
         form=form,
         consultation=consultation,
-        success=f"Request #{consultation.pk} is closed; its place on the caseload is free.",
+        success=_("Request #%(pk)s is closed; its place on the caseload is free.")
+        % {"pk": consultation.pk},
         done_url=_detail_url(consultation),
     ) or _render_detail(request, consultation, close_form=form)

@@ -14,7 +14,11 @@ from directory.vocabularies import (
     Specialty,
     language_name,
 )
-from iecmhc.forms import BoundedModelMultipleChoiceField, BoundedMultipleChoiceField
+from iecmhc.forms import (
+    BoundedModelMultipleChoiceField,
+    BoundedMultipleChoiceField,
+    whole_number_messages,
+)
 
 ZIP_INVALID = _("Enter a five-digit ZIP code.")
 SHOWN_IN_DIRECTORY = _("Shown in the directory.")
@@ -58,8 +62,8 @@ class ListingForm(forms.Form):
     languages = LanguagesField(
         label=_("Languages"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("Every language you can consult in (hold Ctrl or ⌘ to choose several)."),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Every language you can consult in."),
     )
     base_zip = forms.RegexField(
         r"^[0-9]{5}$",
@@ -67,14 +71,18 @@ class ListingForm(forms.Form):
         error_messages={"invalid": ZIP_INVALID},
     )
     travel_radius_miles = forms.IntegerField(
-        min_value=0, max_value=500, initial=30, label=_("How far you travel (miles)")
+        min_value=0,
+        max_value=500,
+        initial=30,
+        label=_("How far you travel (miles)"),
+        error_messages=whole_number_messages(0, 500),
     )
     counties_served = BoundedModelMultipleChoiceField(
         label=_("Counties served"),
         queryset=County.objects.none(),
         max_choices=MAX_COUNTIES_PER_STATE,
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("Counties where you work on site, even beyond your travel radius."),
     )
     modalities = _checkboxes(Modality, label=_("How you work"))
@@ -85,6 +93,7 @@ class ListingForm(forms.Form):
         min_value=1,
         max_value=100,
         initial=12,
+        error_messages=whole_number_messages(1, 100),
         help_text=_("Engagements you can carry at once."),
     )
     accepting_new_requests = forms.BooleanField(
@@ -134,11 +143,15 @@ class ProgramForm(forms.Form):
     languages = LanguagesField(
         label=_("Languages"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("Languages your children's families speak at home."),
     )
     enrollment = forms.IntegerField(
-        label=_("Enrollment"), min_value=0, max_value=10000, required=False
+        label=_("Enrollment"),
+        min_value=0,
+        max_value=10000,
+        required=False,
+        error_messages=whole_number_messages(0, 10000),
     )
     phone = forms.CharField(label=_("Phone"), max_length=25, required=False)
     email = forms.EmailField(label=_("Email"), required=False)

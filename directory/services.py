@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.i18n import language_for
 from directory import geo
 from directory.models import Consultant, County, ListingDecision, Program, ProgramMembership
 from directory.permissions import (
@@ -217,6 +218,7 @@ def _review(consultant, *, actor, action, to_status, allowed_from, verb, reason=
     send_templated_email(
         to=consultant.user.email,
         template=f"listing_{action}",
+        language=language_for(consultant.user),
         context={"consultant": consultant, "decision": decision},
     )
     return consultant

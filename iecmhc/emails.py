@@ -4,11 +4,15 @@ send_templated_email() renders the email now (plain text, and HTML in the site's
 queues it in the caller's transaction (background.services.email_enqueue): it goes out if and
 only if the transaction commits, is retried when the mail server fails, and an email that
 failed for good is listed for the Alliance in the admin.
+
+Each email is written in its reader's language: `language` (accounts.i18n.language_for(user)
+of the recipient), else the site's default, never the language of whoever triggered it.
 """
 
 from django.conf import settings
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
+from django.utils import translation
 
 
 def email_context(context: dict) -> dict:
@@ -33,8 +37,11 @@ def render_email(template: str, context: dict) -> tuple[str, str, str]:
     return subject, body, html
 
 
-def send_templated_email(*, to: list[str] | str, template: str, context: dict) -> None:
-    """Queue templates/email/<template> for `to`, sent once the transaction commits.
+def send_templated_email(
+    *, to: list[str] | str, template: str, context: dict, language: str | None = None
+) -> None:
+    """Queue templates/email/<template> for `to`, in `language` (default: the site's),
+    sent once the transaction commits.
 
     Called inside a service's transaction: if the transaction rolls back, nothing is sent.
     """
@@ -43,5 +50,6 @@ def send_templated_email(*, to: list[str] | str, template: str, context: dict) -
     recipients = [to] if isinstance(to, str) else [address for address in to if address]
     if not recipients:
         return
-    subject, body, html = render_email(template, context)
+    with translation.override(language or settings.LANGUAGE_CODE):
+        subject, body, html = render_email(template, context)
     email_enqueue(to=recipients, subject=subject, body_text=body, body_html=html, template=template)

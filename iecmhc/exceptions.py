@@ -7,6 +7,7 @@ errors by hand, so the web pages, the admin and the API all see the same rule.
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
+from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -31,19 +32,19 @@ class KeyReused(Exception):
 
 class Unprocessable(exceptions.APIException):
     status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
-    default_detail = "The request cannot be processed as sent."
+    default_detail = _("The request cannot be processed as sent.")
     default_code = "unprocessable"
 
 
 class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = "The request body is too large."
+    default_detail = _("The request body is too large.")
     default_code = "payload_too_large"
 
 
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
-    default_detail = "The request conflicts with the current state of the resource."
+    default_detail = _("The request conflicts with the current state of the resource.")
     default_code = "conflict"
 
 
@@ -94,7 +95,7 @@ def server_error(request):
     """handler500: JSON under /api/, the site's page elsewhere. Says nothing of the cause."""
     if request.path.startswith("/api/"):
         return JsonResponse(
-            {"detail": "Something went wrong on our side. Please try again later."},
+            {"detail": str(_("Something went wrong on our side. Please try again later."))},
             status=status.HTTP_500_INTERNAL_SERVER_ERROR,
         )
     return defaults.server_error(request)

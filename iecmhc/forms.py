@@ -7,6 +7,8 @@ item, and fold duplicates.
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 TOO_MANY = _("Choose at most %(limit)d.")
@@ -46,3 +48,15 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
             _check_bound(value, self.max_choices)
             value = list(dict.fromkeys(value))
         return super().clean(value)
+
+
+def whole_number_messages(low: int, high: int) -> dict:
+    """Plain error messages for an IntegerField from `low` to `high`, instead of Django's
+    "Ensure this value is less than or equal to ...": one sentence for every way it fails."""
+    message = lazy(
+        lambda: (
+            gettext("Enter a whole number from %(low)s to %(high)s.") % {"low": low, "high": high}
+        ),
+        str,
+    )()
+    return {"invalid": message, "min_value": message, "max_value": message}

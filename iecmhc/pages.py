@@ -8,6 +8,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
 from accounts.roles import is_alliance_admin
 from iecmhc.exceptions import StateConflict
@@ -75,7 +76,7 @@ def alliance_required(view):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not is_alliance_admin(request.user):
-            raise PermissionDenied("Only Alliance admins may open this page.")
+            raise PermissionDenied(_("Only Alliance admins may open this page."))
         return view(request, *args, **kwargs)
 
     return wrapped

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 
@@ -10,7 +11,7 @@ class StrictInputSerializer(serializers.Serializer):
             unknown = sorted(set(data) - set(self.fields))
             if unknown:
                 raise serializers.ValidationError(
-                    {name: ["Unknown or read-only field."] for name in unknown}
+                    {name: [_("Unknown or read-only field.")] for name in unknown}
                 )
         return super().to_internal_value(data)
 
@@ -34,7 +35,7 @@ class RelatedListField(BoundedListField):
     """A bounded list of references to rows by a unique field (languages by code, counties by
     id), found in one query; the values no row has are named in the error."""
 
-    default_error_messages = {"unknown": "Unknown: {values}."}
+    default_error_messages = {"unknown": _("Unknown: {values}.")}
 
     def __init__(self, *, queryset, to_field: str = "pk", **kwargs):
         self.queryset = queryset

@@ -29,6 +29,17 @@ def catalogue(lang: str) -> polib.POFile:
     return polib.pofile(str(LOCALE / lang / "LC_MESSAGES" / "django.po"))
 
 
+def _literal(part: str) -> str:
+    """A piece of a msgid between placeholders, as a pattern: the spaces around it must be
+    there ("%(used)s of %(max)s" is not found inside "profesional")."""
+    core = re.escape(" ".join(part.split()))
+    if not core:
+        return r"\s*"
+    lead = r"\s+" if part[:1].isspace() else ""
+    trail = r"\s+" if part[-1:].isspace() else ""
+    return lead + core + trail
+
+
 def english_patterns(lang: str) -> list[tuple[str, re.Pattern]]:
     """(msgid, pattern) for every string `lang` translates differently from English. Tags
     and placeholders become wildcards; strings of one or two words must fill a whole text
@@ -40,8 +51,8 @@ def english_patterns(lang: str) -> list[tuple[str, re.Pattern]]:
             if english in translations:
                 continue  # the same in both languages ("API", "Email", "Head Start")
             text = re.sub(r"<[^>]+>", " ", english)
-            parts = re.split(r"%\(\w+\)s|\{\w+\}", text)
-            body = r"\s*.+?\s*".join(re.escape(" ".join(p.split())) for p in parts)
+            parts = re.split(r"%\(\w+\)[sd]|\{\w+\}", text)
+            body = ".+?".join(_literal(p) for p in parts)
             body = body.replace(r"\ ", r"\s+")
             if len(text.split()) <= 2:
                 patterns.append((english, re.compile(rf"^\s*{body}\s*$", re.MULTILINE)))

@@ -5,6 +5,7 @@ import re
 from django.core.exceptions import PermissionDenied
 from django.db.models import Sum, prefetch_related_objects
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -94,12 +95,12 @@ class RequestViewSet(
 
     def create(self, request, *args, **kwargs):
         if not can_request_consultation(request.user):
-            raise PermissionDenied("Only program staff can request consultation.")
+            raise PermissionDenied(_("Only program staff can request consultation."))
         key = _idempotency_key(request)
         if key is not None and selectors.submission_for(user=request.user, key=key):
             # A repeat: the first answer again (or 422 for another body), before the body is
             # validated or the rate limit counts it.
-            first, _ = submission.request_submit_once(
+            first, _new = submission.request_submit_once(
                 actor=request.user, key=key, fingerprint=body_fingerprint(request.data)
             )
             return self._detail(first, status_code=status.HTTP_201_CREATED)
@@ -115,7 +116,7 @@ class RequestViewSet(
         if key is None:
             created = services.request_submit(actor=request.user, **data.validated_data)
         else:
-            created, _ = submission.request_submit_once(
+            created, _new = submission.request_submit_once(
                 actor=request.user,
                 key=key,
                 fingerprint=body_fingerprint(request.data),
@@ -149,8 +150,8 @@ class RequestViewSet(
         consultation = access_consultation(
             request.user,
             pk,
-            may=lambda user, _: can_offer_requests(user),
-            denied="Only Alliance admins see matches.",
+            may=lambda user, _consultation: can_offer_requests(user),
+            denied=_("Only Alliance admins see matches."),
             detailed=False,
         )
         query = MatchesQuerySerializer(data=request.query_params)
@@ -248,7 +249,7 @@ def _idempotency_key(request) -> str | None:
         return None
     if not IDEMPOTENCY_KEY.match(key):
         raise ValidationError(
-            {"Idempotency-Key": ["Send 1 to 255 visible ASCII characters, e.g. a UUID."]}
+            {"Idempotency-Key": [_("Send 1 to 255 visible ASCII characters, e.g. a UUID.")]}
         )
     return key
 
@@ -311,6 +312,6 @@ class CaseloadView(APIView):
     def get(self, request):
         listing = listing_of(request.user)
         if listing is None:
-            raise PermissionDenied("Only consultants with a listing have a caseload.")
+            raise PermissionDenied(_("Only consultants with a listing have a caseload."))
         data = selectors.caseload(consultant=listing)
         return Response(CaseloadSerializer(data, context={"request": request}).data)

@@ -43,7 +43,7 @@ def queue_world(world):
     ):
         age(request, days)
     return {
-        "order": [priority_old, priority_new, routine_old, routine_new, offered],
+        "order": [priority_old, priority_new, offered, routine_old, routine_new],
         "active": active,
         "withdrawn": withdrawn,
     }
@@ -55,16 +55,14 @@ def _queue(client, **params):
     return response
 
 
-def test_queue_lists_open_requests_submitted_first_then_priority_then_oldest(
-    client, world, queue_world
-):
+def test_queue_lists_priority_first_then_submitted_then_longest_waiting(client, world, queue_world):
     client.force_login(world.users["admin"])
     response = _queue(client)
     page = list(response.context["page"])
     assert [r.pk for r in page] == [r.pk for r in queue_world["order"]]
-    assert [r.age_days for r in page] == [4, 1, 9, 2, 30]
+    assert [r.age_days for r in page] == [4, 1, 30, 9, 2]
     html = response.content.decode()
-    assert 'data-label="Age">4 days<' in html and 'data-label="Age">1 day<' in html
+    assert 'data-label="Waiting">4 days<' in html and 'data-label="Waiting">1 day<' in html
     assert world.program.name in html and "Dane County, WI" in html
     assert html.count('class="badge priority"') == 3
     assert "5 requests." in html
@@ -73,10 +71,10 @@ def test_queue_lists_open_requests_submitted_first_then_priority_then_oldest(
 @pytest.mark.parametrize(
     ("params", "expected"),
     [
-        ({"status": "offered"}, [4]),
-        ({"status": "submitted"}, [0, 1, 2, 3]),
-        ({"urgency": "priority"}, [0, 1, 4]),
-        ({"urgency": "routine", "status": "submitted"}, [2, 3]),
+        ({"status": "offered"}, [2]),
+        ({"status": "submitted"}, [0, 1, 3, 4]),
+        ({"urgency": "priority"}, [0, 1, 2]),
+        ({"urgency": "routine", "status": "submitted"}, [3, 4]),
     ],
 )
 def test_queue_filters(client, world, queue_world, params, expected):
@@ -133,3 +131,15 @@ def test_queue_empty_states(client, world, queue_world):
             status=Status.WITHDRAWN, consultant=None
         )
     assert "No open requests" in _queue(client).content.decode()
+
+
+def test_queue_finds_a_request_by_its_number(client, world, queue_world):
+    client.force_login(world.users["admin"])
+    wanted = queue_world["order"][3]
+    response = _queue(client, number=wanted.pk)
+    assert [r.pk for r in response.context["page"]] == [wanted.pk]
+    assert 'id="id_number"' in response.content.decode()
+    # A request that is not open is not in the queue, even by number; bad input is a form error.
+    assert list(_queue(client, number=queue_world["active"].pk).context["page"]) == []
+    response = _queue(client, number="abc")
+    assert "number" in response.context["filter"].form.errors

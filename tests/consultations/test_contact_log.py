@@ -86,7 +86,7 @@ def test_log_contact_by_role(world, role):
 @pytest.mark.parametrize(
     ("changes", "field", "error"),
     [
-        ({"minutes": "0"}, "minutes", "greater than or equal to 1"),
+        ({"minutes": "0"}, "minutes", "Give the time in minutes, from 1 to 720 (12 hours)."),
         ({"contact_type": "gossip"}, "contact_type", "Select a valid choice."),
         (
             {"date": (timezone.localdate() + timedelta(days=1)).isoformat()},

@@ -237,10 +237,10 @@ def test_request_new_submits_and_redirects_to_the_request(world):
 @pytest.mark.parametrize(
     ("change", "field", "error"),
     [
-        ({"concerns": []}, "concerns", "This field is required."),
+        ({"concerns": []}, "concerns", "Choose at least one concern."),
         ({"parent_consent": ""}, "parent_consent", "needs a parent&#x27;s consent first"),
         ({"child_age_months": ""}, "child_age_months", "Give the child&#x27;s age in months"),
-        ({"child_age_months": "120"}, "child_age_months", "less than or equal to 96"),
+        ({"child_age_months": "120"}, "child_age_months", "a whole number of months, from 0 to 96"),
         ({"focus": "classroom"}, "child_age_months", "Only a request about one child"),
         ({"language_required": "on", "preferred_language": ""}, "preferred_language", "Name"),
     ],

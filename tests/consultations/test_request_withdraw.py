@@ -91,7 +91,7 @@ def test_withdraw_needs_a_reason(world):
     assert response.status_code == 200
     body = response.content.decode()
     assert 'class="field-errors"' in body
-    assert "This field is required." in body
+    assert "Give a reason." in body
     request_obj.refresh_from_db()
     assert request_obj.status == Status.SUBMITTED
 

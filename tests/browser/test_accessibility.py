@@ -1,0 +1,168 @@
+"""axe-core over every page, as each role, at 320 and 1280 px: no serious or critical
+violation of WCAG 2.0, 2.1 and 2.2 A and AA. axe-core is vendored (tests/browser/vendor/)
+and evaluated through Playwright, so the Content Security Policy stays as strict as in
+production. Also one journey by keyboard only."""
+
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from consultations import services
+from directory.models import Consultant
+from tests.browser.conftest import sign_in
+from tests.consultations import factories as f
+from tests.factories import PASSWORD, ConsultantFactory, ProgramFactory, UserFactory, make_admin
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+AXE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text()
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+BAR = {"serious", "critical"}
+
+
+@pytest.fixture
+def site():
+    director = UserFactory(username="dana", first_name="Dana", role="program")
+    program = ProgramFactory(name="Little Acorns Child Care", members=[director])
+    consultant = ConsultantFactory(
+        display_name="Maria Lopez", user=UserFactory(username="maria", role="consultant")
+    )
+    ConsultantFactory(
+        display_name="Paj Yang",
+        user=UserFactory(username="paj", role="consultant"),
+        listing_status=Consultant.ListingStatus.PENDING,
+    )
+    admin = make_admin(username="alex")
+    submitted = f.submitted(program, description="Staff ask for help with transitions.")
+    offered = f.offered(program, consultant, admin=admin)
+    active = f.active(program, consultant, admin=admin)
+    services.contact_log(
+        actor=consultant.user,
+        consultation=active,
+        date=timezone.localdate(),
+        minutes=60,
+        contact_type="staff_consultation",
+        modality="on_site",
+        note="Observed the toddler room.",
+    )
+    closed = f.closed(program, consultant, admin=admin)
+    pending = Consultant.objects.get(display_name="Paj Yang")
+    return {
+        None: [
+            "/",
+            "/directory/",
+            f"/directory/{consultant.pk}/",
+            "/accounts/login/",
+            "/accounts/signup/",
+            "/accounts/password-reset/",
+            "/no-such-page/",
+        ],
+        "dana": [
+            "/dashboard/",
+            "/requests/",
+            "/requests/new/",
+            f"/requests/{submitted.pk}/",
+            f"/requests/{closed.pk}/",
+            "/programs/new/",
+            f"/programs/{program.pk}/edit/",
+        ],
+        "maria": [
+            "/offers/",
+            "/caseload/",
+            "/listing/",
+            "/listing/edit/",
+            f"/requests/{offered.pk}/",
+            f"/requests/{active.pk}/",
+        ],
+        "alex": [
+            "/alliance/requests/",
+            f"/alliance/requests/{submitted.pk}/",
+            f"/alliance/requests/{offered.pk}/",
+            "/alliance/matching/",
+            "/alliance/reports/",
+            "/alliance/listings/",
+            f"/alliance/listings/{pending.pk}/",
+        ],
+    }
+
+
+def axe_violations(page) -> list[str]:
+    page.evaluate(AXE)
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS
+    )
+    found = []
+    for violation in result["violations"]:
+        if violation["impact"] in BAR:
+            targets = [" ".join(node["target"]) for node in violation["nodes"][:3]]
+            found.append(f"{violation['id']} ({violation['impact']}): {targets}")
+    return found
+
+
+@pytest.mark.parametrize("viewport", ["narrow", "desktop"])
+def test_every_page_as_each_role_has_no_serious_violation(open_page, site, viewport):
+    problems = []
+    for username, paths in site.items():
+        page = open_page(viewport)
+        if username:
+            sign_in(page, username, PASSWORD)
+            page.wait_for_load_state()
+        for path in paths:
+            page.goto(path)
+            problems += [f"{username or 'anonymous'} {path}: {v}" for v in axe_violations(page)]
+            # No sideways scrolling of the page itself at 320 px.
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if viewport == "narrow" and width > 320:
+                problems.append(f"{username or 'anonymous'} {path}: page is {width}px wide")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_error_summary_takes_focus_and_links_to_each_field(open_page, site):
+    page = open_page("narrow")
+    sign_in(page, "dana", PASSWORD)
+    page.goto("/requests/new/")
+    page.get_by_label("Child's age in months").fill("200")
+    page.get_by_role("button", name="Submit the request").click()
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_be_focused()
+    assert page.title().startswith("Error:")
+    summary.get_by_role("link", name="Child's age in months").click()
+    expect(page.get_by_label("Child's age in months")).to_be_focused()
+
+
+def test_a_program_requests_consultation_by_keyboard_only(open_page, site):
+    """Sign in, open the request form, fill it and submit it with Tab, Space, arrows and
+    typing only: no mouse click anywhere."""
+    page = open_page("desktop")
+    page.goto("/accounts/login/")
+
+    def tab_to(locator, limit=80):
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            if locator.evaluate("el => el === document.activeElement"):
+                return
+        raise AssertionError(f"Tab never reached {locator}")
+
+    tab_to(page.get_by_label("Username"))
+    page.keyboard.type("dana")
+    tab_to(page.get_by_label("Password"))
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/dashboard/")
+    page.goto("/requests/new/")
+    tab_to(page.get_by_label("One child (with a parent's consent)"))
+    page.keyboard.press("Space")
+    tab_to(page.get_by_label("Child's age in months"))
+    page.keyboard.type("30")
+    tab_to(page.get_by_label("A parent consented to consultation about their child"))
+    page.keyboard.press("Space")
+    tab_to(page.get_by_role("checkbox", name="Risk of suspension or expulsion"))
+    page.keyboard.press("Space")
+    tab_to(page.get_by_label("What is happening, and what would help?"))
+    page.keyboard.type("Biting at transitions.")
+    tab_to(page.get_by_role("button", name="Submit the request"))
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/requests/*/")
+    expect(page.get_by_text("is submitted")).to_be_visible()
