@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from directory.fields import CodeListField
+from directory.search import search_text_expression
 from directory.vocabularies import (
     AgeGroup,
     Endorsement,
@@ -188,13 +189,17 @@ class Consultant(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
     reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Name and bio without accents, in lower case, kept by the database (directory.search).
+    search_text = models.GeneratedField(
+        expression=search_text_expression(), output_field=models.TextField(), db_persist=True
+    )
 
     # The audit trail: who changed what, when. The caseload counters move with every offer
     # and answer (the requests' own history tells those), so they are left out of it.
     objects = ConsultantQuerySet.as_manager()
 
     history = HistoricalRecords(
-        excluded_fields=["active_caseload", "open_offers", "updated_at"],
+        excluded_fields=["active_caseload", "open_offers", "updated_at", "search_text"],
         m2m_fields=[languages, counties_served],
     )
 

@@ -5,7 +5,7 @@ from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
 from django.http import Http404
 
 from accounts.roles import is_alliance_admin
-from directory import geo
+from directory import geo, search
 from directory.models import Consultant, County, Language, Program
 from directory.vocabularies import LANGUAGE_ENDONYMS
 
@@ -76,10 +76,9 @@ def consultant_near(
 
 
 def consultant_search(qs: QuerySet[Consultant], *, text: str) -> QuerySet[Consultant]:
-    """Listings whose name or bio holds every word of `text` (case-insensitive)."""
-    for word in text.split()[:10]:
-        qs = qs.filter(Q(display_name__icontains=word) | Q(bio__icontains=word))
-    return qs
+    """Listings whose name or bio holds every word of `text`, whatever the case and accents,
+    those with more of the words in their name first (directory.search)."""
+    return search.search(qs, text=text)
 
 
 # A consultant sees a program while one of its requests is offered to or assigned to them.

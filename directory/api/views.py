@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from directory import selectors, services
+from directory.api import listing_page
 from directory.api.serializers import (
     ConsultantInputSerializer,
     ConsultantPrivateSerializer,
@@ -122,6 +123,9 @@ class ConsultantViewSet(
 
     def get_object(self):
         return selectors.consultant_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def list(self, request, *args, **kwargs):
+        return listing_page.list_response(self, request)
 
     def _detail(self, consultant, *, status_code=status.HTTP_200_OK):
         # Re-read through the selector so the response carries fresh prefetched relations.

@@ -1,0 +1,105 @@
+"""The directory's list (GET /api/v1/consultants/), served cheaply.
+
+- The page is read with values(), not model instances, and serialized by hand into exactly what
+  ConsultantSerializer gives (tests/directory/test_listing_page.py holds the two equal). A
+  search's page and total come from one query (iecmhc.pagination.WindowCountPaginator); the
+  languages and counties of the page's listings from one query each.
+- Anonymous answers are cached per URL (scheme, host, path and query string), keyed on the
+  listing version (directory.listing_version), which every write to a listing or a caseload
+  changes: an approval or a filled place shows at once. A hit costs one cache read. Only
+  successful pages are cached; a bad filter raises before the cache is written.
+"""
+
+import hashlib
+
+from django.core.cache import cache
+from rest_framework.response import Response
+
+from directory import listing_version
+from directory.api.serializers import ConsultantSerializer
+from directory.models import Consultant
+from iecmhc.pagination import PageNumberPagination, WindowCountPagination
+
+# A missed bump (a bulk write from another process) is stale for at most this long.
+CACHE_SECONDS = 300
+RELATED = {"languages", "counties_served", "distance_miles"}
+VALUE_FIELDS = [name for name in ConsultantSerializer.Meta.fields if name not in RELATED]
+
+
+def cache_key(request) -> str:
+    digest = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+    return f"directory:list:{digest}"
+
+
+def list_response(view, request) -> Response:
+    """The view's list action: a cached page for anonymous callers, else a fresh one."""
+    if request.user.is_authenticated:
+        return Response(_page_data(view, request))
+    key = cache_key(request)
+    found = cache.get_many([listing_version.KEY, key])
+    version = found.get(listing_version.KEY) or listing_version.current()
+    hit = found.get(key)
+    if hit is not None and hit[0] == version:
+        return Response(hit[1])
+    data = _page_data(view, request)
+    cache.set(key, (version, data), CACHE_SECONDS)
+    return Response(data)
+
+
+def _page_data(view, request) -> dict:
+    queryset = view.filter_queryset(view.get_queryset())
+    with_distance = "distance_miles" in queryset.query.annotations
+    fields = VALUE_FIELDS + (["distance_miles"] if with_distance else [])
+    # A search or a distance orders by what it computes for every row it matches: the page and
+    # the total then come from one pass. A plain or filtered list reads its page off an index and
+    # stops after it, so a separate count is cheaper there.
+    ranked = with_distance or "search_rank" in queryset.query.annotations
+    paginator = WindowCountPagination() if ranked else PageNumberPagination()
+    rows = paginator.paginate_queryset(
+        queryset.prefetch_related(None).values(*fields), request, view=view
+    )
+    return paginator.get_paginated_response(serialize_rows(rows)).data
+
+
+def serialize_rows(rows: list[dict]) -> list[dict]:
+    """ConsultantSerializer's output for value rows, with their languages and counties."""
+    ids = [row["id"] for row in rows]
+    languages = _related(
+        Consultant.languages.through, ids, "language_id", ("language__name", "language_id")
+    )
+    counties = _related(
+        Consultant.counties_served.through,
+        ids,
+        "county_id",
+        ("county__state", "county__name", "county_id"),
+    )
+    results = []
+    for row in rows:
+        item = {}
+        for name in ConsultantSerializer.Meta.fields:
+            if name == "languages":
+                item[name] = languages.get(row["id"], [])
+            elif name == "counties_served":
+                item[name] = counties.get(row["id"], [])
+            elif name == "distance_miles":
+                distance = row.get("distance_miles")
+                item[name] = round(distance, 1) if distance is not None else None
+            else:
+                item[name] = row[name]
+        results.append(item)
+    return results
+
+
+def _related(through, ids: list[int], column: str, order: tuple[str, ...]) -> dict[int, list]:
+    """{consultant id: [related keys]} in the related model's own order, in one query."""
+    related: dict[int, list] = {}
+    if not ids:
+        return related
+    pairs = (
+        through.objects.filter(consultant_id__in=ids)
+        .order_by(*order)
+        .values_list("consultant_id", column)
+    )
+    for consultant_id, key in pairs:
+        related.setdefault(consultant_id, []).append(key)
+    return related
