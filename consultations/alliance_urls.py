@@ -13,4 +13,5 @@ urlpatterns = [
     path("matching/", views.matching_preview, name="matching"),
     path("matching/confirm/", views.matching_confirm, name="matching_confirm"),
     path("reports/", views.reports_page, name="reports"),
+    path("reports/reach.csv", views.reach_csv, name="reach_csv"),
 ]

@@ -525,6 +525,14 @@ SPECS: dict[str, Spec] = {
         }
     ),
     "alliance/reports/": Spec({"GET": ALLIANCE_PAGE, "POST": everyone(NOT_ALLOWED)}),
+    # --- reach and the what-if planner (issue 18) -------------------------------------------
+    "alliance/reports/reach.csv": Spec({"GET": ALLIANCE_PAGE, "POST": everyone(NOT_ALLOWED)}),
+    "api/v1/reports/reach/": Spec(
+        {
+            "GET": only({"admin": OK}, others=FORBIDDEN, anonymous=UNAUTHENTICATED),
+            "POST": only({"admin": NOT_ALLOWED}, others=FORBIDDEN, anonymous=UNAUTHENTICATED),
+        }
+    ),
     # --- API: accounts ----------------------------------------------------------------------
     "api/v1/auth/register/": Spec(
         {"GET": everyone(NOT_ALLOWED), "POST": everyone(CREATED)},
