@@ -257,3 +257,21 @@ def test_reports_page_shows_reach_and_highlights(client, world):
     assert "0.0% — far below</text>" in html
     assert "State: 16.7%" in html
     assert 'href="/alliance/reports/reach.csv?date_from=2026-05-01&amp;date_to=2026-05-31"' in html
+
+
+def test_the_demo_marks_its_licensable_programs():
+    from demo.licensing import mark_licensed
+
+    center = ProgramFactory(license_number="DEMO-P-000001", enrollment=30)
+    home = ProgramFactory(license_number="DEMO-P-000002", setting_type="family_child_care")
+    head_start = ProgramFactory(license_number="DEMO-P-000003", setting_type="head_start")
+    own = ProgramFactory(license_number="WI-123")  # not the demo's
+    assert mark_licensed() == 2
+    assert mark_licensed() == 0  # idempotent
+    center.refresh_from_db()
+    assert center.license_type == "group_center"
+    assert center.licensed_capacity == 30 + (center.pk % 5) * 4
+    home.refresh_from_db()
+    assert (home.license_type, home.licensed_capacity) == ("family", 8 + (home.pk % 2) * 4)
+    assert list(reach.licensed_programs().order_by("pk")) == [center, home]
+    assert head_start not in reach.licensed_programs() and own not in reach.licensed_programs()
