@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -133,7 +133,9 @@ def reach(
     if state:
         in_period = in_period.filter(program__county__state=state)
         programs = programs.filter(county__state=state)
-    asked = in_period.filter(program_id=OuterRef("pk"))
+    # IN (the period's programs) rather than a correlated EXISTS: PostgreSQL hashes the
+    # subquery once instead of probing it for every program.
+    did_ask = Q(pk__in=in_period.values("program_id"))
     rows: dict[int, ReachRow] = {}
 
     def row(county_id: int) -> ReachRow:
@@ -144,8 +146,8 @@ def reach(
         .annotate(
             n=Count("id"),
             places=Coalesce(Sum("licensed_capacity"), 0),
-            asked=Count("id", filter=Q(Exists(asked))),
-            reached=Coalesce(Sum("licensed_capacity", filter=Q(Exists(asked))), 0),
+            asked=Count("id", filter=did_ask),
+            reached=Coalesce(Sum("licensed_capacity", filter=did_ask), 0),
         )
         .order_by()
     ):

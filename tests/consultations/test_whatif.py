@@ -159,6 +159,17 @@ def test_removing_a_real_consultant(world, planning):
     assert result.scenario.total_score == run.total_score
 
 
+def test_the_baseline_is_reused_only_for_the_same_batch(world, planning):
+    admin = world.users["admin"]
+    first = whatif.matching_what_if(actor=admin, add=[hmong_speaker(planning)])
+    again = whatif.matching_what_if(actor=admin, add=[hmong_speaker(planning, capacity=1)])
+    assert again.baseline is first.baseline
+    factories.submitted(world.program)  # one more open request: the batch is not the same
+    changed = whatif.matching_what_if(actor=admin, add=[hmong_speaker(planning)])
+    assert changed.baseline is not first.baseline
+    assert len(changed.baseline.unmatched) == len(first.baseline.unmatched) + 1
+
+
 def test_two_alike_are_two_consultants(world, planning):
     h = hmong_speaker(planning, capacity=1)
     result = whatif.matching_what_if(actor=world.users["admin"], add=[h, h])
