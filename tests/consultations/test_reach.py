@@ -275,3 +275,16 @@ def test_the_demo_marks_its_licensable_programs():
     assert (home.license_type, home.licensed_capacity) == ("family", 8 + (home.pk % 2) * 4)
     assert list(reach.licensed_programs().order_by("pk")) == [center, home]
     assert head_start not in reach.licensed_programs() and own not in reach.licensed_programs()
+
+
+def test_streamed_csv_reads_formulas_as_text():
+    from iecmhc.streamed_csv import csv_response
+
+    response = csv_response("x.csv", ["name", "n"], iter([("=HYPERLINK(1)", -3), ("Dane", 4)]))
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert list(csv.reader(io.StringIO(text))) == [
+        ["name", "n"],
+        ["'=HYPERLINK(1)", "-3"],
+        ["Dane", "4"],
+    ]
+    assert response["Content-Disposition"] == 'attachment; filename="x.csv"'
