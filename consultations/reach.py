@@ -102,6 +102,10 @@ class Reach:
     definition: dict = field(default_factory=dict)
 
     @property
+    def licensed_programs(self) -> int:
+        return sum(row.licensed_programs for row in self.states)
+
+    @property
     def far_below(self) -> list[ReachRow]:
         return [row for row in self.counties if row.far_below]
 

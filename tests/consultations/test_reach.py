@@ -136,6 +136,7 @@ def test_every_date_and_open_ended_ranges(world):
 
 
 def test_regions_add_up_their_counties(world):
+    Region.objects.all().delete()  # whatever regions the migrations loaded: these tests' own
     north = Region.objects.create(state="WI", scheme="licensing", code="northern", name="North")
     north.counties.set([world["vilas"], world["iron"]])
     south = Region.objects.create(state="WI", scheme="licensing", code="southern", name="South")
@@ -160,6 +161,7 @@ def test_regions_add_up_their_counties(world):
 
 
 def test_no_regions_no_programs():
+    Region.objects.all().delete()
     report = reach.reach()
     assert (report.counties, report.regions, report.states, report.far_below) == ([], [], [], [])
 
@@ -288,3 +290,15 @@ def test_streamed_csv_reads_formulas_as_text():
         ["Dane", "4"],
     ]
     assert response["Content-Disposition"] == 'attachment; filename="x.csv"'
+
+
+def test_reports_page_without_a_licensing_list(client):
+    from tests.factories import make_admin
+
+    program = ProgramFactory(members=[UserFactory(role="program")])  # not on any list
+    factories.submitted(program)
+    assert reach.reach().licensed_programs == 0
+    client.force_login(make_admin())
+    html = client.get(reverse("alliance:reports")).content.decode()
+    assert "No licensed programs yet: import the state" in html
+    assert 'class="chart reach"' not in html
