@@ -73,6 +73,8 @@ bench: venv-dev ## benchmarks on PostgreSQL (BENCH_DATABASE_URL)
 		$(PY) bench/consultations.py
 	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$(TEST_SECRET)} DATABASE_URL=$(BENCH_DATABASE_URL) \
 		$(PY) bench/matching.py
+	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$(TEST_SECRET)} DATABASE_URL=$(BENCH_DATABASE_URL) \
+		$(PY) bench/whatif.py --scale national
 
 load: venv-dev ## load test of `make serve` on PostgreSQL (LOAD_ARGS="--duration 60 --users 50")
 	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$(TEST_SECRET)} DATABASE_URL=$(BENCH_DATABASE_URL) \

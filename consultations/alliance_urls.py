@@ -12,5 +12,7 @@ urlpatterns = [
     path("requests/<int:pk>/offer/", views.offer, name="offer"),
     path("matching/", views.matching_preview, name="matching"),
     path("matching/confirm/", views.matching_confirm, name="matching_confirm"),
+    path("matching/what-if/", views.matching_what_if, name="matching_what_if"),
     path("reports/", views.reports_page, name="reports"),
+    path("reports/reach.csv", views.reach_csv, name="reach_csv"),
 ]

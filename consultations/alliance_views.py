@@ -7,21 +7,26 @@ every rule lives in consultations.services, consultations.selectors and consulta
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from consultations import batch_offers, matching, reports, selectors, services
-from consultations.charts import bar_chart
+from consultations import batch_offers, matching, reach, reports, selectors, services, whatif
+from consultations.charts import bar_chart, reach_chart
 from consultations.filters import QueueFilter
-from consultations.forms import OfferForm, ReportRangeForm
+from consultations.forms import OfferForm, ReachForm, ReportRangeForm
 from consultations.permissions import access_consultation
+from consultations.whatif_forms import planner_forms
 from directory.vocabularies import Concern
-from iecmhc.pages import alliance_required, run_service
+from iecmhc.pages import add_service_errors, alliance_required, run_service
+from iecmhc.streamed_csv import csv_response
 from iecmhc.units import minutes_to_hours
 
 QUEUE_PAGE_SIZE = 25
@@ -180,7 +185,33 @@ def _run_context(request, run: batch_offers.MatchingRun) -> dict:
 def matching_preview(request):
     """What a batch run would offer now (a dry run: nothing changes)."""
     run = batch_offers.matching_run(actor=request.user, dry_run=True)
-    return render(request, "consultations/alliance/matching.html", _run_context(request, run))
+    context = _run_context(request, run)
+    context["formset"], context["remove_form"] = planner_forms()
+    return render(request, "consultations/alliance/matching.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@alliance_required
+def matching_what_if(request):
+    """The what-if planner: the batch re-solved with hypothetical consultants added and real
+    ones taken out (whatif.matching_what_if); nothing is saved."""
+    formset, remove_form = planner_forms(request.POST if request.method == "POST" else None)
+    result = None
+    if request.method == "POST" and formset.is_valid() and remove_form.is_valid():
+        add = [f.cleaned_data["hypothetical"] for f in formset if "hypothetical" in f.cleaned_data]
+        try:
+            result = whatif.matching_what_if(
+                actor=request.user,
+                add=add,
+                remove=[c.pk for c in remove_form.cleaned_data["remove"]],
+            )
+        except ValidationError as exc:
+            add_service_errors(remove_form, exc)
+    return render(
+        request,
+        "consultations/alliance/whatif.html",
+        {"formset": formset, "remove_form": remove_form, "result": result},
+    )
 
 
 @require_POST
@@ -257,5 +288,44 @@ def reports_page(request):
             "unmet_language_chart": bar_chart(
                 unmet["by_language"], title=_("Unmet demand by language")
             ),
+            **_reach_context(request, span),
         },
     )
+
+
+REACH_CHART_MAX = 100  # bars; beyond, the chart shows the counties far below only
+
+
+def _reach_context(request, span: dict) -> dict:
+    report = reach.reach(**span)
+    rows, note = report.counties, ""
+    if len(rows) > REACH_CHART_MAX:
+        rows = report.far_below[:REACH_CHART_MAX]
+        note = _("The chart shows only the counties far below their state; the table has all.")
+    (state,) = report.states if len(report.states) == 1 else (None,)
+    query = {k: v.isoformat() for k, v in span.items() if v}
+    return {
+        "reach": report,
+        "reach_chart": reach_chart(
+            reach.chart_rows(rows),
+            title=_("Share of licensed programs that requested, by county"),
+            state_percent=state.percent if state else None,
+        ),
+        "reach_chart_note": note,
+        "reach_query": urlencode(query),
+    }
+
+
+@require_GET
+@alliance_required
+def reach_csv(request):
+    """Reach by state, region and county as a streamed CSV (same filters as the API)."""
+    form = ReachForm(request.GET)
+    if not form.is_valid():
+        return HttpResponseBadRequest(
+            _("Not a valid range, state or scheme: %(errors)s")
+            % {"errors": "; ".join(e for errors in form.errors.values() for e in errors)},
+            content_type="text/plain; charset=utf-8",
+        )
+    report = reach.reach(**form.reach_options())
+    return csv_response("reach.csv", reach.CSV_HEADER, reach.table_rows(report))

@@ -32,3 +32,20 @@ def bar_chart(rows, *, title: str, unit: str = "") -> dict:
         "bar_x": CHART_LABEL_WIDTH,
         "width": CHART_LABEL_WIDTH + CHART_BAR_WIDTH + 50,
     }
+
+
+def reach_chart(rows, *, title: str, state_percent: float | None = None) -> dict:
+    """A bar chart of (label, percent, far below) rows: each bar is the share of licensed
+    programs that requested; bars far below the state are drawn hatched and named so in text,
+    and `state_percent`, when given, is drawn as a dashed line across every bar."""
+    top = max([value for _, value, _ in rows] + [state_percent or 0]) or 1
+    chart = bar_chart([(label, value) for label, value, _ in rows], title=title, unit="%")
+    for bar, (_, value, far_below) in zip(chart["bars"], rows, strict=True):
+        bar["width"] = round(value / top * CHART_BAR_WIDTH)
+        bar["value_x"] = CHART_LABEL_WIDTH + bar["width"] + 6
+        bar["far_below"] = far_below
+    chart["width"] += 90  # room for "far below" after the number
+    if state_percent is not None:
+        chart["state_percent"] = state_percent
+        chart["state_x"] = CHART_LABEL_WIDTH + round(state_percent / top * CHART_BAR_WIDTH)
+    return chart

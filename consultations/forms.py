@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consultations.models import MAX_CHILD_AGE_MONTHS, ConsultationRequest
-from directory.models import Consultant
+from directory import geo
+from directory.models import Consultant, Region
 from directory.selectors import language_list
 from directory.vocabularies import ClosureReason, Concern, ContactType, FocusType, Modality
 from iecmhc.forms import BoundedMultipleChoiceField
@@ -254,3 +255,30 @@ class ReportRangeForm(forms.Form):
         if start and end and start > end:
             self.add_error("date_to", _("The end of the range must not be before its start."))
         return cleaned
+
+
+class ReachForm(ReportRangeForm):
+    """The reach report's range, and optionally one state and one scheme of regions."""
+
+    state = forms.ChoiceField(label=_("State"), required=False, choices=())
+    scheme = forms.ChoiceField(
+        label=_("Regions"),
+        required=False,
+        choices=[("", _("Every scheme")), *Region.Scheme.choices],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [("", _("Every state"))] + [
+            (code, code) for code in geo.known_states()
+        ]
+
+    def reach_options(self) -> dict:
+        """The keyword arguments of reach.reach(), from the cleaned data."""
+        data = self.cleaned_data
+        return {
+            "date_from": data.get("date_from"),
+            "date_to": data.get("date_to"),
+            "state": data.get("state") or None,
+            "scheme": data.get("scheme") or None,
+        }

@@ -525,6 +525,28 @@ SPECS: dict[str, Spec] = {
         }
     ),
     "alliance/reports/": Spec({"GET": ALLIANCE_PAGE, "POST": everyone(NOT_ALLOWED)}),
+    # --- reach and the what-if planner (issue 18) -------------------------------------------
+    "alliance/reports/reach.csv": Spec({"GET": ALLIANCE_PAGE, "POST": everyone(NOT_ALLOWED)}),
+    "alliance/matching/what-if/": Spec(
+        {
+            "GET": ALLIANCE_PAGE,
+            # Nothing is ever saved: an empty form is shown again with its errors.
+            "POST": only({"admin": FORM_REFUSED}, others=FORBIDDEN, anonymous=LOGIN),
+        }
+    ),
+    "api/v1/matching/what-if/": Spec(
+        {
+            "GET": only({"admin": NOT_ALLOWED}, others=FORBIDDEN, anonymous=UNAUTHENTICATED),
+            "POST": only({"admin": OK}, others=FORBIDDEN, anonymous=UNAUTHENTICATED),
+        },
+        body=lambda m: {"remove": [m.world.listing.pk]},
+    ),
+    "api/v1/reports/reach/": Spec(
+        {
+            "GET": only({"admin": OK}, others=FORBIDDEN, anonymous=UNAUTHENTICATED),
+            "POST": only({"admin": NOT_ALLOWED}, others=FORBIDDEN, anonymous=UNAUTHENTICATED),
+        }
+    ),
     # --- API: accounts ----------------------------------------------------------------------
     "api/v1/auth/register/": Spec(
         {"GET": everyone(NOT_ALLOWED), "POST": everyone(CREATED)},

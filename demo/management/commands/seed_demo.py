@@ -15,6 +15,7 @@ from django.db import connection
 
 from demo import consultants as consultants_demo
 from demo import consultations as consultations_demo
+from demo import licensing as licensing_demo
 from demo import programs as programs_demo
 from demo.geography import ALL_STATES, US_STATES, Geography
 from demo.logins import DEMO_ADMIN, DEMO_LOGINS, DEMO_PROGRAM, ensure_demo_logins
@@ -113,6 +114,10 @@ class Command(BaseCommand):
             ),
         )
         programs_demo.add_demo_program_memberships(logins[DEMO_PROGRAM.username])
+        licensed = licensing_demo.mark_licensed()
+        created += licensed
+        if self.show and licensed:
+            self.stdout.write(f"  licensing list: {licensed:,} programs marked as licensed")
         created += self._step(
             "consultants",
             consultants,
