@@ -85,16 +85,23 @@ def stop_server(proc: subprocess.Popen) -> None:
             continue
 
 
-def cpu_ms(pids) -> float:
-    total = 0
+def cpu_ms(pids) -> dict[int, float]:
+    """CPU time (user + system, ms) of each process that still exists."""
+    found = {}
     for pid in pids:
         try:
             with open(f"/proc/{pid}/stat") as f:
                 fields = f.read().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])  # utime + stime
+            found[pid] = (int(fields[11]) + int(fields[12])) * 1000 / TICKS
         except (OSError, IndexError, ValueError):
             continue
-    return total * 1000 / TICKS
+    return found
+
+
+def cpu_delta(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU spent between two readings: by the processes in the second (one that started in
+    between counts from zero: a new database connection is part of the request's cost)."""
+    return sum(ms - before.get(pid, 0.0) for pid, ms in after.items())
 
 
 def children(pid: int) -> list[int]:
@@ -319,7 +326,8 @@ def main() -> None:
                     status = request(method, base + path, token)
                     elapsed = (time.perf_counter() - started) * 1000
                     backends = set(backends) | set(backend_pids(cursor, database))
-                    cpu[label].append((cpu_ms(workers) - app0, cpu_ms(backends) - db0))
+                    app = cpu_delta(app0, cpu_ms(workers))
+                    cpu[label].append((app, cpu_delta(db0, cpu_ms(backends))))
                     if status not in (200, 409) or (method == "GET" and status != 200):
                         raise RuntimeError(f"{method} {path}: {status}")
                     samples[label].append(elapsed)
