@@ -150,6 +150,14 @@ class ConsultationRequest(models.Model):
             models.Index(fields=["status", "urgency", "created_at"], name="request_queue_idx"),
             models.Index(fields=["consultant", "status"], name="request_consultant_idx"),
             models.Index(fields=["program", "status"], name="request_program_idx"),
+            # The lists, each in the order it sorts (issue 19): everyone's newest first, by
+            # status (the API's ?status=), by program (a program's staff), a caseload.
+            models.Index(fields=["-created_at", "-id"], name="request_created_idx"),
+            models.Index(fields=["status", "-created_at", "-id"], name="request_status_new_idx"),
+            models.Index(fields=["program", "-created_at", "-id"], name="request_program_new_idx"),
+            models.Index(
+                fields=["consultant", "status", "accepted_at", "id"], name="request_caseload_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -270,6 +278,8 @@ class RequestEvent(models.Model):
         ordering = ["at", "id"]
         indexes = [
             models.Index(fields=["consultant", "action"], name="event_consultant_action_idx"),
+            # A request's history, in order (issue 19).
+            models.Index(fields=["request", "at", "id"], name="event_request_at_idx"),
         ]
 
     def __str__(self):
@@ -294,7 +304,11 @@ class Contact(models.Model):
 
     class Meta:
         ordering = ["date", "id"]
-        indexes = [models.Index(fields=["consultant", "date"], name="contact_consultant_date_idx")]
+        indexes = [
+            models.Index(fields=["consultant", "date"], name="contact_consultant_date_idx"),
+            # A request's contacts, in order (issue 19).
+            models.Index(fields=["request", "date", "id"], name="contact_request_date_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(minutes__gte=1, minutes__lte=720), name="contact_minutes_in_range"

@@ -67,6 +67,7 @@ def insert_objects(model, objects: Sequence[models.Model]) -> None:
         field
         for field in model._meta.concrete_fields
         if not (field.primary_key and first.pk is None)
+        and not field.generated  # computed by the database (Consultant.search_text)
         and not isinstance(getattr(first, field.attname), DatabaseDefault)
     ]
     now = timezone.now()

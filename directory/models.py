@@ -213,6 +213,8 @@ class Consultant(models.Model):
             models.Index(
                 fields=["listing_status", "display_name", "id"], name="consultant_status_name_idx"
             ),
+            # The Alliance's list of every listing, in name order (issue 19).
+            models.Index(fields=["display_name", "id"], name="consultant_name_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -325,7 +327,11 @@ class Program(models.Model):
 
     class Meta:
         ordering = ["name", "id"]
-        indexes = [models.Index(fields=["state", "county"])]
+        indexes = [
+            models.Index(fields=["state", "county"]),
+            # The programs list, in name order (issue 19).
+            models.Index(fields=["name", "id"], name="program_name_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["license_number"],

@@ -81,7 +81,10 @@ class RequestViewSet(
         return selectors.request_list(user=self.request.user)
 
     def get_object(self):
-        return access_consultation(self.request.user, self.kwargs["pk"])
+        # Only the detail shows the history and hours as read; an action hands the request to
+        # its service, which re-reads it under a lock, and _detail then reads the history once.
+        detailed = self.action == "retrieve"
+        return access_consultation(self.request.user, self.kwargs["pk"], detailed=detailed)
 
     def _detail(self, consultation, *, status_code=status.HTTP_200_OK):
         """The request as the service left it. The service re-read its row under the lock, so

@@ -1,4 +1,5 @@
-"""Accent- and case-insensitive directory search (directory.search).
+"""Accent- and case-insensitive directory search (directory.search), and the indexes the
+listings' and programs' lists sort by.
 
 On PostgreSQL: the unaccent and pg_trgm extensions, the IMMUTABLE fold function the generated
 column is computed by, and a trigram GIN index on it. On SQLite the fold function is Python,
@@ -63,4 +64,13 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(create_search_index, drop_search_index),
+        # Every list in the order it sorts (issue 19).
+        migrations.AddIndex(
+            model_name="consultant",
+            index=models.Index(fields=["display_name", "id"], name="consultant_name_idx"),
+        ),
+        migrations.AddIndex(
+            model_name="program",
+            index=models.Index(fields=["name", "id"], name="program_name_idx"),
+        ),
     ]

@@ -19,7 +19,7 @@ from demo import licensing as licensing_demo
 from demo import programs as programs_demo
 from demo.geography import ALL_STATES, US_STATES, Geography
 from demo.logins import DEMO_ADMIN, DEMO_LOGINS, DEMO_PROGRAM, ensure_demo_logins
-from directory import geo
+from directory import geo, listing_version
 
 
 class Progress:
@@ -132,6 +132,9 @@ class Command(BaseCommand):
                 count=requests, open_count=open_requests, seed=seed, admin=admin, progress=bar
             ),
         )
+        if created:
+            # Bulk inserts send no signals: a new listing version, so cached directory pages go.
+            listing_version.bump()
         if created and connection.vendor == "postgresql":
             # Fresh statistics after bulk loads, or the planner guesses from empty tables.
             with connection.cursor() as cursor:
