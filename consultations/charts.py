@@ -38,9 +38,9 @@ def reach_chart(rows, *, title: str, state_percent: float | None = None) -> dict
     """A bar chart of (label, percent, far below) rows: each bar is the share of licensed
     programs that requested; bars far below the state are drawn hatched and named so in text,
     and `state_percent`, when given, is drawn as a dashed line across every bar."""
-    top = max([value for _, value, _ in rows] + [state_percent or 0]) or 1
-    chart = bar_chart([(label, value) for label, value, _ in rows], title=title, unit="%")
-    for bar, (_, value, far_below) in zip(chart["bars"], rows, strict=True):
+    top = max([value for _label, value, _far in rows] + [state_percent or 0]) or 1
+    chart = bar_chart([(label, value) for label, value, _far in rows], title=title, unit="%")
+    for bar, (_label, value, far_below) in zip(chart["bars"], rows, strict=True):
         bar["width"] = round(value / top * CHART_BAR_WIDTH)
         bar["value_x"] = CHART_LABEL_WIDTH + bar["width"] + 6
         bar["far_below"] = far_below

@@ -13,14 +13,9 @@ def notify_program(consultation, template: str, **context) -> None:
     """To the program's staff, each in their language; the program's own address in the
     language of whoever made the request."""
     program = consultation.program
-    member_languages = {
-        m.user.email.lower(): language_for(m.user)
-        for m in program.memberships.select_related("user")
-        if m.user.email
-    }
     by_language: dict[str, list[str]] = {}
-    for address in program_recipients(program):
-        language = member_languages.get(address.lower()) or language_for(consultation.created_by)
+    for address, user in program_recipients(program):
+        language = language_for(user if user is not None else consultation.created_by)
         by_language.setdefault(language, []).append(address)
     for language, addresses in by_language.items():
         send_templated_email(

@@ -155,15 +155,16 @@ def submission_for(*, user, key: str) -> SubmissionKey | None:
     )
 
 
-def program_recipients(program: Program) -> list[str]:
-    """Where a program's notifications go: its staff's addresses and the program's own."""
-    addresses = [m.user.email for m in program.memberships.select_related("user")]
-    addresses.append(program.email)
+def program_recipients(program: Program) -> list[tuple[str, object]]:
+    """Where a program's notifications go, once each: its staff's addresses, each with its
+    user (for their language), then the program's own address (with no user)."""
+    recipients = [(m.user.email, m.user) for m in program.memberships.select_related("user")]
+    recipients.append((program.email, None))
     seen, result = set(), []
-    for address in addresses:
+    for address, user in recipients:
         if address and address.lower() not in seen:
             seen.add(address.lower())
-            result.append(address)
+            result.append((address, user))
     return result
 
 
