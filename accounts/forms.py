@@ -6,7 +6,7 @@ from django.utils.functional import lazy
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from accounts.services import user_password_set
+from accounts.services import registration_errors, user_password_set
 
 User = get_user_model()
 
@@ -36,6 +36,23 @@ class SignupForm(forms.Form):
         # Lazy: the validators' help (Django's own translated texts) in the page's language.
         help_text=lazy(password_validators_help_text_html, SafeString)(),
     )
+
+    def clean(self):
+        """The username and password rules of user_register too, so that a bad email does
+        not hide them until the next round: every error shows at once."""
+        cleaned = super().clean()
+        if "username" in self.errors and "password" in self.errors:
+            return cleaned
+        errors = registration_errors(
+            username=cleaned.get("username") or "",
+            password=self.data.get("password", ""),
+            role=cleaned.get("role") or User.Role.PROGRAM,
+            email=cleaned.get("email") or "",
+        )
+        for field, messages in errors.items():
+            if field not in self.errors and (field != "username" or cleaned.get("username")):
+                self.add_error(field, messages)
+        return cleaned
 
 
 class ResetPasswordForm(SetPasswordForm):

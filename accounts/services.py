@@ -40,15 +40,10 @@ def _notify_registration_attempt(email: str) -> None:
         )
 
 
-@transaction.atomic
-def user_register(*, username: str, email: str, password: str, role: str) -> "User | None":
-    """Create a program or consultant account. Alliance admins are never made here.
-
-    An email address that already has an account makes no account, and returns None, but the
-    caller must answer exactly as for a success: whether an address has an account is not for
-    strangers to learn (password reset hides it too). Its owner is told by email instead."""
-    if role not in User.Role.values:
-        raise ValidationError({"role": [f"Choose one of: {', '.join(User.Role.values)}."]})
+def registration_errors(*, username: str, password: str, role: str, email: str = "") -> dict:
+    """What is wrong with a new account's username and password, by field (empty: nothing):
+    the rule user_register applies, which the sign-up page also shows beside the form's own
+    errors, so that every error shows in one round."""
     # Check what will be stored: Django normalises usernames (NFKC: "ﬁona" is "fiona").
     username = User.normalize_username(username)
     errors = {}
@@ -63,8 +58,22 @@ def user_register(*, username: str, email: str, password: str, role: str) -> "Us
         validate_password(password, user=candidate)
     except ValidationError as exc:
         errors["password"] = exc.messages
+    return errors
+
+
+@transaction.atomic
+def user_register(*, username: str, email: str, password: str, role: str) -> "User | None":
+    """Create a program or consultant account. Alliance admins are never made here.
+
+    An email address that already has an account makes no account, and returns None, but the
+    caller must answer exactly as for a success: whether an address has an account is not for
+    strangers to learn (password reset hides it too). Its owner is told by email instead."""
+    if role not in User.Role.values:
+        raise ValidationError({"role": [f"Choose one of: {', '.join(User.Role.values)}."]})
+    errors = registration_errors(username=username, password=password, role=role, email=email)
     if errors:
         raise ValidationError(errors)
+    username = User.normalize_username(username)
     if _email_in_use(email):
         make_password(password)  # the work of a real registration: no answer comes faster
         _notify_registration_attempt(email)

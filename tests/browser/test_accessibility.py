@@ -150,10 +150,16 @@ def test_a_program_requests_consultation_by_keyboard_only(open_page, site):
     tab_to(page.get_by_label("Password"))
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
-    page.wait_for_url("**/dashboard/")
+    page.wait_for_url("**/requests/")
     page.goto("/requests/new/")
-    tab_to(page.get_by_label("One child (with a parent's consent)"))
-    page.keyboard.press("Space")
+    # A radio group is one Tab stop (its checked option); the arrows choose within it.
+    tab_to(page.get_by_label("A classroom or group"))
+    child = page.get_by_label("One child (with a parent's consent)")
+    for _ in range(5):
+        if child.is_checked():
+            break
+        page.keyboard.press("ArrowUp")
+    expect(child).to_be_checked()
     tab_to(page.get_by_label("Child's age in months"))
     page.keyboard.type("30")
     tab_to(page.get_by_label("A parent consented to consultation about their child"))

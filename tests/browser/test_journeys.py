@@ -61,6 +61,7 @@ def test_from_request_to_closed_consultation(open_page, people):
     alliance.get_by_role("link", name=f"#{request.pk}").first.click()
     expect(alliance.get_by_text("specialises in the concern").first).to_be_visible()
     screenshot(alliance, "alliance-matches-desktop")
+    alliance.get_by_text("Offer to Maria Lopez…").click()  # the confirmation step
     alliance.get_by_role("button", name="Offer to Maria Lopez").click()
     request.refresh_from_db()
     assert request.status == "offered"
@@ -83,6 +84,7 @@ def test_from_request_to_closed_consultation(open_page, people):
     consultant.goto("/caseload/")
     screenshot(consultant, "caseload-phone")
     consultant.goto(f"/requests/{request.pk}/")
+    consultant.get_by_text("Close the consultation…").click()  # the confirmation step
     consultant.get_by_label("Why is the consultation ending?").select_option("goals_met")
     consultant.get_by_role("button", name="Close the consultation").click()
     request.refresh_from_db()
