@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.roles import is_program_user, user_role
+from consultations.capacity import check_room_for_accept, check_room_for_offer, recount_hours
 from consultations.matching import declined_consultant_ids
 from consultations.models import ConsultationRequest, Contact, RequestEvent
 from consultations.notifications import notify_alliance, notify_consultant, notify_program
@@ -33,6 +34,7 @@ from consultations.permissions import (
     can_withdraw_request,
     listing_of,
 )
+from directory.credentials import license_lapsed
 from directory.models import Consultant, Program
 from directory.permissions import is_program_member
 from directory.vocabularies import FocusType
@@ -77,9 +79,12 @@ def _lock_consultant(pk: int) -> Consultant:
 def _save_counters(consultant: Consultant) -> None:
     """Save the caseload counters (the consultant's row is locked by the caller). They are
     not in the listing's audit trail: the requests' events and history record each move."""
+    recount_hours(consultant)
     consultant.skip_history_when_saving = True
     try:
-        consultant.save(update_fields=["active_caseload", "open_offers", "updated_at"])
+        consultant.save(
+            update_fields=["active_caseload", "open_offers", "hours_committed", "updated_at"]
+        )
     finally:
         del consultant.skip_history_when_saving
 
@@ -170,20 +175,17 @@ def request_offer(
         raise StateConflict(f"{consultant.display_name}'s listing is not approved.")
     if not consultant.accepting_new_requests:
         raise StateConflict(f"{consultant.display_name} is not accepting new requests.")
-    if consultant.places_free <= 0:
-        raise StateConflict(
-            f"{consultant.display_name} has no free place ({consultant.active_caseload} "
-            f"engagements and {consultant.open_offers} offers awaiting an answer, "
-            f"of {consultant.max_caseload})."
-        )
+    if license_lapsed(consultant.license_expires, timezone.localdate()):
+        raise StateConflict(f"{consultant.display_name}'s licence has expired.")
+    check_room_for_offer(consultant, consultation)
     if consultant.pk in declined_consultant_ids(consultation):
         raise StateConflict(f"{consultant.display_name} declined this request before.")
-    consultant.open_offers += 1
-    _save_counters(consultant)
     consultation.status = Status.OFFERED
     consultation.consultant = consultant
     consultation.offered_at = timezone.now()
     consultation.save(update_fields=["status", "consultant", "offered_at", "updated_at"])
+    consultant.open_offers += 1
+    _save_counters(consultant)  # after the request, so its hours are counted
     _event(
         consultation,
         action=Action.OFFERED,
@@ -214,11 +216,7 @@ def request_accept(*, actor, consultation: ConsultationRequest) -> ConsultationR
     _check_transition(consultation, "accept")
     if consultant.listing_status != Consultant.ListingStatus.APPROVED:
         raise StateConflict("Your listing is not approved, so you cannot take on requests.")
-    if consultant.active_caseload >= consultant.max_caseload:
-        raise StateConflict(
-            f"Your caseload is full ({consultant.active_caseload} of "
-            f"{consultant.max_caseload}); close an engagement or raise your maximum first."
-        )
+    check_room_for_accept(consultant, consultation)
     consultant.active_caseload += 1
     consultant.open_offers = max(consultant.open_offers - 1, 0)
     _save_counters(consultant)

@@ -46,6 +46,24 @@ def license_shown_verified(consultant, today: date) -> bool:
     )
 
 
+def license_verified_condition(today: date) -> models.Q:
+    """license_shown_verified() as a condition on consultants (the directory's filter)."""
+    return (
+        models.Q(license_verified_at__isnull=False)
+        & ~models.Q(license_type="none")
+        & license_current_condition(today)
+    )
+
+
+def current_endorsement_condition(category: str, today: date) -> models.Q:
+    """Consultants holding `category` current today (endorsement_current, in SQL)."""
+    current = models.Q(endorsements__status=EndorsementStatus.IN_PROCESS) | models.Q(
+        endorsements__renewal_date__isnull=True
+    )
+    current |= models.Q(endorsements__renewal_date__gte=today)
+    return models.Q(endorsements__category=category) & current
+
+
 def endorsement_current(status: str, renewal_date: date | None, today: date) -> bool:
     """Does an endorsement count today: endorsed and not past its renewal date, or in process."""
     if status == EndorsementStatus.IN_PROCESS:
@@ -118,3 +136,27 @@ class ConsultantEndorsement(models.Model):
 
     def is_current(self, today: date) -> bool:
         return endorsement_current(self.status, self.renewal_date, today)
+
+
+class CredentialReminder(models.Model):
+    """A reminder sent: one per credential, deadline and step ("60", "14", "lapsed"), so the
+    periodic job sends each once however often it runs."""
+
+    consultant = models.ForeignKey(
+        "directory.Consultant", on_delete=models.CASCADE, related_name="credential_reminders"
+    )
+    credential = models.CharField(max_length=64)  # "license" or "endorsement:<category>"
+    deadline = models.DateField()
+    step = models.CharField(max_length=8)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultant", "credential", "deadline", "step"],
+                name="credential_reminder_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.consultant_id} {self.credential} {self.deadline} ({self.step})"

@@ -122,8 +122,7 @@ def places_free(
     `hours_free`: the hours a week the consultant stated less the hours committed (None when
     they stated none: only the caseload limits). `weekly_hours`: the weight of the request in
     view (ConsultationRequest.weekly_hours); without one, lightest_weekly_hours(). The one
-    definition: Consultant.places_free, matching's facts and, in SQL,
-    ConsultantQuerySet.free_place_condition read it."""
+    definition; ConsultantQuerySet.free_place_condition is its SQL form."""
     places = max(max_caseload - active_caseload - open_offers, 0)
     if hours_free is None:
         return places
@@ -447,5 +446,5 @@ class ProgramMembership(models.Model):
 
 
 # Credentials and the renewal ledger: models of their own modules, registered here.
-from directory.credentials import ConsultantEndorsement  # noqa: E402, F401
+from directory.credentials import ConsultantEndorsement, CredentialReminder  # noqa: E402, F401
 from directory.ledger import LedgerEntry  # noqa: E402, F401

@@ -316,7 +316,7 @@ def test_matches_are_best_first_with_components_and_reasons(world):
     world.other_listing.save()
     mentor = consultant(
         "Mentor",
-        imh_endorsement="infant_mental_health_mentor",
+        endorsements=["infant_mental_health_mentor"],
         languages=[english(), spanish()],
         specialties=["challenging_behavior", "trauma_informed_care"],
     )
