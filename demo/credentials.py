@@ -80,6 +80,8 @@ def plan_credentials(
         consultant.license_verified_at = consultant.reviewed_at
         consultant.license_verified_by_id = reviewer_id
     result = Credentials()
+    if index == 1 and legacy == "none":  # the demo consultant login shows a ledger
+        legacy = "infant_mental_health_specialist"
     if legacy == "none":
         return result
     categories = [legacy]

@@ -66,6 +66,7 @@ class VocabulariesSerializer(serializers.Serializer):
     focus_types = VocabularyEntrySerializer(many=True)
     license_types = VocabularyEntrySerializer(many=True)
     endorsements = VocabularyEntrySerializer(many=True)
+    endorsement_statuses = VocabularyEntrySerializer(many=True)
     closure_reasons = VocabularyEntrySerializer(many=True)
     contact_types = VocabularyEntrySerializer(many=True)
     contact_activities = VocabularyEntrySerializer(many=True)
