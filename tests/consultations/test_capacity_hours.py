@@ -38,7 +38,9 @@ def test_offers_and_engagements_hold_their_hours_until_they_end(world):
     listing.refresh_from_db()
     assert listing.hours_committed == Decimal("3.00")
     classroom = factories.submitted(world.program)  # 2 h: 5 in all, fits
-    services.request_offer(actor=world.users["admin"], consultation=classroom, consultant=listing)
+    classroom = services.request_offer(
+        actor=world.users["admin"], consultation=classroom, consultant=listing
+    )
     third = factories.submitted(world.program)
     with pytest.raises(StateConflict, match="0 of 5 hours a week free"):
         services.request_offer(actor=world.users["admin"], consultation=third, consultant=listing)

@@ -238,6 +238,7 @@ def test_match_candidates_selects_exactly_whom_exclusion_accepts(
     assert excluded == matching.rank(facts, consultants).excluded
     assert excluded == {
         "not_approved": 2,
+        "credential_lapsed": 0,
         "not_accepting": 1,
         "at_capacity": 1,
         "declined_before": 1,
