@@ -23,7 +23,9 @@ def test_each_endorsement_code_becomes_an_endorsed_row():
             ("infant_family_associate", "pending"),
         ]
     ):
-        user = User.objects.create(username=f"migrated{i}", role="consultant")
+        user = User.objects.create(
+            username=f"migrated{i}", role="consultant", preferred_language="en"
+        )
         made[code] = Consultant.objects.create(
             user=user,
             display_name=f"C{i}",
