@@ -4,6 +4,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from tests.factories import UserFactory
+
 pytestmark = pytest.mark.django_db(transaction=True)
 BEFORE = [("directory", "0010_region")]
 AFTER = [("directory", "0012_endorsements_from_code")]
@@ -13,7 +15,6 @@ def test_each_endorsement_code_becomes_an_endorsed_row():
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
     old = executor.loader.project_state(BEFORE).apps
-    User = old.get_model("accounts", "User")
     Consultant = old.get_model("directory", "Consultant")
     made = {}
     for i, (code, status) in enumerate(
@@ -23,11 +24,10 @@ def test_each_endorsement_code_becomes_an_endorsed_row():
             ("infant_family_associate", "pending"),
         ]
     ):
-        user = User.objects.create(
-            username=f"migrated{i}", role="consultant", preferred_language="en"
-        )
+        # The users' table is at its latest state (only directory was rolled back).
+        user = UserFactory(username=f"migrated{i}", role="consultant")
         made[code] = Consultant.objects.create(
-            user=user,
+            user_id=user.pk,
             display_name=f"C{i}",
             license_type="lcsw",
             imh_endorsement=code,
