@@ -27,7 +27,7 @@ def test_logging_training_by_keyboard_shows_progress(open_page, viewport):
     page.goto("/listing/ledger/")
     page.get_by_label("Kind").select_option("training")
     page.get_by_label("Date").fill((date.today() - timedelta(days=2)).isoformat())
-    page.get_by_label("Hours").fill("15")
+    page.get_by_role("spinbutton", name="Hours").fill("15")
     page.get_by_label("Title (training)").fill("Pyramid Model")
     page.get_by_label("Title (training)").press("Enter")
     expect(page.get_by_text("Training: 15.00 of 15 hours")).to_be_visible()
