@@ -26,12 +26,20 @@ NO_FREE_PLACE = _(
     "%(name)s has no free place (%(active)s engagements and %(offers)s offers awaiting an "
     "answer, of %(max)s)."
 )
+NO_FREE_HOURS = _(
+    "%(name)s has %(free)s of %(hours)s hours a week free; this request takes %(needs)s."
+)
+LICENCE_LAPSED = _("%(name)s's licence has expired.")
 DECLINED_BEFORE = _("%(name)s declined this request before.")
 NO_LONGER_OFFERED = _("This request is no longer offered to you.")
 MY_LISTING_NOT_APPROVED = _("Your listing is not approved, so you cannot take on requests.")
 CASELOAD_FULL = _(
     "Your caseload is full (%(active)s of %(max)s); close an engagement or raise your maximum "
     "first."
+)
+HOURS_FULL = _(
+    "Your engagements take %(taken)s of your %(hours)s hours a week; this one needs %(needs)s "
+    "more. Close an engagement or raise your hours first."
 )
 CHANGED_MEANWHILE = _("The request changed meanwhile; reload it and try again.")
 

@@ -35,6 +35,14 @@ def default_weekly_hours(focus: str) -> Decimal:
     return Decimal(str(settings.ENGAGEMENT_DEFAULT_WEEKLY_HOURS[focus]))
 
 
+def weekly_hours(focus: str, planned_hours_per_week) -> Decimal:
+    """An engagement's weight on a caseload: its plan's hours a week, else its level's default
+    (ConsultationRequest.weekly_hours; matching reads it from plain values)."""
+    if planned_hours_per_week is not None:
+        return Decimal(planned_hours_per_week)
+    return default_weekly_hours(focus)
+
+
 class ConsultationRequest(models.Model):
     """A program's request for consultation, from submission to closure."""
 
@@ -214,9 +222,7 @@ class ConsultationRequest(models.Model):
     @property
     def weekly_hours(self) -> Decimal:
         """The hours a week this engagement takes: its plan's, or the default for its level."""
-        if self.planned_hours_per_week is not None:
-            return self.planned_hours_per_week
-        return default_weekly_hours(self.focus)
+        return weekly_hours(self.focus, self.planned_hours_per_week)
 
     @property
     def is_priority(self) -> bool:

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from accounts.roles import is_program_user, user_role
 from consultations import messages as M
+from consultations.capacity import check_room_for_accept, check_room_for_offer, recount_hours
 from consultations.matching import declined_consultant_ids
 from consultations.models import ConsultationRequest, Contact, RequestEvent
 from consultations.notifications import notify_alliance, notify_consultant, notify_program
@@ -34,6 +35,7 @@ from consultations.permissions import (
     can_withdraw_request,
     listing_of,
 )
+from directory.credentials import license_lapsed
 from directory.models import Consultant, Program
 from directory.permissions import is_program_member
 from directory.vocabularies import FocusType
@@ -78,9 +80,12 @@ def _lock_consultant(pk: int) -> Consultant:
 def _save_counters(consultant: Consultant) -> None:
     """Save the caseload counters (the consultant's row is locked by the caller). They are
     not in the listing's audit trail: the requests' events and history record each move."""
+    recount_hours(consultant)
     consultant.skip_history_when_saving = True
     try:
-        consultant.save(update_fields=["active_caseload", "open_offers", "updated_at"])
+        consultant.save(
+            update_fields=["active_caseload", "open_offers", "hours_committed", "updated_at"]
+        )
     finally:
         del consultant.skip_history_when_saving
 
@@ -158,24 +163,17 @@ def request_offer(
         raise StateConflict(M.NOT_APPROVED % {"name": consultant.display_name})
     if not consultant.accepting_new_requests:
         raise StateConflict(M.NOT_ACCEPTING % {"name": consultant.display_name})
-    if consultant.places_free <= 0:
-        raise StateConflict(
-            M.NO_FREE_PLACE
-            % {
-                "name": consultant.display_name,
-                "active": consultant.active_caseload,
-                "offers": consultant.open_offers,
-                "max": consultant.max_caseload,
-            }
-        )
+    if license_lapsed(consultant.license_expires, timezone.localdate()):
+        raise StateConflict(M.LICENCE_LAPSED % {"name": consultant.display_name})
+    check_room_for_offer(consultant, consultation)
     if consultant.pk in declined_consultant_ids(consultation):
         raise StateConflict(M.DECLINED_BEFORE % {"name": consultant.display_name})
-    consultant.open_offers += 1
-    _save_counters(consultant)
     consultation.status = Status.OFFERED
     consultation.consultant = consultant
     consultation.offered_at = timezone.now()
     consultation.save(update_fields=["status", "consultant", "offered_at", "updated_at"])
+    consultant.open_offers += 1
+    _save_counters(consultant)  # after the request, so its hours are counted
     _event(
         consultation,
         action=Action.OFFERED,
@@ -206,10 +204,7 @@ def request_accept(*, actor, consultation: ConsultationRequest) -> ConsultationR
     _check_transition(consultation, "accept")
     if consultant.listing_status != Consultant.ListingStatus.APPROVED:
         raise StateConflict(M.MY_LISTING_NOT_APPROVED)
-    if consultant.active_caseload >= consultant.max_caseload:
-        raise StateConflict(
-            M.CASELOAD_FULL % {"active": consultant.active_caseload, "max": consultant.max_caseload}
-        )
+    check_room_for_accept(consultant, consultation)
     consultant.active_caseload += 1
     consultant.open_offers = max(consultant.open_offers - 1, 0)
     _save_counters(consultant)

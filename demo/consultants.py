@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from demo.bulk import insert_objects, insert_rows, reserve_ids
 from demo.common import chunks, missing_indices, phone, rng_for, weighted
+from demo.credentials import LEGACY_ENDORSEMENTS, Credentials, plan_credentials
 from demo.data import (
     BIO_APPROACHES,
     BIO_OPENINGS,
@@ -35,8 +36,10 @@ from demo.data import (
 from demo.geography import Geography
 from demo.logins import DEMO_CONSULTANT, DEMO_PENDING
 from demo.users import ensure_users
+from directory.credentials import ConsultantEndorsement
+from directory.ledger import LedgerEntry
 from directory.models import Consultant, ListingDecision
-from directory.vocabularies import Endorsement, LicenseType, Modality, SettingType, Specialty
+from directory.vocabularies import LicenseType, Modality, SettingType, Specialty
 
 User = get_user_model()
 Status = Consultant.ListingStatus
@@ -71,6 +74,7 @@ class ConsultantPlan:
     counties: list = field(default_factory=list)  # County
     history: list[tuple[str, str, str, str, int]] = field(default_factory=list)
     # (action, from status, to status, reason, days ago)
+    credentials: Credentials = field(default_factory=Credentials)
 
 
 def plan_consultant(seed: int, index: int, geography: Geography, now: datetime) -> ConsultantPlan:
@@ -82,7 +86,7 @@ def plan_consultant(seed: int, index: int, geography: Geography, now: datetime) 
     place, county, counties = _area(rng, consultant, geography)
     years = rng.randint(2, 25)
     consultant.license_type = rng.choices(LicenseType.values, weights=LICENSE_TYPE_WEIGHTS)[0]
-    consultant.imh_endorsement = rng.choices(Endorsement.values, weights=ENDORSEMENT_WEIGHTS)[0]
+    legacy = rng.choices(LEGACY_ENDORSEMENTS, weights=ENDORSEMENT_WEIGHTS)[0]
     status = consultant.listing_status = _status(rng, index)
     consultant.max_caseload = rng.choice(MAX_CASELOADS)
     bio = " ".join(
@@ -96,7 +100,9 @@ def plan_consultant(seed: int, index: int, geography: Geography, now: datetime) 
     _profile(rng, consultant, index, bio, (first, last), place.state)
     consultant.created_at = now - timedelta(days=submitted_days + rng.randint(0, 30))
     history = _review_history(rng, consultant, submitted_days, now)
+    credentials = plan_credentials(seed, index, consultant, legacy, None, now)
     return ConsultantPlan(
+        credentials=credentials,
         consultant=consultant,
         username=consultant_username(index),
         names=(first, last),
@@ -222,7 +228,15 @@ def _insert(plans: list[ConsultantPlan], *, reviewer, now: datetime) -> None:
     for plan, pk in zip(plans, reserve_ids(Consultant, len(plans)), strict=True):
         plan.consultant.pk = pk
         plan.consultant.user_id = users[plan.username]
+        if plan.consultant.license_verified_at is not None:
+            plan.consultant.license_verified_by_id = reviewer.pk
+        for row in (*plan.credentials.endorsements, *plan.credentials.ledger):
+            row.consultant_id = pk
+        for row in plan.credentials.endorsements:
+            row.verified_by_id = reviewer.pk if row.verified_at else None
     insert_objects(Consultant, [plan.consultant for plan in plans])
+    insert_objects(ConsultantEndorsement, [e for p in plans for e in p.credentials.endorsements])
+    insert_objects(LedgerEntry, [e for p in plans for e in p.credentials.ledger])
     insert_rows(
         Consultant.languages.through,
         ("consultant", "language"),

@@ -13,13 +13,15 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery, Value
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from consultations.capacity import weekly_hours_expression
 from consultations.models import ConsultationRequest, Contact, RequestEvent
 from demo.bulk import analyze, insert_objects, reserve_ids
 from demo.common import chunks, rng_for, weighted
@@ -379,11 +381,28 @@ def _count(status: str):
     return Coalesce(Subquery(per_consultant), Value(0))
 
 
+def _hours():
+    """The weekly hours the consultant of the outer query's offers and engagements take."""
+    per_consultant = (
+        ConsultationRequest.objects.filter(
+            consultant=OuterRef("pk"), status__in=(Status.ACTIVE, Status.OFFERED)
+        )
+        .order_by()
+        .values("consultant")
+        .annotate(h=Sum(weekly_hours_expression()))
+        .values("h")
+    )
+    return Coalesce(Subquery(per_consultant), Value(Decimal("0")))
+
+
 def recount_caseloads() -> int:
     """Set every consultant's counters to what their consultations say: engagements under
-    way and offers awaiting an answer. Returns how many consultants were corrected."""
-    active, offered = _count(Status.ACTIVE), _count(Status.OFFERED)
-    stale = Consultant.objects.annotate(active=active, offered=offered).filter(
-        ~Q(active_caseload=F("active")) | ~Q(open_offers=F("offered"))
+    way, offers awaiting an answer and the weekly hours of both. Returns how many consultants
+    were corrected."""
+    active, offered, hours = _count(Status.ACTIVE), _count(Status.OFFERED), _hours()
+    stale = Consultant.objects.annotate(active=active, offered=offered, hours=hours).filter(
+        ~Q(active_caseload=F("active"))
+        | ~Q(open_offers=F("offered"))
+        | ~Q(hours_committed=F("hours"))
     )
-    return stale.update(active_caseload=active, open_offers=offered)
+    return stale.update(active_caseload=active, open_offers=offered, hours_committed=hours)

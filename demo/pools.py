@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from django.conf import settings
 from django.db.models import Count, Min, OuterRef, Q, Subquery
 
 from consultations.models import ConsultationRequest
@@ -159,10 +160,21 @@ def _load_consultants():
         approved.annotate(taken=taken)
         .order_by("pk")
         .values_list(
-            "pk", "user_id", "user__username", "base_state", "modalities", "max_caseload", "taken"
+            "pk",
+            "user_id",
+            "user__username",
+            "base_state",
+            "modalities",
+            "max_caseload",
+            "hours_per_week",
+            "taken",
         )
     )
-    for pk, user_id, username, state, modalities, max_caseload, taken in rows:
+    # Hours as places: as many of the heaviest engagements as the hours a week hold.
+    heaviest = max(settings.ENGAGEMENT_DEFAULT_WEEKLY_HOURS.values())
+    for pk, user_id, username, state, modalities, max_caseload, hours, taken in rows:
+        if hours is not None:
+            max_caseload = min(max_caseload, int(float(hours) // heaviest))
         row = ConsultantRow(
             pk=pk,
             user_id=user_id,

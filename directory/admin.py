@@ -169,7 +169,7 @@ class ConsultantAdmin(BoundedManyToManyMixin, ReviewActionsMixin, AuditTrailAdmi
         "display_name",
         "listing_status",
         "license_type",
-        "imh_endorsement",
+        "license_expires",
         "base_state",
         "active_caseload",
         "max_caseload",
@@ -180,7 +180,7 @@ class ConsultantAdmin(BoundedManyToManyMixin, ReviewActionsMixin, AuditTrailAdmi
         "listing_status",
         "accepting_new_requests",
         "license_type",
-        "imh_endorsement",
+        "endorsements__category",
         "base_state",
         "languages",
     )
@@ -191,6 +191,9 @@ class ConsultantAdmin(BoundedManyToManyMixin, ReviewActionsMixin, AuditTrailAdmi
         "user",
         "listing_status",
         "active_caseload",
+        "hours_committed",
+        "license_verified_at",
+        "license_verified_by",
         "base_state",
         "base_latitude",
         "base_longitude",
@@ -220,8 +223,8 @@ class ConsultantAdmin(BoundedManyToManyMixin, ReviewActionsMixin, AuditTrailAdmi
 
 @admin.register(ListingReviewQueue)
 class ListingReviewQueueAdmin(ReviewActionsMixin, admin.ModelAdmin):
-    list_display = ("display_name", "license_type", "imh_endorsement", "base_state", "submitted_at")
-    list_filter = ("license_type", "imh_endorsement", "base_state", "languages")
+    list_display = ("display_name", "license_type", "license_expires", "base_state", "submitted_at")
+    list_filter = ("license_type", "endorsements__category", "base_state", "languages")
     search_fields = ("display_name", "bio", "user__username", "user__email")
     ordering = ("submitted_at", "id")
     readonly_fields = [f.name for f in Consultant._meta.fields] + ["languages", "counties_served"]

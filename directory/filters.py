@@ -3,13 +3,15 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from directory import geo
+from directory.credentials import current_endorsement_condition, license_verified_condition
 from directory.models import Consultant, ConsultantQuerySet, County, Language
 from directory.selectors import code_list_contains, consultant_near, consultant_search
-from directory.vocabularies import Modality, SettingType, Specialty
+from directory.vocabularies import Endorsement, Modality, SettingType, Specialty
 
 DEFAULT_RADIUS_MILES = 25
 MAX_RADIUS_MILES = 500
@@ -86,6 +88,23 @@ class ConsultantFilter(django_filters.FilterSet):
             _("Within miles of the ZIP code (default {miles})"), miles=DEFAULT_RADIUS_MILES
         ),
     )
+    endorsement = django_filters.ChoiceFilter(
+        choices=[(c, label) for c, label in Endorsement.choices if c != Endorsement.NONE],
+        method="filter_endorsement",
+        label=_("Current endorsement"),
+        empty_label=_("Any"),
+    )
+    license_verified = django_filters.BooleanFilter(
+        method="filter_license_verified",
+        label=_("Licence verified by the Alliance"),
+        widget=forms.CheckboxInput,
+    )
+    hours_free = django_filters.NumberFilter(
+        method="filter_hours_free",
+        min_value=0.25,
+        max_value=60,
+        label=_("Hours a week free, at least"),
+    )
     q = django_filters.CharFilter(method="filter_text", max_length=200, label=_("Name or bio"))
     listing_status = django_filters.ChoiceFilter(choices=Consultant.ListingStatus.choices)
 
@@ -107,6 +126,17 @@ class ConsultantFilter(django_filters.FilterSet):
         # Taking requests: accepting them and a place free (an open offer holds one).
         room = Q(accepting_new_requests=True) & ConsultantQuerySet.free_place_condition()
         return queryset.filter(room) if value == "true" else queryset.exclude(room)
+
+    def filter_endorsement(self, queryset, name, value):
+        return queryset.filter(current_endorsement_condition(value, timezone.localdate()))
+
+    def filter_license_verified(self, queryset, name, value):
+        if not value:  # an unticked box filters nothing
+            return queryset
+        return queryset.filter(license_verified_condition(timezone.localdate()))
+
+    def filter_hours_free(self, queryset, name, value):
+        return queryset.with_hours_free(value)
 
     def filter_text(self, queryset, name, value):
         return consultant_search(queryset, text=value)

@@ -7,7 +7,6 @@ from directory.models import MAX_COUNTIES_PER_STATE, MAX_LANGUAGES, County
 from directory.selectors import language_choices
 from directory.vocabularies import (
     AgeGroup,
-    Endorsement,
     LicenseType,
     Modality,
     SettingType,
@@ -56,8 +55,19 @@ class ListingForm(forms.Form):
         help_text=_("Your background, training and approach to consultation."),
     )
     license_type = forms.ChoiceField(label=_("License type"), choices=LicenseType.choices)
-    imh_endorsement = forms.ChoiceField(
-        label=_("IMH-E® endorsement"), choices=Endorsement.choices, initial=Endorsement.NONE
+    license_state = forms.RegexField(
+        r"^[A-Z]{2}$",
+        label=_("Licence state"),
+        max_length=2,
+        required=False,
+        error_messages={"invalid": _("Enter a two-letter state code, e.g. WI.")},
+    )
+    license_number = forms.CharField(label=_("Licence number"), max_length=40, required=False)
+    license_expires = forms.DateField(
+        label=_("Licence expires"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The Alliance verifies your licence; changing it sends the listing to review."),
     )
     languages = LanguagesField(
         label=_("Languages"),
@@ -95,6 +105,15 @@ class ListingForm(forms.Form):
         initial=12,
         error_messages=whole_number_messages(1, 100),
         help_text=_("Engagements you can carry at once."),
+    )
+    hours_per_week = forms.DecimalField(
+        label=_("Hours a week available for consultation"),
+        min_value=1,
+        max_value=60,
+        max_digits=4,
+        decimal_places=1,
+        required=False,
+        help_text=_("Each engagement's planned hours count against these (Wisconsin asks 10+)."),
     )
     accepting_new_requests = forms.BooleanField(
         label=_("Accepting new requests"), required=False, initial=True

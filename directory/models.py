@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -8,7 +10,6 @@ from directory.fields import CodeListField
 from directory.search import search_text_expression
 from directory.vocabularies import (
     AgeGroup,
-    Endorsement,
     LicenseType,
     Modality,
     ProgramLicenseType,
@@ -99,23 +100,60 @@ class Language(models.Model):
         return self.name
 
 
-def places_free(max_caseload: int, active_caseload: int, open_offers: int) -> int:
-    """Places a new offer may take: engagements and offers awaiting an answer both hold one.
-    The one definition: Consultant.places_free, matching's facts and, in SQL,
-    ConsultantQuerySet.has_free_place read it."""
-    return max(max_caseload - active_caseload - open_offers, 0)
+def _hundredths(hours) -> int:
+    return round(float(hours) * 100)
+
+
+def lightest_weekly_hours() -> float:
+    """The weight of a place when no request is in view: the lightest level's default hours
+    (settings.ENGAGEMENT_DEFAULT_WEEKLY_HOURS), so "places free" counts the most that could fit."""
+    return min(settings.ENGAGEMENT_DEFAULT_WEEKLY_HOURS.values())
+
+
+def places_free(
+    max_caseload: int,
+    active_caseload: int,
+    open_offers: int,
+    hours_free: float | None = None,
+    weekly_hours: float | None = None,
+) -> int:
+    """Places a new offer may take, by both limits: engagements and offers awaiting an answer
+    each hold one place of the caseload, and their weekly hours hold hours of the week.
+
+    `hours_free`: the hours a week the consultant stated less the hours committed (None when
+    they stated none: only the caseload limits). `weekly_hours`: the weight of the request in
+    view (ConsultationRequest.weekly_hours); without one, lightest_weekly_hours(). The one
+    definition; ConsultantQuerySet.free_place_condition is its SQL form."""
+    places = max(max_caseload - active_caseload - open_offers, 0)
+    if hours_free is None:
+        return places
+    weight = _hundredths(lightest_weekly_hours() if weekly_hours is None else weekly_hours)
+    return min(places, max(_hundredths(hours_free), 0) // max(weight, 1))
 
 
 class ConsultantQuerySet(models.QuerySet):
     @staticmethod
-    def free_place_condition() -> models.Q:
-        """places_free() > 0 as a condition (for filters and matching's CASE of constraints)."""
-        return models.Q(active_caseload__lt=models.F("max_caseload") - models.F("open_offers"))
+    def free_place_condition(weekly_hours: float | None = None) -> models.Q:
+        """places_free(..., weekly_hours) > 0 as a condition (for filters and matching's CASE
+        of constraints): a place on the caseload, and the request's hours within those free."""
+        weight = lightest_weekly_hours() if weekly_hours is None else weekly_hours
+        weight = Decimal(_hundredths(weight)) / 100
+        return models.Q(active_caseload__lt=models.F("max_caseload") - models.F("open_offers")) & (
+            models.Q(hours_per_week__isnull=True)
+            | models.Q(hours_per_week__gte=models.F("hours_committed") + weight)
+        )
 
     def has_free_place(self, free: bool = True) -> "ConsultantQuerySet":
         """Listings with a place free (or, with free=False, without one)."""
         condition = self.free_place_condition()
         return self.filter(condition) if free else self.exclude(condition)
+
+    def with_hours_free(self, hours: float) -> "ConsultantQuerySet":
+        """Listings with at least `hours` a week free (or no hours stated)."""
+        return self.filter(
+            models.Q(hours_per_week__isnull=True)
+            | models.Q(hours_per_week__gte=models.F("hours_committed") + Decimal(str(hours)))
+        )
 
 
 class Consultant(models.Model):
@@ -135,7 +173,9 @@ class Consultant(models.Model):
             "display_name",
             "bio",
             "license_type",
-            "imh_endorsement",
+            "license_state",
+            "license_number",
+            "license_expires",
             "languages",
             "counties_served",
             "base_zip",
@@ -154,8 +194,22 @@ class Consultant(models.Model):
     display_name = models.CharField(max_length=120, validators=[single_line])
     bio = models.TextField(blank=True, max_length=4000)
     license_type = models.CharField(max_length=32, choices=LicenseType.choices)
-    imh_endorsement = models.CharField(
-        "IMH-E® endorsement", max_length=40, choices=Endorsement.choices, default=Endorsement.NONE
+    # The licence (docs/domain.md, "Credentials"); verified by the Alliance on approval.
+    license_state = models.CharField(
+        _("licence state"), max_length=2, blank=True, validators=[state_validator]
+    )
+    license_number = models.CharField(
+        _("licence number"), max_length=40, blank=True, validators=[single_line]
+    )
+    license_expires = models.DateField(_("licence expires"), null=True, blank=True)
+    license_verified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    license_verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
     )
     languages = models.ManyToManyField(Language, related_name="consultants", blank=True)
     counties_served = models.ManyToManyField(County, related_name="consultants", blank=True)
@@ -176,6 +230,20 @@ class Consultant(models.Model):
     # under way, and offers awaiting an answer (each holds a place until accepted or lapsed).
     active_caseload = models.PositiveSmallIntegerField(default=0, editable=False)
     open_offers = models.PositiveSmallIntegerField(default=0, editable=False)
+    # Capacity in hours (docs/domain.md, "Capacity"): what the consultant states (None: not
+    # stated, only the caseload limits) and, kept by the consultation services under the same
+    # lock, the weekly hours of their engagements and open offers.
+    hours_per_week = models.DecimalField(
+        _("hours a week available for consultation"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("60"))],
+    )
+    hours_committed = models.DecimalField(
+        max_digits=6, decimal_places=2, default=Decimal("0"), editable=False
+    )
     accepting_new_requests = models.BooleanField(default=True)
     listing_status = models.CharField(
         max_length=16, choices=ListingStatus.choices, default=ListingStatus.DRAFT
@@ -199,7 +267,13 @@ class Consultant(models.Model):
     objects = ConsultantQuerySet.as_manager()
 
     history = HistoricalRecords(
-        excluded_fields=["active_caseload", "open_offers", "updated_at", "search_text"],
+        excluded_fields=[
+            "active_caseload",
+            "open_offers",
+            "hours_committed",
+            "updated_at",
+            "search_text",
+        ],
         m2m_fields=[languages, counties_served],
     )
 
@@ -234,8 +308,26 @@ class Consultant(models.Model):
         return self.listing_status == self.ListingStatus.APPROVED
 
     @property
+    def hours_free(self) -> Decimal | None:
+        if self.hours_per_week is None:
+            return None
+        return self.hours_per_week - self.hours_committed
+
+    @property
     def places_free(self) -> int:
-        return places_free(self.max_caseload, self.active_caseload, self.open_offers)
+        return places_free(
+            self.max_caseload, self.active_caseload, self.open_offers, self.hours_free
+        )
+
+    def places_free_for(self, weekly_hours) -> int:
+        """Places free for an engagement of `weekly_hours` (a request's weight)."""
+        return places_free(
+            self.max_caseload, self.active_caseload, self.open_offers, self.hours_free, weekly_hours
+        )
+
+    @property
+    def license_verified(self) -> bool:
+        return self.license_verified_at is not None
 
 
 class ListingReviewQueue(Consultant):
@@ -368,3 +460,8 @@ class ProgramMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.program}"
+
+
+# Credentials and the renewal ledger: models of their own modules, registered here.
+from directory.credentials import ConsultantEndorsement, CredentialReminder  # noqa: E402, F401
+from directory.ledger import LedgerEntry  # noqa: E402, F401

@@ -23,7 +23,7 @@ def code_list_contains(field: str, code: str) -> Q:
 
 
 def _consultant_base() -> QuerySet[Consultant]:
-    return Consultant.objects.prefetch_related("languages", "counties_served")
+    return Consultant.objects.prefetch_related("languages", "counties_served", "endorsements")
 
 
 def consultant_list(*, user) -> QuerySet[Consultant]:

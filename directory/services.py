@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.i18n import language_for
 from directory import geo
+from directory.credential_services import credentials_verify, licence_changed
 from directory.models import Consultant, County, ListingDecision, Program, ProgramMembership
 from directory.permissions import (
     can_create_consultant,
@@ -123,6 +124,7 @@ def consultant_update(*, actor, consultant: Consultant, **fields) -> Consultant:
         setattr(consultant, name, value)
     if "base_zip" in changed:
         _set_consultant_base(consultant)
+    licence_changed(consultant, actor=actor, changed=changed)
     _clean(consultant, exclude=["user"])
 
     returned_to_review = (
@@ -226,8 +228,9 @@ def _review(consultant, *, actor, action, to_status, allowed_from, verb, reason=
 
 @transaction.atomic
 def consultant_approve(*, actor, consultant: Consultant) -> Consultant:
-    """Admin approves a pending listing (or reinstates a suspended one): it becomes public."""
-    return _review(
+    """Admin approves a pending listing (or reinstates a suspended one): it becomes public,
+    and its credentials are verified by the admin (directory.credential_services)."""
+    consultant = _review(
         consultant,
         actor=actor,
         action=Action.APPROVED,
@@ -235,6 +238,8 @@ def consultant_approve(*, actor, consultant: Consultant) -> Consultant:
         allowed_from=(Status.PENDING, Status.SUSPENDED),
         verb="approved",
     )
+    credentials_verify(consultant, actor=actor)
+    return consultant
 
 
 @transaction.atomic

@@ -89,16 +89,75 @@ class ProgramLicenseType(models.TextChoices):
 
 
 class Endorsement(models.TextChoices):
-    """IMH-E® endorsement categories, lowest to highest."""
+    """The ten IMH-E® (infancy, 0-3) and ECMH-E® (early childhood, 3-6) endorsement categories.
+    They are not a ladder: each names a kind of work, none outranks another ("none" is the
+    empty choice of a filter). ENDORSEMENT_AGES says which ages each covers."""
 
     NONE = "none", _("No endorsement")
     INFANT_FAMILY_ASSOCIATE = "infant_family_associate", _("Infant Family Associate")
     INFANT_FAMILY_SPECIALIST = "infant_family_specialist", _("Infant Family Specialist")
+    INFANT_FAMILY_REFLECTIVE_SUPERVISOR = (
+        "infant_family_reflective_supervisor",
+        _("Infant Family Reflective Supervisor"),
+    )
     INFANT_MENTAL_HEALTH_SPECIALIST = (
         "infant_mental_health_specialist",
         _("Infant Mental Health Specialist"),
     )
     INFANT_MENTAL_HEALTH_MENTOR = "infant_mental_health_mentor", _("Infant Mental Health Mentor")
+    EARLY_CHILDHOOD_FAMILY_ASSOCIATE = (
+        "early_childhood_family_associate",
+        _("Early Childhood Family Associate"),
+    )
+    EARLY_CHILDHOOD_FAMILY_SPECIALIST = (
+        "early_childhood_family_specialist",
+        _("Early Childhood Family Specialist"),
+    )
+    EARLY_CHILDHOOD_FAMILY_REFLECTIVE_SUPERVISOR = (
+        "early_childhood_family_reflective_supervisor",
+        _("Early Childhood Family Reflective Supervisor"),
+    )
+    EARLY_CHILDHOOD_MENTAL_HEALTH_SPECIALIST = (
+        "early_childhood_mental_health_specialist",
+        _("Early Childhood Mental Health Specialist"),
+    )
+    EARLY_CHILDHOOD_MENTAL_HEALTH_MENTOR = (
+        "early_childhood_mental_health_mentor",
+        _("Early Childhood Mental Health Mentor"),
+    )
+
+
+class EndorsementStatus(models.TextChoices):
+    IN_PROCESS = "in_process", _("In process")
+    ENDORSED = "endorsed", _("Endorsed")
+
+
+# The ages an endorsement covers: "0_3" (IMH-E®, infancy) or "3_6" (ECMH-E®, early childhood).
+AGES_0_3, AGES_3_6 = "0_3", "3_6"
+ENDORSEMENT_AGES: dict[str, str] = {
+    code: AGES_0_3 if code.startswith("infant_") else AGES_3_6
+    for code in Endorsement.values
+    if code != Endorsement.NONE
+}
+# The categories whose yearly renewal also needs reflective supervision/consultation hours:
+# specialists, reflective supervisors and mentors (associates need training hours only).
+ENDORSEMENTS_NEEDING_RSC = frozenset(
+    code for code in ENDORSEMENT_AGES if not code.endswith("_family_associate")
+)
+# The ages each age group of a program concerns (school age: neither).
+AGE_GROUP_AGES: dict[str, str] = {"infant": AGES_0_3, "toddler": AGES_0_3, "preschool": AGES_3_6}
+
+
+class LedgerKind(models.TextChoices):
+    """What a consultant logs towards endorsement renewal (directory.ledger)."""
+
+    RSC = "rsc", _("Reflective supervision or consultation")
+    TRAINING = "training", _("Training")
+
+
+class SupervisionFormat(models.TextChoices):
+    INDIVIDUAL = "individual", _("Individual")
+    GROUP = "group", _("Group")
 
 
 class ContactType(models.TextChoices):
@@ -190,6 +249,7 @@ PUBLISHED: dict[str, type[models.TextChoices]] = {
     "focus_types": FocusType,
     "license_types": LicenseType,
     "endorsements": Endorsement,
+    "endorsement_statuses": EndorsementStatus,
     "closure_reasons": ClosureReason,
     "contact_types": ContactType,
     "contact_activities": ContactActivity,

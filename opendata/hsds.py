@@ -14,6 +14,8 @@ consumer's delta sync (`modified_after`) keeps matching records across runs.
 import uuid
 from datetime import UTC
 
+from django.utils import timezone
+
 from directory.models import Consultant
 from directory.vocabularies import Endorsement, Modality, SettingType, Specialty
 
@@ -174,11 +176,16 @@ def public_places_free(consultant: Consultant) -> int:
     return max(consultant.max_caseload - consultant.active_caseload, 0)
 
 
-def _accreditations(consultant: Consultant) -> str:
-    parts = [str(consultant.get_license_type_display())]
-    if consultant.imh_endorsement != Endorsement.NONE:
-        parts.append(f"IMH-E®: {consultant.get_imh_endorsement_display()}")
+def _accreditations(c: Consultant) -> str:
+    parts = [str(c.get_license_type_display())]
+    parts += [f"{e.get_category_display()} ({e.get_status_display()})" for e in _current(c)]
     return "; ".join(parts)
+
+
+def _current(consultant: Consultant) -> list:
+    """The endorsements that count today (directory.credentials), as the directory shows them."""
+    today = timezone.localdate()
+    return [e for e in consultant.endorsements.all() if e.is_current(today)]
 
 
 def languages(consultant: Consultant) -> list[dict]:
@@ -257,8 +264,7 @@ def attributes(consultant: Consultant) -> list[dict]:
     """The listing's specialties, settings and endorsement, as terms of the taxonomy."""
     codes = [("specialty", c) for c in consultant.specialties]
     codes += [("setting_type", c) for c in consultant.setting_types]
-    if consultant.imh_endorsement != Endorsement.NONE:
-        codes.append(("endorsement", consultant.imh_endorsement))
+    codes += [("endorsement", e.category) for e in _current(consultant)]
     out = []
     for prefix, code in codes:
         tid = term_id(prefix, code)

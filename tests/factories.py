@@ -105,6 +105,21 @@ class ConsultantFactory(factory.django.DjangoModelFactory):
             obj.languages.set(extracted if extracted is not None else [language()])
 
     @factory.post_generation
+    def endorsements(obj, create, extracted, **kwargs):
+        """Categories endorsed (renewal in a year), or (category, status, renewal) tuples."""
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        for item in extracted or ():
+            category, status, renewal = (
+                (item, "endorsed", timezone.localdate() + timedelta(days=365))
+                if isinstance(item, str)
+                else item
+            )
+            obj.endorsements.create(category=category, status=status, renewal_date=renewal)
+
+    @factory.post_generation
     def counties_served(obj, create, extracted, **kwargs):
         if create:
             obj.counties_served.set(extracted if extracted is not None else [county()])

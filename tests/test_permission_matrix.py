@@ -375,6 +375,10 @@ SPECS: dict[str, Spec] = {
     ),
     "listing/": Spec({"GET": CONSULTANT_PAGE, "POST": CONSULTANT_PAGE}),
     "listing/edit/": Spec({"GET": CONSULTANT_PAGE, "POST": refused(CONSULTANT_PAGE)}),
+    # Credentials and the renewal ledger (issue 16): the consultant's own pages.
+    "listing/credentials/": Spec({"GET": CONSULTANT_PAGE, "POST": refused(CONSULTANT_PAGE)}),
+    "listing/ledger/": Spec({"GET": CONSULTANT_PAGE, "POST": refused(CONSULTANT_PAGE)}),
+    "listing/ledger.csv": Spec({"GET": CONSULTANT_PAGE, "POST": PAGE_POST_ONLY}),
     "listing/submit/": Spec(
         {
             "GET": PAGE_POST_ONLY,

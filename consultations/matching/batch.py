@@ -17,17 +17,23 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 
+from consultations.matching.capacity import batch_capacity
+from consultations.matching.prefilter import (
+    Outside,
+    circle_boxes,
+    could_reach,
+    hundredths,
+    unmatched_reasons,
+    weight_hundredths,
+)
 from consultations.matching.rules import (
+    BOTH_AGES,
     COMPONENTS,
-    ENDORSEMENT_LEVEL,
-    EXCLUSIONS,
-    MAX_ENDORSEMENT_LEVEL,
     ConsultantFacts,
     RequestFacts,
-    exclusion,
-    modality_fits,
+    endorsement_fit,
+    room_share,
     score_weights,
     unavailability,
 )
@@ -77,7 +83,7 @@ def plan(
     clock = time.perf_counter()
     options, reasons = batch_options(consultations, consultants, weights)
     scored = time.perf_counter()
-    capacity = {c.id: c.places_free for c in consultants if c.accepting}
+    capacity = batch_capacity(options, consultations, consultants)
     priority = {r.id for r in consultations if r.priority}
     assignments = solve(options, capacity, priority)
     seconds |= {"score": round(scored - clock, 3), "solve": round(time.perf_counter() - scored, 3)}
@@ -242,7 +248,7 @@ def batch_options(
         else:
             unavailable[code] += 1
     unavailable = dict(unavailable)
-    circles = _circle_boxes(available)
+    circles = circle_boxes(available)
     by_state: dict[str, list[RequestFacts]] = {}
     for consultation in consultations:
         by_state.setdefault(consultation.state, []).append(consultation)
@@ -258,13 +264,13 @@ def batch_options(
         lngs = [r.longitude for r in block if r.longitude is not None]
         box = (min(lats), max(lats), min(lngs), max(lngs)) if lats else None
 
-        cands = [c for c in available if _could_reach(c, state, counties, box, circles.get(c.id))]
+        cands = [c for c in available if could_reach(c, state, counties, box, circles.get(c.id))]
         # Those the pre-filter left out, for the reasons of a consultation nobody can take.
-        outside = _Outside(available, {c.id for c in cands})
+        outside = Outside(available, {c.id for c in cands})
         if not cands:
             for r in block:
                 options[r.id] = {}
-                reasons[r.id] = _unmatched_reasons(r, [], outside, unavailable)
+                reasons[r.id] = unmatched_reasons(r, [], outside, unavailable)
             continue
         n_r, n_c = len(block), len(cands)
         # Consultant columns.
@@ -274,10 +280,9 @@ def batch_options(
         c_onsite = np.array([c.offers_on_site for c in cands])
         c_virtual = np.array([c.offers_virtual for c in cands])
         c_same_state = np.array([c.state == state for c in cands])
-        c_room = np.array([c.places_free / c.max_caseload for c in cands])
-        c_endorse = np.array(
-            [ENDORSEMENT_LEVEL.get(c.endorsement, 0) / MAX_ENDORSEMENT_LEVEL for c in cands]
-        )
+        c_room = np.array([room_share(c) for c in cands])
+        c_hours = np.array([hundredths(c.hours_free) for c in cands])
+        endorse_by_ages: dict[frozenset, np.ndarray] = {}  # the request's ages -> per consultant
         answers = np.array(  # concern x consultant: a specialty answers it
             [
                 [bool(c.specialties.intersection(CONCERN_SPECIALTIES.get(k, ()))) for c in cands]
@@ -298,6 +303,15 @@ def batch_options(
             for k in r.concerns:
                 concern_share[i, concern_codes.index(k)] += 1.0 / len(r.concerns)
         r_setting = np.array([setting_codes.index(r.setting_type) for r in block])
+        r_weight = np.array([weight_hundredths(r.weekly_hours) for r in block])
+        endorse = np.empty((n_r, n_c))
+        for i, r in enumerate(block):
+            ages = r.ages or BOTH_AGES
+            if ages not in endorse_by_ages:
+                endorse_by_ages[ages] = np.array(
+                    [endorsement_fit(ages, c.endorsements) for c in cands]
+                )
+            endorse[i] = endorse_by_ages[ages]
 
         # Distances (NaN where a point is unknown).
         dist = geo.distance_miles_array(
@@ -323,7 +337,8 @@ def batch_options(
             & c_same_state[None, :]
             & ~(by_county | by_radius)
         )
-        feasible = by_county | by_radius | by_virtual
+        # Hours: the consultation's weight within the consultant's hours free (at_capacity).
+        feasible = (by_county | by_radius | by_virtual) & (c_hours[None, :] >= r_weight[:, None])
 
         # Language and earlier declines.
         speaks = np.ones((n_r, n_c), dtype=bool)
@@ -363,7 +378,7 @@ def batch_options(
             + w["distance"] * distance
             + w["room"] * c_room[None, :]
             + w["continuity"] * continuity
-            + w["endorsement"] * c_endorse[None, :]
+            + w["endorsement"] * endorse
         )
         total = np.round(total, 4)
         cand_ids = np.array([c.id for c in cands], dtype=np.int64)
@@ -371,80 +386,5 @@ def batch_options(
             cols = np.flatnonzero(feasible[i])
             options[r.id] = dict(zip(cand_ids[cols].tolist(), total[i, cols].tolist(), strict=True))
             if not options[r.id]:
-                reasons[r.id] = _unmatched_reasons(r, cands, outside, unavailable)
+                reasons[r.id] = unmatched_reasons(r, cands, outside, unavailable)
     return options, reasons
-
-
-def _circle_boxes(consultants: list[ConsultantFacts]) -> dict[int, dict[str, float]]:
-    """The box around each on-site consultant's travel circle (where they have a base)."""
-    return {
-        c.id: geo.bounding_box(c.latitude, c.longitude, c.travel_radius_miles)
-        for c in consultants
-        if c.offers_on_site and c.latitude is not None and c.longitude is not None
-    }
-
-
-def _could_reach(c: ConsultantFacts, state: str, counties: set[int], box, circle) -> bool:
-    """Could the consultant reach any consultation of this state (a cheap, generous
-    pre-filter)? `box`: the state's programs' (min_lat, max_lat, min_lng, max_lng);
-    `circle`: the box around the consultant's travel circle."""
-    if c.state == state and c.offers_virtual:
-        return True
-    if not c.offers_on_site:
-        return False
-    if c.counties & counties:
-        return True
-    return (
-        box is not None
-        and circle is not None
-        and circle["min_lat"] <= box[1]
-        and box[0] <= circle["max_lat"]
-        and circle["min_lng"] <= box[3]
-        and box[2] <= circle["max_lng"]
-    )
-
-
-class _Outside:
-    """Available consultants a state's pre-filter left out (they cannot reach its programs),
-    by id and counted by the modalities they offer; worked out when first needed."""
-
-    def __init__(self, available: list[ConsultantFacts], reached: set[int]):
-        self.available, self.reached = available, reached
-
-    @cached_property
-    def by_id(self) -> dict[int, ConsultantFacts]:
-        return {c.id: c for c in self.available if c.id not in self.reached}
-
-    @cached_property
-    def by_modalities(self) -> dict[tuple[bool, bool], int]:
-        return dict(Counter(_offers(c) for c in self.by_id.values()))
-
-
-def _offers(c: ConsultantFacts) -> tuple[bool, bool]:
-    return c.offers_on_site, c.offers_virtual
-
-
-def _unmatched_reasons(consultation, cands, outside: _Outside, unavailable) -> list[str]:
-    """Why nobody can take a consultation: its own exclusion counts, most common first."""
-    counts = dict(unavailable)
-    for c in cands:
-        code = exclusion(consultation, c)
-        if code is not None:
-            counts[code] = counts.get(code, 0) + 1
-    # Consultants the cheap pre-filter left out cannot reach the program; each is counted
-    # under the first constraint they fail, in exclusion()'s order: declined it before, then
-    # modality, else out of area.
-    by_modalities = dict(outside.by_modalities)
-    declined = [outside.by_id[pk] for pk in consultation.declined if pk in outside.by_id]
-    for c in declined:
-        by_modalities[_offers(c)] -= 1
-    if declined:
-        counts["declined_before"] = counts.get("declined_before", 0) + len(declined)
-    for (on_site, virtual), n in by_modalities.items():
-        code = "out_of_area" if modality_fits(consultation, on_site, virtual) else "modality"
-        counts[code] = counts.get(code, 0) + n
-    return [
-        f"{EXCLUSIONS[code]} ({n})"
-        for code, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-        if n
-    ]

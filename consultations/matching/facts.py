@@ -14,6 +14,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Abs
+from django.utils import timezone
 
 from consultations.matching.rules import (
     EXCLUSIONS,
@@ -21,10 +22,17 @@ from consultations.matching.rules import (
     Ranking,
     RequestFacts,
     rank,
+    request_ages,
     score_weights,
 )
-from consultations.models import ConsultationRequest, RequestEvent
+from consultations.models import ConsultationRequest, RequestEvent, weekly_hours
 from directory import geo
+from directory.credentials import (
+    ConsultantEndorsement,
+    endorsement_current,
+    license_current_condition,
+    license_lapsed,
+)
 from directory.models import Consultant, ConsultantQuerySet, Program
 from directory.selectors import code_list_contains
 
@@ -58,6 +66,13 @@ REQUEST_PATHS = {
     "language_required": "language_required",
     "priority": "urgency",
 }
+# Read to work out a consultation's weight and ages (RequestFacts.weekly_hours and .ages).
+WEIGHT_AND_AGE_PATHS = (
+    "focus",
+    "planned_hours_per_week",
+    "child_age_months",
+    "program__ages_served",
+)
 
 
 def _request_facts(value, declined: frozenset[int]) -> RequestFacts:
@@ -65,6 +80,9 @@ def _request_facts(value, declined: frozenset[int]) -> RequestFacts:
     facts = {name: value(path) for name, path in REQUEST_PATHS.items()}
     facts["concerns"] = tuple(facts["concerns"])
     facts["priority"] = facts["priority"] == ConsultationRequest.Urgency.PRIORITY
+    focus, planned, child_age, ages_served = map(value, WEIGHT_AND_AGE_PATHS)
+    facts["weekly_hours"] = float(weekly_hours(focus, planned))
+    facts["ages"] = request_ages(focus, child_age, ages_served)
     return RequestFacts(**facts, declined=declined)
 
 
@@ -92,15 +110,26 @@ FACT_FIELDS = (
     "max_caseload",
     "active_caseload",
     "open_offers",
-    "imh_endorsement",
+    "hours_per_week",
+    "hours_committed",
+    "license_expires",
     "listing_status",
     "accepting_new_requests",
 )
 
 
 def consultant_facts(consultants: list[Consultant]) -> list[ConsultantFacts]:
-    """Facts of these consultants: three queries, whatever their number."""
+    """Facts of these consultants: four queries, whatever their number."""
     ids = [c.pk for c in consultants]
+    today = timezone.localdate()
+    endorsements: dict[int, list[tuple[str, str]]] = {}
+    for cid, category, status, renewal in (
+        ConsultantEndorsement.objects.filter(consultant_id__in=ids)
+        .order_by("consultant_id", "category")
+        .values_list("consultant_id", "category", "status", "renewal_date")
+    ):
+        if endorsement_current(status, renewal, today):
+            endorsements.setdefault(cid, []).append((category, status))
     languages: dict[int, set[str]] = {}
     for cid, code in Consultant.languages.through.objects.filter(consultant_id__in=ids).values_list(
         "consultant_id", "language_id"
@@ -138,7 +167,10 @@ def consultant_facts(consultants: list[Consultant]) -> list[ConsultantFacts]:
             max_caseload=c.max_caseload,
             active_caseload=c.active_caseload,
             open_offers=c.open_offers,
-            endorsement=c.imh_endorsement,
+            endorsements=tuple(endorsements.get(c.pk, ())),
+            license_lapsed=license_lapsed(c.license_expires, today),
+            hours_available=None if c.hours_per_week is None else float(c.hours_per_week),
+            hours_committed=float(c.hours_committed),
             approved=c.is_public,
             accepting=c.accepting_new_requests,
             programs_served=frozenset(served.get(c.pk, ())),
@@ -194,8 +226,9 @@ def hard_constraints(consultation: ConsultationRequest, declined: frozenset[int]
         )
     conditions = {
         "not_approved": Q(listing_status=Consultant.ListingStatus.APPROVED),
+        "credential_lapsed": license_current_condition(timezone.localdate()),
         "not_accepting": Q(accepting_new_requests=True),
-        "at_capacity": ConsultantQuerySet.free_place_condition(),
+        "at_capacity": ConsultantQuerySet.free_place_condition(consultation.weekly_hours),
         "declined_before": ~Q(pk__in=declined) if declined else Q(),
         "modality": modality,
         "out_of_area": area,
@@ -285,7 +318,7 @@ def open_requests_facts() -> list[RequestFacts]:
     rows = (
         ConsultationRequest.objects.filter(status=Status.SUBMITTED)
         .order_by("pk")
-        .values(*REQUEST_PATHS.values())
+        .values(*REQUEST_PATHS.values(), *WEIGHT_AND_AGE_PATHS)
     )
     return [_request_facts(row.__getitem__, frozenset(declined.get(row["pk"], ()))) for row in rows]
 

@@ -21,14 +21,25 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.geo import distance_miles
 from directory.models import places_free
-from directory.vocabularies import CONCERN_SPECIALTIES, Concern, Endorsement, SettingType
+from directory.vocabularies import (
+    AGE_GROUP_AGES,
+    AGES_0_3,
+    AGES_3_6,
+    CONCERN_SPECIALTIES,
+    ENDORSEMENT_AGES,
+    Concern,
+    Endorsement,
+    EndorsementStatus,
+    SettingType,
+)
 
 # Hard constraints, in the order they are checked; a consultant is counted under the first it
 # fails, so the counts add up to the consultants excluded.
 EXCLUSIONS: dict[str, str] = {
     "not_approved": "listing not approved",
+    "credential_lapsed": "licence expired",
     "not_accepting": "not accepting new requests",
-    "at_capacity": "caseload full (counting offers awaiting an answer)",
+    "at_capacity": "caseload or weekly hours full (counting offers awaiting an answer)",
     "declined_before": "declined this request before",
     "modality": "does not offer the modality asked for",
     "out_of_area": "does not serve the program's county, is beyond travel radius and cannot "
@@ -44,11 +55,19 @@ COMPONENTS: dict[str, str] = {
     "distance": _("Distance"),
     "room": _("Room on the caseload"),
     "continuity": _("Worked with this program before"),
-    "endorsement": _("IMH endorsement"),
+    "endorsement": _("Endorsement for the ages concerned"),
 }
 
-ENDORSEMENT_LEVEL = {code: i for i, code in enumerate(Endorsement.values)}
-MAX_ENDORSEMENT_LEVEL = len(Endorsement.values) - 1
+# The endorsement component (docs/domain.md): the categories are not a ladder, so what counts
+# is whether a current endorsement covers the ages the request concerns (0-3 or 3-6).
+ENDORSEMENT_FIT = {
+    (True, EndorsementStatus.ENDORSED): 1.0,  # endorsed for these ages
+    (True, EndorsementStatus.IN_PROCESS): 0.5,  # working towards it
+    (False, EndorsementStatus.ENDORSED): 0.5,  # endorsed for the neighbouring ages
+    (False, EndorsementStatus.IN_PROCESS): 0.25,
+}
+# Where a request names no ages (school age only, or unknown), an endorsement of either counts.
+BOTH_AGES = frozenset({AGES_0_3, AGES_3_6})
 # How a reason names the program's kind of setting ("works with family child care homes").
 SETTING_PHRASES = {
     SettingType.CHILD_CARE_CENTER: "licensed child care centers",
@@ -86,6 +105,10 @@ class RequestFacts:
     language_required: bool = False
     priority: bool = False
     declined: frozenset[int] = frozenset()  # consultants who declined it
+    # Its weight on a caseload (ConsultationRequest.weekly_hours); None: the lightest level's.
+    weekly_hours: float | None = None
+    # The ages it concerns (request_ages): "0_3", "3_6", both, or none known.
+    ages: frozenset[str] = frozenset()
 
     @property
     def accepts_on_site(self) -> bool:
@@ -115,7 +138,13 @@ class ConsultantFacts:
     active_caseload: int = 0
     # Offers made but not yet answered: each holds a place until it is accepted or lapses.
     open_offers: int = 0
-    endorsement: str = Endorsement.NONE
+    # The endorsements current today, as (category, status) pairs.
+    endorsements: tuple[tuple[str, str], ...] = ()
+    # Their licence expired before today (directory.credentials.license_lapsed).
+    license_lapsed: bool = False
+    # Hours a week stated (None: not stated, only the caseload limits) and committed.
+    hours_available: float | None = None
+    hours_committed: float = 0.0
     approved: bool = True
     accepting: bool = True
     # Programs the consultant has worked with (active or closed engagements): continuity.
@@ -123,8 +152,21 @@ class ConsultantFacts:
     county_names: Mapping[int, str] = field(default_factory=dict, compare=False, hash=False)
 
     @property
+    def hours_free(self) -> float | None:
+        if self.hours_available is None:
+            return None
+        return self.hours_available - self.hours_committed
+
+    @property
     def places_free(self) -> int:
-        return places_free(self.max_caseload, self.active_caseload, self.open_offers)
+        return places_free(
+            self.max_caseload, self.active_caseload, self.open_offers, self.hours_free
+        )
+
+    def places_free_for(self, weekly_hours: float | None) -> int:
+        return places_free(
+            self.max_caseload, self.active_caseload, self.open_offers, self.hours_free, weekly_hours
+        )
 
     @property
     def offers_on_site(self) -> bool:
@@ -159,11 +201,32 @@ def unavailability(consultant: ConsultantFacts) -> str | None:
     """The first constraint that rules the consultant out of every consultation, or None."""
     if not consultant.approved:
         return "not_approved"
+    if consultant.license_lapsed:
+        return "credential_lapsed"
     if not consultant.accepting:
         return "not_accepting"
-    if consultant.places_free <= 0:
-        return "at_capacity"
+    if consultant.places_free_for(0.01) <= 0:
+        return "at_capacity"  # no place, or no hours at all: whatever the request's weight
     return None
+
+
+def request_ages(focus: str, child_age_months: int | None, ages_served) -> frozenset[str]:
+    """The ages a request concerns: the child's, for a request about one child; else those of
+    the age groups its program serves (school age belongs to neither)."""
+    if focus == "child" and child_age_months is not None:
+        if child_age_months < 36:
+            return frozenset({AGES_0_3})
+        return frozenset({AGES_3_6}) if child_age_months < 72 else frozenset()
+    return frozenset(AGE_GROUP_AGES[g] for g in ages_served or () if g in AGE_GROUP_AGES)
+
+
+def endorsement_fit(ages: frozenset[str], endorsements: Iterable[tuple[str, str]]) -> float:
+    """The endorsement component: the best of ENDORSEMENT_FIT over the current endorsements."""
+    wanted = ages or BOTH_AGES
+    return max(
+        (ENDORSEMENT_FIT[(ENDORSEMENT_AGES[c] in wanted, status)] for c, status in endorsements),
+        default=0.0,
+    )
 
 
 def modality_fits(consultation: RequestFacts, on_site: bool, virtual: bool) -> bool:
@@ -199,6 +262,8 @@ def exclusion(consultation: RequestFacts, consultant: ConsultantFacts) -> str | 
     code = unavailability(consultant)
     if code is not None:
         return code
+    if consultant.places_free_for(consultation.weekly_hours) <= 0:
+        return "at_capacity"  # not enough hours free for this request's level
     if consultant.id in consultation.declined:
         return "declined_before"
     if not modality_fits(consultation, consultant.offers_on_site, consultant.offers_virtual):
@@ -215,6 +280,14 @@ def exclusion(consultation: RequestFacts, consultant: ConsultantFacts) -> str | 
 
 
 # --- score and reasons -----------------------------------------------------------------------
+
+
+def room_share(consultant: ConsultantFacts) -> float:
+    """The room component: the share of the caseload free, or of the hours if that is less."""
+    room = consultant.places_free / consultant.max_caseload if consultant.max_caseload else 0.0
+    if consultant.hours_available:
+        room = min(room, max(consultant.hours_free, 0.0) / consultant.hours_available)
+    return room
 
 
 def concerns_answered(concerns: Iterable[str], specialties: frozenset[str]) -> list[str]:
@@ -275,17 +348,22 @@ def score(
         reasons.append("works virtually in the program's state")
 
     free = consultant.places_free
-    room = free / consultant.max_caseload if consultant.max_caseload else 0.0
+    room = room_share(consultant)
     reasons.append(f"{free} of {consultant.max_caseload} places free")
+    if consultant.hours_available is not None:
+        reasons.append(
+            f"{consultant.hours_free:g} of {consultant.hours_available:g} hours a week free"
+        )
 
     continuity = 1.0 if consultation.program_id in consultant.programs_served else 0.0
     if continuity:
         reasons.append("has worked with this program before")
 
-    level = ENDORSEMENT_LEVEL.get(consultant.endorsement, 0)
-    endorsement = level / MAX_ENDORSEMENT_LEVEL
-    if level:
-        reasons.append(f"IMH-E® {_label(Endorsement, consultant.endorsement)}")
+    endorsement = endorsement_fit(consultation.ages, consultant.endorsements)
+    for category, status in consultant.endorsements:
+        mark = "IMH-E®" if ENDORSEMENT_AGES[category] == AGES_0_3 else "ECMH-E®"
+        state = "" if status == EndorsementStatus.ENDORSED else " (in process)"
+        reasons.append(f"{mark} {_label(Endorsement, category)}{state}")
 
     components = {
         "specialty": specialty,

@@ -1,7 +1,10 @@
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from directory import geo
+from directory.credentials import ConsultantEndorsement, license_shown_verified
 from directory.models import (
     MAX_COUNTIES_PER_STATE,
     MAX_LANGUAGES,
@@ -15,7 +18,6 @@ from directory.models import (
 from directory.permissions import can_review_listings
 from directory.vocabularies import (
     AgeGroup,
-    Endorsement,
     LicenseType,
     Modality,
     SettingType,
@@ -64,11 +66,30 @@ class VocabulariesSerializer(serializers.Serializer):
     focus_types = VocabularyEntrySerializer(many=True)
     license_types = VocabularyEntrySerializer(many=True)
     endorsements = VocabularyEntrySerializer(many=True)
+    endorsement_statuses = VocabularyEntrySerializer(many=True)
     closure_reasons = VocabularyEntrySerializer(many=True)
     contact_types = VocabularyEntrySerializer(many=True)
     contact_activities = VocabularyEntrySerializer(many=True)
     referral_sources = VocabularyEntrySerializer(many=True)
     engagement_phases = VocabularyEntrySerializer(many=True)
+
+
+class EndorsementSerializer(serializers.ModelSerializer):
+    """An endorsement as the public sees it (only current ones are shown to the public)."""
+
+    class Meta:
+        model = ConsultantEndorsement
+        fields = ["category", "status", "renewal_date"]
+        read_only_fields = fields
+
+
+class EndorsementPrivateSerializer(serializers.ModelSerializer):
+    verified = serializers.BooleanField(source="is_verified", read_only=True)
+
+    class Meta:
+        model = ConsultantEndorsement
+        fields = ["category", "status", "number", "renewal_date", "verified", "verified_at"]
+        read_only_fields = fields
 
 
 class ConsultantSerializer(serializers.ModelSerializer):
@@ -77,6 +98,21 @@ class ConsultantSerializer(serializers.ModelSerializer):
     languages = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
     counties_served = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     distance_miles = serializers.SerializerMethodField()
+    license_verified = serializers.SerializerMethodField()
+    endorsements = serializers.SerializerMethodField()
+    hours_free = serializers.DecimalField(max_digits=6, decimal_places=2, read_only=True)
+    places_free = serializers.IntegerField(read_only=True)
+
+    def get_license_verified(self, consultant) -> bool:
+        """Verified by the Alliance and not lapsed today."""
+        return license_shown_verified(consultant, timezone.localdate())
+
+    @extend_schema_field(EndorsementSerializer(many=True))
+    def get_endorsements(self, consultant):
+        """The endorsements that are current today."""
+        today = timezone.localdate()
+        current = [e for e in consultant.endorsements.all() if e.is_current(today)]
+        return EndorsementSerializer(current, many=True).data
 
     class Meta:
         model = Consultant
@@ -85,7 +121,8 @@ class ConsultantSerializer(serializers.ModelSerializer):
             "display_name",
             "bio",
             "license_type",
-            "imh_endorsement",
+            "license_verified",
+            "endorsements",
             "languages",
             "counties_served",
             "base_zip",
@@ -95,6 +132,9 @@ class ConsultantSerializer(serializers.ModelSerializer):
             "specialties",
             "max_caseload",
             "active_caseload",
+            "hours_per_week",
+            "hours_free",
+            "places_free",
             "accepting_new_requests",
             "listing_status",
             "public_email",
@@ -136,12 +176,21 @@ class ConsultantPrivateSerializer(ConsultantSerializer):
     """A listing as its owner and the Alliance see it: private contacts and review history."""
 
     decisions = ListingDecisionSerializer(many=True, read_only=True)
+    all_endorsements = EndorsementPrivateSerializer(
+        source="endorsements", many=True, read_only=True
+    )
 
     class Meta(ConsultantSerializer.Meta):
         fields = [
             *ConsultantSerializer.Meta.fields,
             "contact_email",
             "contact_phone",
+            "license_state",
+            "license_number",
+            "license_expires",
+            "license_verified_at",
+            "all_endorsements",
+            "hours_committed",
             "created_at",
             "updated_at",
             "submitted_at",
@@ -159,7 +208,17 @@ class ConsultantInputSerializer(StrictInputSerializer):
     display_name = serializers.CharField(max_length=120)
     bio = serializers.CharField(max_length=4000, allow_blank=True, required=False)
     license_type = serializers.ChoiceField(choices=LicenseType.choices)
-    imh_endorsement = serializers.ChoiceField(choices=Endorsement.choices, required=False)
+    license_state = serializers.RegexField(
+        r"^[A-Z]{2}$",
+        required=False,
+        allow_blank=True,
+        error_messages={"invalid": _("Enter a two-letter state code, e.g. WI.")},
+    )
+    license_number = serializers.CharField(max_length=40, allow_blank=True, required=False)
+    license_expires = serializers.DateField(required=False, allow_null=True)
+    hours_per_week = serializers.DecimalField(
+        max_digits=4, decimal_places=1, min_value=1, max_value=60, required=False, allow_null=True
+    )
     languages = language_list_field()
     counties_served = RelatedListField(
         child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),

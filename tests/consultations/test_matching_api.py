@@ -238,6 +238,7 @@ def test_match_candidates_selects_exactly_whom_exclusion_accepts(
     assert excluded == matching.rank(facts, consultants).excluded
     assert excluded == {
         "not_approved": 2,
+        "credential_lapsed": 0,
         "not_accepting": 1,
         "at_capacity": 1,
         "declined_before": 1,
@@ -316,7 +317,7 @@ def test_matches_are_best_first_with_components_and_reasons(world):
     world.other_listing.save()
     mentor = consultant(
         "Mentor",
-        imh_endorsement="infant_mental_health_mentor",
+        endorsements=["infant_mental_health_mentor"],
         languages=[english(), spanish()],
         specialties=["challenging_behavior", "trauma_informed_care"],
     )

@@ -6,8 +6,9 @@ written here, independent of OR-Tools), never worse than `greedy`, and determini
 
 An instance: 1–7 requests and 1–5 consultants in four counties (three in WI, one in MN) with
 coordinates in a ~300-mile box or unknown, travel radii 0–300 miles, random concerns,
-specialties, languages, modalities and settings, free places 0–3, some priority requests and
-some earlier declines.
+specialties, languages, modalities and settings, free places 0–3, hours a week stated or not
+(with requests of different weights, so the hours bind), current endorsements for either ages,
+some lapsed licences, some priority requests and some earlier declines.
 """
 
 import itertools
@@ -31,7 +32,8 @@ from consultations.matching import (
     score_weights,
     solve,
 )
-from directory.vocabularies import Concern, Endorsement, SettingType, Specialty
+from consultations.matching.capacity import batch_capacity, fits_both_limits
+from directory.vocabularies import Concern, Endorsement, EndorsementStatus, SettingType, Specialty
 
 WEIGHTS = score_weights()  # settings.MATCHING_WEIGHTS
 
@@ -86,7 +88,21 @@ def consultant_facts(draw, consultant_id: int) -> ConsultantFacts:
         counties=frozenset(draw(st.sets(st.sampled_from(sorted(COUNTY_STATE)), max_size=3))),
         max_caseload=max_caseload,
         active_caseload=max_caseload - places_free,
-        endorsement=draw(st.sampled_from(Endorsement.values)),
+        endorsements=tuple(
+            sorted(
+                draw(
+                    st.dictionaries(
+                        st.sampled_from(Endorsement.values[1:]),
+                        st.sampled_from(EndorsementStatus.values),
+                        max_size=2,
+                    )
+                ).items()
+            )
+        ),
+        license_lapsed=draw(st.integers(0, 9)) == 0,
+        # Hours: none stated, or quarter hours around the levels' weights (1.5 to 3 a week).
+        hours_available=draw(st.none() | st.sampled_from([2.0, 3.0, 4.5, 6.0, 10.0])),
+        hours_committed=draw(st.sampled_from([0.0, 0.0, 1.5, 2.75])),
         approved=draw(mostly_true),
         accepting=draw(mostly_true),
         programs_served=frozenset(draw(st.sets(st.sampled_from(PROGRAMS), max_size=2))),
@@ -116,6 +132,8 @@ def request_facts(draw, request_id: int, consultant_ids: list[int]) -> RequestFa
         preferred_language_name=None,
         language_required=draw(st.booleans()),
         priority=draw(st.integers(0, 2)) == 0,
+        weekly_hours=draw(st.sampled_from([1.5, 2.0, 3.0, 0.25, 4.5])),
+        ages=frozenset(draw(st.sets(st.sampled_from(["0_3", "3_6"])))),
         declined=frozenset(draw(st.sets(st.sampled_from(consultant_ids), max_size=1)))
         if draw(st.integers(0, 3)) == 0
         else frozenset(),
@@ -148,7 +166,7 @@ def problem_of(instance):
     """(options, capacity, priority) as matching_run builds them."""
     requests, consultants = instance
     options = reference_options(requests, consultants)
-    capacity = {c.id: c.places_free for c in consultants if c.accepting}
+    capacity = batch_capacity(options, requests, consultants)
     priority = {r.id for r in requests if r.priority}
     return options, capacity, priority
 
@@ -342,9 +360,8 @@ def test_solve_respects_capacity_and_the_hard_constraints(instance):
     consultant_by_id = {c.id: c for c in consultants}
     request_ids = [a.request_id for a in assignments]
     assert request_ids == sorted(set(request_ids))  # each request at most once, sorted
-    used = Counter(a.consultant_id for a in assignments)
-    for consultant_id, n in used.items():
-        assert n <= consultant_by_id[consultant_id].places_free
+    # Both limits hold: the places and the hours free, by the requests' own weights.
+    assert fits_both_limits(assignments, requests, consultants)
     for a in assignments:
         assert exclusion(by_id[a.request_id], consultant_by_id[a.consultant_id]) is None
         assert a.score == options[a.request_id][a.consultant_id]

@@ -181,7 +181,7 @@ def test_a_full_caseload_excludes(max_caseload, active_caseload, expected):
 
 def test_a_declined_consultant_is_never_ranked_again():
     request = request_facts(declined={10})
-    best = consultant_facts(id=10, endorsement="infant_mental_health_mentor")
+    best = consultant_facts(id=10, endorsements=(("infant_mental_health_mentor", "endorsed"),))
     other = consultant_facts(id=11, specialties=[])
     assert exclusion(request, best) == "declined_before"
     ranking = rank(request, [best, other])
@@ -287,6 +287,7 @@ def test_rank_counts_each_excluded_consultant_once_under_its_first_failing_const
     consultants = [
         consultant_facts(id=10, languages=["es"]),  # feasible
         consultant_facts(id=11, approved=False, accepting=False, active_caseload=5),
+        consultant_facts(id=19, license_lapsed=True, accepting=False, languages=[]),
         consultant_facts(id=12, accepting=False, active_caseload=5, languages=[]),
         consultant_facts(id=13, active_caseload=5, modalities=["virtual"]),
         consultant_facts(id=14, modalities=["virtual"], languages=[]),  # declined first
@@ -299,6 +300,7 @@ def test_rank_counts_each_excluded_consultant_once_under_its_first_failing_const
     assert ids(ranking) == [10, 18]
     assert ranking.excluded == {
         "not_approved": 1,
+        "credential_lapsed": 1,
         "not_accepting": 1,
         "at_capacity": 1,
         "declined_before": 1,
@@ -324,6 +326,9 @@ def test_rank_adds_counts_found_elsewhere():
 # --- score -----------------------------------------------------------------------------------
 
 
+MENTOR = (("infant_mental_health_mentor", "endorsed"),)
+
+
 def rich_pair():
     """A pair where every component takes a distinct, hand-checkable value."""
     request = request_facts(
@@ -335,7 +340,8 @@ def rich_pair():
         max_caseload=4,
         active_caseload=1,
         programs_served=[100],
-        endorsement="infant_family_specialist",  # level 2 of 4
+        # In process, for ages the request names none of: half the endorsement component.
+        endorsements=(("infant_family_specialist", "in_process"),),
     )
     return request, consultant
 
@@ -395,7 +401,10 @@ def test_a_single_weight_makes_the_score_that_component():
         ({}, {}),
         ({"concerns": ["trauma_exposure", "staff_stress", "transitions"]}, {"specialties": []}),
         ({"modality": "virtual"}, {"at": SUPERIOR, "counties": [DOUGLAS], "max_caseload": 1}),
-        ({"setting_type": "head_start"}, {"endorsement": "infant_mental_health_mentor"}),
+        (
+            {"setting_type": "head_start"},
+            {"endorsements": (("infant_mental_health_mentor", "endorsed"),)},
+        ),
         (SPANISH_PREFERRED, {"active_caseload": 4, "programs_served": [100, 101]}),
         ({"modality": "on_site"}, {"at": JANESVILLE, "counties": [DANE], "travel_radius_miles": 0}),
     ],
@@ -423,7 +432,7 @@ def test_reasons_are_plain_language():
         "0 miles away (travels up to 40)",
         "3 of 4 places free",
         "has worked with this program before",
-        "IMH-E® Infant Family Specialist",
+        "IMH-E® Infant Family Specialist (in process)",
     ]
 
 
@@ -459,7 +468,7 @@ def test_ranking_is_best_first_with_ties_broken_by_id():
     request = request_facts()
     twins = [consultant_facts(id=i) for i in (31, 12, 25)]
     weaker = consultant_facts(id=5, specialties=[])
-    stronger = consultant_facts(id=40, endorsement="infant_mental_health_mentor")
+    stronger = consultant_facts(id=40, endorsements=(("infant_mental_health_mentor", "endorsed"),))
     consultants = [*twins, weaker, stronger]
     expected = [40, 12, 25, 31, 5]
     assert ids(rank(request, consultants)) == expected
@@ -580,7 +589,7 @@ def test_the_setting_reason_keeps_proper_nouns(setting_type, proper_noun):
 
 def test_the_batch_never_offers_a_request_to_a_consultant_who_declined_it():
     declined = request_facts(declined={10})
-    best = consultant_facts(id=10, endorsement="infant_mental_health_mentor")
+    best = consultant_facts(id=10, endorsements=(("infant_mental_health_mentor", "endorsed"),))
     other = consultant_facts(id=11, specialties=[])
     options, _ = batch_options([declined], [best, other], WEIGHTS)
     assert set(options[declined.id]) == {11}

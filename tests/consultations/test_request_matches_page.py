@@ -15,8 +15,10 @@ def test_request_page_shows_facts_history_and_ranked_matches_with_reasons(client
     ConsultantFactory(display_name="Nora Notaccepting", accepting_new_requests=False)
     ConsultantFactory(display_name="Pam Pending", listing_status=Consultant.ListingStatus.PENDING)
     world.listing.specialties = ["challenging_behavior", "family_engagement"]
-    world.listing.imh_endorsement = "infant_mental_health_mentor"
     world.listing.save()
+    world.listing.endorsements.create(
+        category="infant_mental_health_mentor", status="endorsed", renewal_date=None
+    )
     world.other_listing.specialties = ["reflective_practice"]
     world.other_listing.save()
     request = factories.submitted(

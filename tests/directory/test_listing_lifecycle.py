@@ -8,7 +8,7 @@ LISTING = {
     "display_name": "Maria Lopez, LCSW",
     "bio": "Bilingual consultant for infant and toddler rooms.",
     "license_type": "lcsw",
-    "imh_endorsement": "infant_mental_health_specialist",
+    "license_state": "WI",
     "languages": ["en", "es"],
     "base_zip": "53703",
     "travel_radius_miles": 50,

@@ -28,7 +28,7 @@ LISTING = {
     "display_name": "Ana Lee, LPC",
     "bio": "Ten years with toddler rooms.",
     "license_type": "lpc",
-    "imh_endorsement": "infant_family_specialist",
+    "license_state": "WI",
     "languages": ["en", "es"],
     "base_zip": "53703",
     "travel_radius_miles": "40",

@@ -37,7 +37,11 @@ DOMAIN_VOCABULARIES = {
     "modalities": "on_site, virtual",
     "license_types": "lcsw, lpc, lmft, psychologist, counselor_in_training, other, none",
     "endorsements": "none, infant_family_associate, infant_family_specialist, "
-    "infant_mental_health_specialist, infant_mental_health_mentor",
+    "infant_family_reflective_supervisor, infant_mental_health_specialist, "
+    "infant_mental_health_mentor, early_childhood_family_associate, "
+    "early_childhood_family_specialist, early_childhood_family_reflective_supervisor, "
+    "early_childhood_mental_health_specialist, early_childhood_mental_health_mentor",
+    "endorsement_statuses": "in_process, endorsed",
     "contact_types": "observation, staff_consultation, family_consultation, "
     "reflective_consultation, training, planning, other",
     "contact_activities": "classroom_observation, classroom_coaching, staff_meeting, "

@@ -48,7 +48,7 @@ def package():
         display_name="Mai Vang",
         languages=[language(), language("hmn", "Hmong")],
         counties_served=[county()],
-        imh_endorsement="infant_family_specialist",
+        endorsements=["infant_family_specialist"],
     )
     ConsultantFactory(display_name="Hidden Draft", listing_status="draft")
     response = APIClient().get("/api/hsds/datapackage.zip")

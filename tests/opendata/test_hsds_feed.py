@@ -31,7 +31,7 @@ def listings():
         display_name="Mai Vang",
         languages=[language(), hmong],
         counties_served=[dane, marathon],
-        imh_endorsement="infant_family_specialist",
+        endorsements=["infant_family_specialist"],
         contact_phone="608-555-0199",
         public_phone="608-555-0100",
         reviewed_at=timezone.now(),
