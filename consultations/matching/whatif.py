@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from consultations.matching.batch import BatchResult, plan
 from consultations.matching.rules import ConsultantFacts, RequestFacts
-from directory.vocabularies import Endorsement, SettingType
+from directory.vocabularies import SettingType
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,8 @@ class Hypothetical:
     modalities: frozenset[str] = frozenset({"on_site", "virtual"})
     setting_types: frozenset[str] = frozenset(SettingType.values)
     capacity: int = 12
-    endorsement: str = Endorsement.NONE
+    # Hypothetical consultants have no endorsement and state no weekly hours (the caseload
+    # limit alone applies), like a new listing before its credentials are entered.
     county_names: Mapping[int, str] = field(default_factory=dict, compare=False, hash=False)
 
 
@@ -54,7 +55,6 @@ def hypothetical_facts(h: Hypothetical, consultant_id: int) -> ConsultantFacts:
         languages=frozenset(h.languages),
         counties=frozenset(h.counties),
         max_caseload=h.capacity,
-        endorsement=h.endorsement,
         county_names=h.county_names,
     )
 

@@ -13,17 +13,36 @@
 import hashlib
 
 from django.core.cache import cache
+from django.utils import timezone
 from rest_framework.response import Response
 
 from directory import listing_version
-from directory.api.serializers import ConsultantSerializer
+from directory.api.serializers import ConsultantSerializer, EndorsementSerializer
+from directory.credentials import ConsultantEndorsement
 from directory.models import Consultant
 from iecmhc.pagination import PageNumberPagination, WindowCountPagination
 
 # A missed bump (a bulk write from another process) is stale for at most this long.
 CACHE_SECONDS = 300
 RELATED = {"languages", "counties_served", "distance_miles"}
-VALUE_FIELDS = [name for name in ConsultantSerializer.Meta.fields if name not in RELATED]
+# Computed from a listing's columns by the listing's own rules (Consultant.hours_free,
+# places_free, directory.credentials), on an unsaved instance built from the row.
+COMPUTED = {"license_verified", "endorsements", "hours_free", "places_free"}
+SOURCE_FIELDS = [
+    "license_type",
+    "license_expires",
+    "license_verified_at",
+    "max_caseload",
+    "active_caseload",
+    "open_offers",
+    "hours_per_week",
+    "hours_committed",
+]
+VALUE_FIELDS = list(
+    dict.fromkeys(
+        [n for n in ConsultantSerializer.Meta.fields if n not in RELATED | COMPUTED] + SOURCE_FIELDS
+    )
+)
 
 
 def cache_key(request) -> str:
@@ -73,11 +92,26 @@ def serialize_rows(rows: list[dict]) -> list[dict]:
         "county_id",
         ("county__state", "county__name", "county_id"),
     )
+    endorsements = _current_endorsements(ids)
+    serializer = ConsultantSerializer()
+    hours_field = serializer.fields["hours_free"]
     results = []
     for row in rows:
+        listing = Consultant(**{name: row[name] for name in SOURCE_FIELDS})
+        hours_free = listing.hours_free
         item = {}
         for name in ConsultantSerializer.Meta.fields:
-            if name == "languages":
+            if name == "license_verified":
+                item[name] = serializer.get_license_verified(listing)
+            elif name == "endorsements":
+                item[name] = endorsements.get(row["id"], [])
+            elif name == "hours_free":
+                item[name] = (
+                    None if hours_free is None else hours_field.to_representation(hours_free)
+                )
+            elif name == "places_free":
+                item[name] = listing.places_free
+            elif name == "languages":
                 item[name] = languages.get(row["id"], [])
             elif name == "counties_served":
                 item[name] = counties.get(row["id"], [])
@@ -88,6 +122,19 @@ def serialize_rows(rows: list[dict]) -> list[dict]:
                 item[name] = row[name]
         results.append(item)
     return results
+
+
+def _current_endorsements(ids: list[int]) -> dict[int, list]:
+    """{consultant id: their endorsements current today, as the serializer gives them}."""
+    if not ids:
+        return {}
+    today = timezone.localdate()
+    found: dict[int, list] = {}
+    rows = ConsultantEndorsement.objects.filter(consultant_id__in=ids).order_by("category", "id")
+    for endorsement in rows:
+        if endorsement.is_current(today):
+            found.setdefault(endorsement.consultant_id, []).append(endorsement)
+    return {pk: EndorsementSerializer(items, many=True).data for pk, items in found.items()}
 
 
 def _related(through, ids: list[int], column: str, order: tuple[str, ...]) -> dict[int, list]:

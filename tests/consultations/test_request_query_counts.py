@@ -15,10 +15,11 @@ pytestmark = pytest.mark.django_db
 
 MAX_QUERIES = 8
 HISTORY = 'SELECT "consultations_requestevent"."id"'  # a read of the events themselves
-# Reads: token, permissions, locks, history and the requester's language (for the program's
-# email); the rest are writes (the change, its history and event, each email's outbox rows).
-MAX_OFFER_QUERIES = 28  # 13 reads and 15 writes
-MAX_ACCEPT_QUERIES = 20  # 11 reads and 9 writes
+# Reads: token, permissions, locks, history, the consultant's committed hours and the
+# requester's language (for the program's email); the rest are writes (the change, its history
+# and event, each email's outbox rows).
+MAX_OFFER_QUERIES = 29  # 14 reads and 15 writes
+MAX_ACCEPT_QUERIES = 21  # 12 reads and 9 writes
 LONG_HISTORY = 3 * MAX_OFFER_QUERIES  # more events than any bound: a query per event would show
 
 
