@@ -38,7 +38,7 @@ class RequestEventInline(ReadOnlyInline):
 
 class ContactInline(ReadOnlyInline):
     model = Contact
-    fields = ("date", "minutes", "contact_type", "modality", "consultant", "note")
+    fields = ("date", "minutes", "activity", "contact_type", "modality", "consultant", "note")
     readonly_fields = fields
 
 

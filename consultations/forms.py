@@ -4,11 +4,13 @@ import uuid
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from consultations.models import MAX_CHILD_AGE_MONTHS, ConsultationRequest
+from consultations.outcome_models import Exclusion
 from directory.models import Consultant
 from directory.selectors import language_list
-from directory.vocabularies import ClosureReason, Concern, ContactType, FocusType, Modality
+from directory.vocabularies import ClosureReason, Concern, ContactActivity, FocusType, Modality
 from iecmhc.forms import BoundedMultipleChoiceField
 
 NAMES_WARNING = (
@@ -127,7 +129,10 @@ class ContactForm(forms.Form):
 
     date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     minutes = forms.IntegerField(min_value=1, max_value=720, help_text="From 1 to 720.")
-    contact_type = forms.ChoiceField(label="Type of contact", choices=ContactType.choices)
+    activity = forms.ChoiceField(
+        label=_("What did the time go into?"),
+        choices=[("", _("Choose an activity")), *ContactActivity.choices],
+    )
     modality = forms.ChoiceField(choices=Modality.choices, widget=forms.RadioSelect)
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -170,6 +175,20 @@ class CloseForm(forms.Form):
         required=False,  # unanswered is "Don't know"
         widget=forms.RadioSelect,
         initial="unknown",
+    )
+    maintained_in_program = forms.TypedChoiceField(
+        label=_("Only about one child: is the child still in the program?"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=_AS_BOOL.get,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    exclusion = forms.ChoiceField(
+        label=_("Only about one child: was there any suspension or expulsion?"),
+        choices=[("", _("Not about one child")), *Exclusion.choices],
+        required=False,
+        help_text=_("Count soft exclusions: sent home early, shortened days."),
     )
     note = forms.CharField(
         label="Closing note",

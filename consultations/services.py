@@ -21,8 +21,10 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import is_program_user, user_role
+from consultations.followup import check_child_outcome, schedule_follow_up
 from consultations.matching import declined_consultant_ids
 from consultations.models import ConsultationRequest, Contact, RequestEvent
 from consultations.notifications import notify_alliance, notify_consultant, notify_program
@@ -35,7 +37,7 @@ from consultations.permissions import (
 )
 from directory.models import Consultant, Program
 from directory.permissions import is_program_member
-from directory.vocabularies import FocusType
+from directory.vocabularies import ContactActivity, FocusType
 from iecmhc.exceptions import StateConflict
 
 Status = ConsultationRequest.Status
@@ -367,6 +369,8 @@ def request_close(
     suspension_prevented: bool | None = None,
     goals_met: bool | None = None,
     note: str = "",
+    maintained_in_program: bool | None = None,
+    exclusion: str = "",
 ) -> ConsultationRequest:
     """The assigned consultant (or an admin) closes an engagement with its outcomes; the
     place on the consultant's caseload is freed."""
@@ -380,8 +384,10 @@ def request_close(
     consultation.suspension_prevented = suspension_prevented
     consultation.goals_met = goals_met
     consultation.closure_note = (note or "").strip()
+    check_child_outcome(consultation, maintained_in_program, exclusion)
     consultation.full_clean(validate_unique=False, validate_constraints=False)
     consultation.save()
+    schedule_follow_up(consultation)
     consultant.active_caseload = max(consultant.active_caseload - 1, 0)
     _save_counters(consultant)
     _event(
@@ -406,7 +412,7 @@ def contact_log(
     consultation: ConsultationRequest,
     date: date,
     minutes: int,
-    contact_type: str,
+    activity: str,
     modality: str,
     note: str = "",
 ) -> Contact:
@@ -422,6 +428,8 @@ def contact_log(
         errors["date"] = ["A contact cannot be in the future."]
     elif consultation.accepted_at and date < timezone.localdate(consultation.accepted_at):
         errors["date"] = ["A contact cannot be before the consultant accepted the request."]
+    if activity not in ContactActivity.values:
+        errors["activity"] = [_("Choose what the time went into.")]
     if errors:
         raise ValidationError(errors)
     contact = Contact(
@@ -429,7 +437,7 @@ def contact_log(
         consultant=consultation.consultant,
         date=date,
         minutes=minutes,
-        contact_type=contact_type,
+        activity=activity,
         modality=modality,
         note=(note or "").strip(),
     )

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import is_consultant_user
 from consultations import selectors, services, submission
+from consultations.engagement import with_dosage
 from consultations.filters import RequestFilter
 from consultations.forms import CloseForm, ContactForm, ReasonForm, RequestForm, StatusFilterForm
 from consultations.models import ConsultationRequest
@@ -34,6 +35,7 @@ from consultations.permissions import (
     is_assigned_consultant,
     listing_of,
 )
+from consultations.practice_views import practice_context
 from directory.selectors import program_list
 from directory.vocabularies import Concern
 from iecmhc.pages import run_service
@@ -116,6 +118,7 @@ def _render_detail(request, consultation, *, status=200, **forms):
         "decline_form": _decline_form(),
         "contact_form": ContactForm(),
         "close_form": _close_form(),
+        **practice_context(user, consultation),
         **forms,
     }
     return render(request, "consultations/request_detail.html", context, status=status)
@@ -258,7 +261,7 @@ def caseload(request):
         messages.info(request, "Create your listing first: your caseload starts with it.")
         return redirect("directory:listing")
     data = selectors.caseload(consultant=listing)
-    for engagement in data["engagements"]:
+    for engagement in with_dosage(data["engagements"]):
         _with_labels(engagement)
         engagement.hours = minutes_to_hours(engagement.minutes)
     return render(
@@ -326,7 +329,7 @@ def contact_new(request, pk):
         consultation=consultation,
         success=lambda contact: (
             f"Logged {contact.minutes} minutes of "
-            f"{contact.get_contact_type_display().lower()} on {date_format(contact.date)}."
+            f"{contact.get_activity_display().lower()} on {date_format(contact.date)}."
         ),
         done_url=_detail_url(consultation),
     ) or _render_detail(request, consultation, contact_form=form)

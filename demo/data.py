@@ -8,7 +8,7 @@ from directory.models import Consultant
 from directory.vocabularies import (
     ClosureReason,
     Concern,
-    ContactType,
+    ContactActivity,
     FocusType,
     Modality,
     SettingType,
@@ -216,13 +216,15 @@ REQUEST_MODALITIES = (
     (10, ConsultationRequest.RequestModality.VIRTUAL),
 )
 CONTACT_MINUTES = (30, 45, 60, 60, 90, 120)
-CONTACT_TYPES = (
-    (30, ContactType.OBSERVATION),
-    (30, ContactType.STAFF_CONSULTATION),
-    (15, ContactType.FAMILY_CONSULTATION),
-    (12, ContactType.REFLECTIVE_CONSULTATION),
-    (8, ContactType.TRAINING),
-    (5, ContactType.PLANNING),
+CONTACT_ACTIVITIES = (  # every activity appears (docs/domain.md, "Contacts by activity")
+    (18, ContactActivity.CLASSROOM_OBSERVATION),
+    (15, ContactActivity.CLASSROOM_COACHING),
+    (22, ContactActivity.STAFF_MEETING),
+    (12, ContactActivity.FAMILY_MEETING),
+    (10, ContactActivity.REFLECTIVE_CONSULTATION),
+    (8, ContactActivity.TRAINING),
+    (7, ContactActivity.PLANNING),
+    (8, ContactActivity.PHONE_OR_EMAIL),
 )
 DECLINE_REASONS = (
     "My caseload is full until next month.",

@@ -259,7 +259,7 @@ def contact_body(prefix: str = "") -> dict:
     body = {
         "date": timezone.localdate().isoformat(),
         "minutes": 60,
-        "contact_type": "observation",
+        "activity": "classroom_observation",
         "modality": "on_site",
     }
     return {f"{prefix}{k}": v for k, v in body.items()}

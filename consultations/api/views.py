@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import IsAllianceAdmin
 from consultations import batch_offers, matching, selectors, services, submission
+from consultations.api.practice import PracticeActions
 from consultations.api.serializers import (
     CaseloadSerializer,
     CloseInputSerializer,
@@ -29,6 +30,7 @@ from consultations.api.serializers import (
     RequestSerializer,
     StatusSerializer,
 )
+from consultations.engagement import with_dosage
 from consultations.filters import RequestFilter
 from consultations.models import ConsultationRequest
 from consultations.permissions import (
@@ -64,6 +66,7 @@ from iecmhc.throttling import RequestCreationThrottle
     ),
 )
 class RequestViewSet(
+    PracticeActions,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -313,4 +316,5 @@ class CaseloadView(APIView):
         if listing is None:
             raise PermissionDenied("Only consultants with a listing have a caseload.")
         data = selectors.caseload(consultant=listing)
+        data["engagements"] = with_dosage(data["engagements"])
         return Response(CaseloadSerializer(data, context={"request": request}).data)
