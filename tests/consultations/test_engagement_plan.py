@@ -85,7 +85,9 @@ def test_phase_moves_on_never_back(world, django_capture_on_commit_callbacks):
 
 
 @pytest.mark.parametrize("status", ["offered", "closed"])
-def test_plan_outside_an_active_engagement_is_409(world, status, django_capture_on_commit_callbacks):
+def test_plan_outside_an_active_engagement_is_409(
+    world, status, django_capture_on_commit_callbacks
+):
     engagement = make(world, status)
     response = send(
         world, "consultant", "post", url(engagement.pk, "plan"), PLAN,
