@@ -164,7 +164,12 @@ STATUS_MIX = (
     (22, RequestStatus.CLOSED),
     (6, RequestStatus.WITHDRAWN),
 )
-FOCUS_MIX = ((40, FocusType.CHILD), (45, FocusType.CLASSROOM), (15, FocusType.PROGRAM))
+FOCUS_MIX = (
+    (38, FocusType.CHILD),
+    (44, FocusType.CLASSROOM),
+    (13, FocusType.PROGRAM),
+    (5, FocusType.COMMUNITY),
+)
 CONCERN_MIX = {
     FocusType.CHILD: (
         (30, Concern.CHALLENGING_BEHAVIOR),
@@ -189,6 +194,11 @@ CONCERN_MIX = {
         (20, Concern.CAREGIVER_MENTAL_HEALTH),
         (20, Concern.SOCIAL_EMOTIONAL_SKILLS),
     ),
+    FocusType.COMMUNITY: (
+        (40, Concern.SUSPENSION_EXPULSION_RISK),
+        (30, Concern.STAFF_STRESS),
+        (30, Concern.FAMILY_STRESS),
+    ),
 }
 DESCRIPTIONS = {
     FocusType.CHILD: (
@@ -208,6 +218,11 @@ DESCRIPTIONS = {
     FocusType.PROGRAM: (
         "Staff turnover has been high this year and morale is low; we want to support our team.",
         "We want to build a whole-program approach to social-emotional learning.",
+    ),
+    FocusType.COMMUNITY: (
+        "Our county's early childhood coalition wants a shared plan to end suspensions and "
+        "expulsions across its programs.",
+        "Several family child care homes in our area want to meet together about staff stress.",
     ),
 }
 REQUEST_MODALITIES = (
