@@ -3,6 +3,7 @@
 from django.urls import path
 
 from consultations import alliance_views as views
+from consultations import funder_views
 
 app_name = "alliance"
 
@@ -13,4 +14,5 @@ urlpatterns = [
     path("matching/", views.matching_preview, name="matching"),
     path("matching/confirm/", views.matching_confirm, name="matching_confirm"),
     path("reports/", views.reports_page, name="reports"),
+    path("reports/funder/", funder_views.funder_report_page, name="funder_report"),  # issue 15
 ]

@@ -1,6 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from consultations import funder_views
 from consultations.api import views
 
 router = SimpleRouter()
@@ -9,5 +10,6 @@ router.register("requests", views.RequestViewSet, basename="request")
 urlpatterns = [
     path("caseload/", views.CaseloadView.as_view(), name="caseload"),
     path("matching/run/", views.MatchingRunView.as_view(), name="matching-run"),
+    path("reports/funder/", funder_views.FunderReportView.as_view(), name="funder-report"),
     *router.urls,
 ]
