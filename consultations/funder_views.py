@@ -4,6 +4,7 @@ a download has exactly the page's rights)."""
 from django import forms
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions
 from rest_framework.exceptions import ValidationError
@@ -35,6 +36,7 @@ def _report_from(form) -> dict:
     )
 
 
+@require_GET
 @alliance_required
 def funder_report_page(request):
     """The funder report for any date range, on the page or as a download."""

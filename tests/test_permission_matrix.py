@@ -916,6 +916,13 @@ SPECS: dict[str, Spec] = {
         target=pk_of("active"),
         body=lambda m: {"maintained_in_program": True, "exclusion": "none"},
     ),
+    "alliance/reports/funder/": Spec({"GET": ALLIANCE_PAGE, "POST": everyone(NOT_ALLOWED)}),
+    "api/v1/reports/funder/": Spec(
+        {
+            "GET": only({"admin": OK}, others=FORBIDDEN, anonymous=UNAUTHENTICATED),
+            "POST": only({"admin": NOT_ALLOWED}, others=FORBIDDEN, anonymous=UNAUTHENTICATED),
+        }
+    ),
     # --- the HSDS open data feed: public and read-only; a stale token is not even read ---------
     **{
         f"api/hsds/{path}": Spec({"GET": everyone(OK), "POST": everyone(NOT_ALLOWED)})
