@@ -1050,6 +1050,12 @@ ADMIN_MODELS: dict[str, AdminModel] = {
         "view change", lambda m: m.active.pk, change_post=FORM_REFUSED
     ),
     "consultations.unmetdemand": admin_model("view", lambda m: m.submitted.pk),
+    # The catalogue of measures (issue 15): the Alliance edits it.
+    "consultations.instrument": admin_model(
+        "view add change",
+        lambda m: Instrument.objects.get(code="tpot").pk,
+        change_post=FORM_REFUSED,
+    ),
     # Background work: the Alliance sees the outgoing emails (read-only pages; "change" is the
     # "send again" action) and the periodic jobs' runs; the task queue is the superuser's.
     "background.outgoingemail": admin_model(

@@ -84,6 +84,28 @@ def load(apps, schema_editor):
         )
 
 
+# The Alliance admins edit the catalogue in the admin.
+GROUP = "Alliance admins"
+PERMISSIONS = ["view_instrument", "add_instrument", "change_instrument"]
+
+
+def grant(apps, schema_editor):
+    from django.contrib.auth.management import create_permissions
+
+    app_config = apps.get_app_config("consultations")
+    app_config.models_module = True  # the migration state's stub lacks it
+    create_permissions(app_config, apps=apps, verbosity=0)
+    app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group, _ = Group.objects.get_or_create(name=GROUP)
+    group.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="consultations", codename__in=PERMISSIONS
+        )
+    )
+
+
 def unload(apps, schema_editor):
     Instrument = apps.get_model("consultations", "Instrument")
     Instrument.objects.filter(code__in=[row[0] for row in INSTRUMENTS], scores=None).delete()
@@ -92,4 +114,7 @@ def unload(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("consultations", "0009_contact_activity_from_type")]
 
-    operations = [migrations.RunPython(load, unload)]
+    operations = [
+        migrations.RunPython(load, unload),
+        migrations.RunPython(grant, migrations.RunPython.noop),
+    ]
