@@ -18,6 +18,14 @@ import _setup
 CHUNK = 2000
 
 
+def copy_of(row, **changes):
+    """A new, unsaved row with the fields of `row` and `changes`."""
+    fields = {
+        f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields if not f.primary_key
+    }
+    return type(row)(**{**fields, **changes})
+
+
 def top_up(closed_target: int) -> int:
     """Copy closed demo engagements (with their contacts, scores, follow-up) until there are
     closed_target closed engagements. Returns how many were added."""
@@ -30,39 +38,34 @@ def top_up(closed_target: int) -> int:
     missing = closed_target - closed.count()
     if missing <= 0:
         return 0
-    models = list(closed.filter(contacts__isnull=False).distinct().order_by("id")[:200])
+    sources = list(
+        closed.filter(contacts__isnull=False)
+        .distinct()
+        .order_by("id")
+        .prefetch_related("contacts", "scores")[:200]
+    )
+    follow_ups = {f.request_id: f for f in FollowUp.objects.filter(request__in=sources)}
     programs = list(Program.objects.values_list("id", flat=True))
     rng = random.Random(15)
     added = 0
     while added < missing:
         batch = min(CHUNK, missing - added)
         with transaction.atomic():
-            sources = [rng.choice(models) for _ in range(batch)]
+            picked = [rng.choice(sources) for _ in range(batch)]
             copies = []
-            for source in sources:
-                copy = ConsultationRequest.objects.get(pk=source.pk)
-                copy.pk = copy.id = None
-                copy.program_id = rng.choice(programs)
+            for source in picked:
+                copy = copy_of(source, program_id=rng.choice(programs))
                 copies.append(copy)
             ConsultationRequest.objects.bulk_create(copies, batch_size=CHUNK)
-            contacts, scores, follow_ups = [], [], []
-            for source, copy in zip(sources, copies, strict=True):
-                for c in source.contacts.all():
-                    c.pk = c.id = None
-                    c.request_id = copy.pk
-                    contacts.append(c)
-                for s in source.scores.all():
-                    s.pk = s.id = None
-                    s.request_id = copy.pk
-                    scores.append(s)
-                f = FollowUp.objects.filter(request_id=source.pk).first()
-                if f is not None:
-                    f.pk = f.id = None
-                    f.request_id = copy.pk
-                    follow_ups.append(f)
+            contacts, scores, answers = [], [], []
+            for source, copy in zip(picked, copies, strict=True):
+                contacts += [copy_of(c, request_id=copy.pk) for c in source.contacts.all()]
+                scores += [copy_of(s, request_id=copy.pk) for s in source.scores.all()]
+                if source.pk in follow_ups:
+                    answers.append(copy_of(follow_ups[source.pk], request_id=copy.pk))
             Contact.objects.bulk_create(contacts, batch_size=CHUNK)
             Score.objects.bulk_create(scores, batch_size=CHUNK)
-            FollowUp.objects.bulk_create(follow_ups, batch_size=CHUNK)
+            FollowUp.objects.bulk_create(answers, batch_size=CHUNK)
         added += batch
         print(f"  {added} of {missing} closed engagements added")
     return added
