@@ -14,5 +14,9 @@ urlpatterns = [
     path("matching/", views.matching_preview, name="matching"),
     path("matching/confirm/", views.matching_confirm, name="matching_confirm"),
     path("reports/", views.reports_page, name="reports"),
+    *(
+        path(f"requests/export.{fmt}", funder_views.queue_export, {"fmt": fmt}, name=f"queue_{fmt}")
+        for fmt in ("csv", "xlsx")
+    ),
     path("reports/funder/", funder_views.funder_report_page, name="funder_report"),  # issue 15
 ]

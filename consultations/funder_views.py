@@ -12,7 +12,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsAllianceAdmin
-from consultations import exports
+from consultations import exports, selectors
+from consultations.filters import QueueFilter
 from consultations.forms import ReportRangeForm
 from consultations.funder_report import BREAKDOWN_LABELS, funder_report
 from iecmhc.pages import alliance_required
@@ -78,3 +79,48 @@ class FunderReportView(APIView):
         report["columns"] = [[key, str(label)] for key, label in report["columns"]]
         report["totals"]["label"] = str(report["totals"]["label"])
         return Response(report)
+
+
+QUEUE_HEADER = [
+    _("Request"),
+    _("Status"),
+    _("Urgency"),
+    _("Level"),
+    _("Program"),
+    _("County"),
+    _("Language"),
+    _("Referral source"),
+    _("Received"),
+]
+
+
+def _queue_rows(qs):
+    for r in qs.select_related("program__county", "preferred_language").iterator(chunk_size=2000):
+        yield [
+            r.pk,
+            r.get_status_display(),
+            r.get_urgency_display(),
+            r.get_focus_display(),
+            r.program.name,
+            r.program.county.name,
+            r.preferred_language.name if r.preferred_language else "",
+            r.get_referral_source_display(),
+            r.received_at.strftime("%Y-%m-%d %H:%M"),
+        ]
+
+
+@require_GET
+@alliance_required
+def queue_export(request, fmt):
+    """The request queue, with the queue page's filters, as CSV or XLSX (the page's rights)."""
+    filterset = QueueFilter(
+        request.GET or None, queryset=selectors.request_queue(user=request.user), request=request
+    )
+    if filterset.is_bound and not filterset.is_valid():
+        return render(
+            request, "consultations/alliance/funder_report.html",
+            {"form": filterset.form, "report": None}, status=400,
+        )  # fmt: skip
+    return exports.export_response(
+        fmt, "request-queue", [str(h) for h in QUEUE_HEADER], _queue_rows(filterset.qs)
+    )

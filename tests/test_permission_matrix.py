@@ -917,6 +917,8 @@ SPECS: dict[str, Spec] = {
         body=lambda m: {"maintained_in_program": True, "exclusion": "none"},
     ),
     "alliance/reports/funder/": Spec({"GET": ALLIANCE_PAGE, "POST": everyone(NOT_ALLOWED)}),
+    "alliance/requests/export.csv": Spec({"GET": ALLIANCE_PAGE, "POST": everyone(NOT_ALLOWED)}),
+    "alliance/requests/export.xlsx": Spec({"GET": ALLIANCE_PAGE, "POST": everyone(NOT_ALLOWED)}),
     "api/v1/reports/funder/": Spec(
         {
             "GET": only({"admin": OK}, others=FORBIDDEN, anonymous=UNAUTHENTICATED),

@@ -113,3 +113,35 @@ def test_xlsx_download_headers_and_values(world):
 def test_bad_options_are_400(world, query):
     assert world.client("admin").get(API, query).status_code == 400
     assert client_for(world, "admin").get(PAGE, query).status_code == 400
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_queue_export_rights_headers_and_values(world, role):
+    queued = make(world, "submitted")
+    for fmt in ("csv", "xlsx"):
+        response = client_for(world, role).get(f"/alliance/requests/export.{fmt}")
+        assert response.status_code == PAGE_EXPECTED[role]
+        if response.status_code != 200:
+            continue
+        if fmt == "csv":
+            table = list(csv.reader(io.StringIO(_body(response).decode())))
+        else:
+            sheet = load_workbook(io.BytesIO(_body(response)), read_only=True).active
+            table = [list(row) for row in sheet.iter_rows(values_only=True)]
+        assert table[0] == [
+            "Request", "Status", "Urgency", "Level", "Program", "County", "Language",
+            "Referral source", "Received",
+        ]  # fmt: skip
+        assert [str(v) for v in table[1][:5]] == [
+            str(queued.pk), "Submitted", "Routine", "A classroom or group", world.program.name,
+        ]  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_queue_export_keeps_the_page_filters(world):
+    make(world, "submitted")
+    response = client_for(world, "admin").get(
+        "/alliance/requests/export.csv", {"urgency": "priority"}
+    )
+    assert len(list(csv.reader(io.StringIO(_body(response).decode())))) == 1
