@@ -5,7 +5,8 @@ from django import forms
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -17,6 +18,7 @@ from consultations.filters import QueueFilter
 from consultations.forms import ReportRangeForm
 from consultations.funder_report import BREAKDOWN_LABELS, funder_report
 from iecmhc.pages import alliance_required
+from iecmhc.schema import FORBIDDEN
 
 
 class FunderReportForm(ReportRangeForm):
@@ -62,7 +64,15 @@ def funder_report_page(request):
     )  # fmt: skip
 
 
-@extend_schema(summary="The funder report (Alliance admins); ?download=csv|xlsx downloads it")
+@extend_schema(
+    summary="The funder report (Alliance admins); ?download=csv|xlsx downloads it",
+    parameters=[
+        OpenApiParameter("date_from", OpenApiTypes.DATE),
+        OpenApiParameter("date_to", OpenApiTypes.DATE),
+        OpenApiParameter("by", str, enum=list(BREAKDOWN_LABELS)),
+    ],
+    responses={200: OpenApiTypes.OBJECT, 403: FORBIDDEN},
+)
 class FunderReportView(APIView):
     permission_classes = [permissions.IsAuthenticated, IsAllianceAdmin]
 

@@ -20,7 +20,7 @@ from consultations.outcome_models import (
     Timepoint,
 )
 from directory.vocabularies import EngagementPhase
-from iecmhc.schema import CONFLICT
+from iecmhc.schema import CONFLICT, FORBIDDEN
 from iecmhc.serializers import StrictInputSerializer
 
 
@@ -126,7 +126,7 @@ class PracticeActions:
     @extend_schema(
         methods=["POST"],
         request=PlanInputSerializer,
-        responses={200: PlanSerializer, 409: CONFLICT},
+        responses={200: PlanSerializer, 403: FORBIDDEN, 409: CONFLICT},
         summary="Record the plan or move the phase on (the assigned consultant)",
     )
     @action(detail=True, methods=["get", "post"], filterset_class=None, pagination_class=None)
@@ -141,12 +141,15 @@ class PracticeActions:
         return Response(PlanSerializer(plan_data(consultation)).data)
 
     @extend_schema(
-        methods=["GET"], request=None, responses=ScoreSerializer(many=True), summary="Scores"
+        methods=["GET"],
+        request=None,
+        responses={200: ScoreSerializer(many=True), 403: FORBIDDEN},
+        summary="Scores (the consultant and the Alliance)",
     )
     @extend_schema(
         methods=["POST"],
         request=ScoreInputSerializer,
-        responses={201: ScoreSerializer, 409: CONFLICT},
+        responses={201: ScoreSerializer, 403: FORBIDDEN, 409: CONFLICT},
         summary="Record a score (the assigned consultant)",
     )
     @action(detail=True, methods=["get", "post"], filterset_class=None, pagination_class=None)
@@ -166,7 +169,7 @@ class PracticeActions:
 
     @extend_schema(
         request=FollowUpInputSerializer,
-        responses={200: FollowUpSerializer, 409: CONFLICT},
+        responses={200: FollowUpSerializer, 403: FORBIDDEN, 409: CONFLICT},
         summary="Answer the 30-day follow-up (the consultant or an admin)",
     )
     @action(detail=True, methods=["post"], url_path="follow-up")

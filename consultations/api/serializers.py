@@ -97,6 +97,7 @@ class RequestSerializer(serializers.ModelSerializer):
     events = serializers.SerializerMethodField()
     outcome = serializers.SerializerMethodField()
     planned_end_date = serializers.DateField(read_only=True, allow_null=True)
+    phase = serializers.CharField(read_only=True, help_text="An engagement phase, or empty.")
 
     class Meta:
         model = ConsultationRequest
@@ -226,6 +227,10 @@ class CloseInputSerializer(StrictInputSerializer):
 
 
 class ContactSerializer(serializers.ModelSerializer):
+    # Empty for a contact of the old type "other" (activity) or logged since (contact_type).
+    activity = serializers.CharField(read_only=True)
+    contact_type = serializers.CharField(read_only=True)
+
     class Meta:
         model = Contact
         fields = [
@@ -263,6 +268,7 @@ class EngagementSerializer(serializers.ModelSerializer):
     hours = serializers.SerializerMethodField()
     contact_count = serializers.IntegerField(read_only=True)
     planned_end_date = serializers.DateField(read_only=True, allow_null=True)
+    phase = serializers.CharField(read_only=True, help_text="An engagement phase, or empty.")
     dosage = serializers.SerializerMethodField()
 
     class Meta:
