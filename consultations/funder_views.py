@@ -79,7 +79,7 @@ class FunderReportView(APIView):
     def get(self, request):
         form = FunderReportForm(request.query_params)
         if not form.is_valid():
-            raise ValidationError(form.errors.get_json_data())
+            raise ValidationError({field: list(errors) for field, errors in form.errors.items()})
         report = _report_from(form)
         fmt = form.cleaned_data.get("download")
         if fmt in exports.FORMATS:
