@@ -11,7 +11,13 @@ from django.template.response import TemplateResponse
 from accounts.roles import is_alliance_admin
 from consultations import reports, services
 from consultations.forms import CloseForm, OfferForm
-from consultations.models import ConsultationRequest, Contact, RequestEvent, UnmetDemand
+from consultations.models import (
+    ConsultationRequest,
+    Contact,
+    Instrument,
+    RequestEvent,
+    UnmetDemand,
+)
 from iecmhc.admin_actions import intermediate_action
 from iecmhc.admin_history import AuditTrailAdmin
 from iecmhc.exceptions import StateConflict
@@ -38,7 +44,7 @@ class RequestEventInline(ReadOnlyInline):
 
 class ContactInline(ReadOnlyInline):
     model = Contact
-    fields = ("date", "minutes", "contact_type", "modality", "consultant", "note")
+    fields = ("date", "minutes", "activity", "contact_type", "modality", "consultant", "note")
     readonly_fields = fields
 
 
@@ -175,3 +181,12 @@ class UnmetDemandAdmin(admin.ModelAdmin):
             "demand": reports.unmet_demand(),
         }
         return TemplateResponse(request, "admin/consultations/unmet_demand.html", context)
+
+
+@admin.register(Instrument)
+class InstrumentAdmin(admin.ModelAdmin):
+    """The catalogue of measures (issue 15): the Alliance corrects names, levels and ranges."""
+
+    list_display = ("code", "name", "level", "scale", "min_score", "max_score", "active")
+    list_filter = ("level", "active")
+    search_fields = ("code", "name")

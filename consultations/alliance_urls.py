@@ -3,6 +3,7 @@
 from django.urls import path
 
 from consultations import alliance_views as views
+from consultations import funder_views
 
 app_name = "alliance"
 
@@ -15,4 +16,9 @@ urlpatterns = [
     path("matching/what-if/", views.matching_what_if, name="matching_what_if"),
     path("reports/", views.reports_page, name="reports"),
     path("reports/reach.csv", views.reach_csv, name="reach_csv"),
+    *(
+        path(f"requests/export.{fmt}", funder_views.queue_export, {"fmt": fmt}, name=f"queue_{fmt}")
+        for fmt in ("csv", "xlsx")
+    ),
+    path("reports/funder/", funder_views.funder_report_page, name="funder_report"),  # issue 15
 ]

@@ -7,10 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consultations.models import MAX_CHILD_AGE_MONTHS, ConsultationRequest
+from consultations.outcome_models import Exclusion
 from directory import geo
 from directory.models import Consultant, Region
 from directory.selectors import language_list
-from directory.vocabularies import ClosureReason, Concern, ContactType, FocusType, Modality
+from directory.vocabularies import ClosureReason, Concern, ContactActivity, FocusType, Modality
 from iecmhc.forms import BoundedMultipleChoiceField
 
 NAMES_WARNING = _(
@@ -160,8 +161,9 @@ class ContactForm(forms.Form):
             "max_value": MINUTES_RANGE,
         },
     )
-    contact_type = forms.ChoiceField(
-        label=_("Type of contact"), choices=[("", _("Choose a type")), *ContactType.choices]
+    activity = forms.ChoiceField(
+        label=_("What did the time go into?"),
+        choices=[("", _("Choose an activity")), *ContactActivity.choices],
     )
     modality = forms.ChoiceField(label=_("How"), choices=Modality.choices, widget=forms.RadioSelect)
     note = forms.CharField(
@@ -205,6 +207,20 @@ class CloseForm(forms.Form):
         required=False,  # unanswered is "Don't know"
         widget=forms.RadioSelect,
         initial="unknown",
+    )
+    maintained_in_program = forms.TypedChoiceField(
+        label=_("Only about one child: is the child still in the program?"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=_AS_BOOL.get,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    exclusion = forms.ChoiceField(
+        label=_("Only about one child: was there any suspension or expulsion?"),
+        choices=[("", _("Not about one child")), *Exclusion.choices],
+        required=False,
+        help_text=_("Count soft exclusions: sent home early, shortened days."),
     )
     note = forms.CharField(
         label=_("Closing note"),

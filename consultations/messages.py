@@ -50,6 +50,7 @@ SAY_WHY_WITHDRAW = _("Say why the request is withdrawn.")
 # Contacts.
 CONTACT_IN_FUTURE = _("A contact cannot be in the future.")
 CONTACT_BEFORE_ACCEPTED = _("A contact cannot be before the consultant accepted the request.")
+CHOOSE_ACTIVITY = _("Choose what the time went into.")
 
 # A transition the request's status does not allow: "A request that is closed cannot be
 # withdrawn." One sentence per transition, so that each language can build it its own way.

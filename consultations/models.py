@@ -15,11 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from consultations.outcome_models import Exclusion, FollowUp, Instrument, Score  # noqa: F401
 from directory.fields import CodeListField
 from directory.models import Consultant, Language, Program
 from directory.vocabularies import (
     ClosureReason,
     Concern,
+    ContactActivity,
     ContactType,
     EngagementPhase,
     FocusType,
@@ -115,6 +117,9 @@ class ConsultationRequest(models.Model):
     suspension_prevented = models.BooleanField(null=True, blank=True)
     goals_met = models.BooleanField(null=True, blank=True)
     closure_note = models.TextField(blank=True, max_length=2000)
+    # For child-focused work, asked at closure (docs/domain.md, "Closure and follow-up").
+    maintained_in_program = models.BooleanField(null=True, blank=True)
+    exclusion = models.CharField(max_length=16, choices=Exclusion.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -303,7 +308,11 @@ class Contact(models.Model):
     minutes = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(720)]
     )
-    contact_type = models.CharField(max_length=32, choices=ContactType.choices)
+    # What the time went into (docs/domain.md, "Contacts by activity"). Empty only on a
+    # contact logged before activities as "other": its old type is kept below, unclassified.
+    activity = models.CharField(max_length=32, choices=ContactActivity.choices, blank=True)
+    # The type contacts had before activities: kept so that nothing of them is lost.
+    contact_type = models.CharField(max_length=32, choices=ContactType.choices, blank=True)
     modality = models.CharField(max_length=16, choices=Modality.choices)
     note = models.TextField(blank=True, max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -322,7 +331,8 @@ class Contact(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_contact_type_display()} on {self.date} ({self.minutes} min)"
+        label = self.get_activity_display() or self.get_contact_type_display()
+        return f"{label} on {self.date} ({self.minutes} min)"
 
 
 class UnmetDemand(ConsultationRequest):

@@ -25,6 +25,7 @@ from django.utils import timezone
 from accounts.roles import is_program_user, user_role
 from consultations import messages as M
 from consultations.capacity import check_room_for_accept, check_room_for_offer, recount_hours
+from consultations.followup import check_child_outcome, schedule_follow_up
 from consultations.matching import declined_consultant_ids
 from consultations.models import ConsultationRequest, Contact, RequestEvent
 from consultations.notifications import notify_alliance, notify_consultant, notify_program
@@ -38,7 +39,7 @@ from consultations.permissions import (
 from directory.credentials import license_lapsed
 from directory.models import Consultant, Program
 from directory.permissions import is_program_member
-from directory.vocabularies import FocusType
+from directory.vocabularies import ContactActivity, FocusType
 from iecmhc.exceptions import StateConflict
 
 Status = ConsultationRequest.Status
@@ -353,6 +354,8 @@ def request_close(
     suspension_prevented: bool | None = None,
     goals_met: bool | None = None,
     note: str = "",
+    maintained_in_program: bool | None = None,
+    exclusion: str = "",
 ) -> ConsultationRequest:
     """The assigned consultant (or an admin) closes an engagement with its outcomes; the
     place on the consultant's caseload is freed."""
@@ -366,8 +369,10 @@ def request_close(
     consultation.suspension_prevented = suspension_prevented
     consultation.goals_met = goals_met
     consultation.closure_note = (note or "").strip()
+    check_child_outcome(consultation, maintained_in_program, exclusion)
     consultation.full_clean(validate_unique=False, validate_constraints=False)
     consultation.save()
+    schedule_follow_up(consultation)
     consultant.active_caseload = max(consultant.active_caseload - 1, 0)
     _save_counters(consultant)
     _event(
@@ -392,7 +397,7 @@ def contact_log(
     consultation: ConsultationRequest,
     date: date,
     minutes: int,
-    contact_type: str,
+    activity: str,
     modality: str,
     note: str = "",
 ) -> Contact:
@@ -408,6 +413,8 @@ def contact_log(
         errors["date"] = [M.CONTACT_IN_FUTURE]
     elif consultation.accepted_at and date < timezone.localdate(consultation.accepted_at):
         errors["date"] = [M.CONTACT_BEFORE_ACCEPTED]
+    if activity not in ContactActivity.values:
+        errors["activity"] = [M.CHOOSE_ACTIVITY]
     if errors:
         raise ValidationError(errors)
     contact = Contact(
@@ -415,7 +422,7 @@ def contact_log(
         consultant=consultation.consultant,
         date=date,
         minutes=minutes,
-        contact_type=contact_type,
+        activity=activity,
         modality=modality,
         note=(note or "").strip(),
     )

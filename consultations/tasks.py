@@ -14,3 +14,12 @@ from consultations.services import expire_overdue_offers
 def expire_overdue_offers_job() -> int:
     """Offers unanswered for OFFER_EXPIRY_DAYS go back to the queue (as `expire_offers`)."""
     return expire_overdue_offers()
+
+
+@periodic(every=timedelta(hours=6))
+@task()
+def send_due_follow_ups_job() -> dict:
+    """Ask the 30-day follow-ups that are due, and remind once (consultations.followup)."""
+    from consultations.followup import send_due_follow_ups
+
+    return send_due_follow_ups()

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from consultations import views
+from consultations import practice_views, views
 
 app_name = "consultations"
 
@@ -15,6 +15,10 @@ urlpatterns = [
     path("requests/<int:pk>/decline/", views.request_decline, name="request_decline"),
     path("requests/<int:pk>/contacts/", views.contact_new, name="contact_new"),
     path("requests/<int:pk>/close/", views.request_close, name="request_close"),
+    # The engagement's practice (issue 15): plan, scores, follow-up.
+    path("requests/<int:pk>/plan/", practice_views.engagement_plan, name="engagement_plan"),
+    path("requests/<int:pk>/scores/", practice_views.score_new, name="score_new"),
+    path("requests/<int:pk>/follow-up/", practice_views.follow_up_answer, name="follow_up_answer"),
     path("offers/", views.offers, name="offers"),
     path("caseload/", views.caseload, name="caseload"),
 ]

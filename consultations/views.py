@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import is_consultant_user
 from consultations import selectors, services, submission
+from consultations.engagement import with_dosage
 from consultations.filters import RequestFilter
 from consultations.forms import CloseForm, ContactForm, ReasonForm, RequestForm, StatusFilterForm
 from consultations.models import ConsultationRequest
@@ -36,6 +37,7 @@ from consultations.permissions import (
     is_assigned_consultant,
     listing_of,
 )
+from consultations.practice_views import practice_context
 from directory.selectors import program_list
 from directory.vocabularies import Concern
 from iecmhc.pages import run_service
@@ -118,6 +120,7 @@ def _render_detail(request, consultation, *, status=200, **forms):
         "decline_form": _decline_form(),
         "contact_form": ContactForm(),
         "close_form": _close_form(),
+        **practice_context(user, consultation),
         **forms,
     }
     return render(request, "consultations/request_detail.html", context, status=status)
@@ -266,7 +269,7 @@ def caseload(request):
         messages.info(request, _("Create your listing first: your caseload starts with it."))
         return redirect("directory:listing")
     data = selectors.caseload(consultant=listing)
-    for engagement in data["engagements"]:
+    for engagement in with_dosage(data["engagements"]):
         _with_labels(engagement)
         engagement.hours = minutes_to_hours(engagement.minutes)
     for engagement in data["closed_engagements"]:
@@ -342,7 +345,7 @@ def contact_new(request, pk):
             _("Logged %(minutes)s minutes of %(type)s on %(date)s.")
             % {
                 "minutes": contact.minutes,
-                "type": contact.get_contact_type_display().lower(),
+                "type": contact.get_activity_display().lower(),
                 "date": date_format(contact.date),
             }
         ),

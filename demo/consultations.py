@@ -28,8 +28,8 @@ from demo.common import chunks, rng_for, weighted
 from demo.data import (
     CLOSE_OUTCOMES,
     CONCERN_MIX,
+    CONTACT_ACTIVITIES,
     CONTACT_MINUTES,
-    CONTACT_TYPES,
     DECLINE_REASONS,
     DESCRIPTIONS,
     FIRST_REQUESTS,
@@ -304,7 +304,7 @@ def _contacts(rng, consultant: ConsultantRow, accepted: datetime, end: datetime)
                 consultant_id=consultant.pk,
                 date=timezone.localdate(day),
                 minutes=rng.choice(CONTACT_MINUTES),
-                contact_type=weighted(rng, CONTACT_TYPES)[1],
+                activity=weighted(rng, CONTACT_ACTIVITIES)[1],
                 modality=Modality.ON_SITE if rng.random() < 0.7 else Modality.VIRTUAL,
             )
         )

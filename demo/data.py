@@ -8,7 +8,7 @@ from directory.models import Consultant
 from directory.vocabularies import (
     ClosureReason,
     Concern,
-    ContactType,
+    ContactActivity,
     FocusType,
     Modality,
     SettingType,
@@ -164,7 +164,12 @@ STATUS_MIX = (
     (22, RequestStatus.CLOSED),
     (6, RequestStatus.WITHDRAWN),
 )
-FOCUS_MIX = ((40, FocusType.CHILD), (45, FocusType.CLASSROOM), (15, FocusType.PROGRAM))
+FOCUS_MIX = (
+    (38, FocusType.CHILD),
+    (44, FocusType.CLASSROOM),
+    (13, FocusType.PROGRAM),
+    (5, FocusType.COMMUNITY),
+)
 CONCERN_MIX = {
     FocusType.CHILD: (
         (30, Concern.CHALLENGING_BEHAVIOR),
@@ -189,6 +194,11 @@ CONCERN_MIX = {
         (20, Concern.CAREGIVER_MENTAL_HEALTH),
         (20, Concern.SOCIAL_EMOTIONAL_SKILLS),
     ),
+    FocusType.COMMUNITY: (
+        (40, Concern.SUSPENSION_EXPULSION_RISK),
+        (30, Concern.STAFF_STRESS),
+        (30, Concern.FAMILY_STRESS),
+    ),
 }
 DESCRIPTIONS = {
     FocusType.CHILD: (
@@ -209,6 +219,11 @@ DESCRIPTIONS = {
         "Staff turnover has been high this year and morale is low; we want to support our team.",
         "We want to build a whole-program approach to social-emotional learning.",
     ),
+    FocusType.COMMUNITY: (
+        "Our county's early childhood coalition wants a shared plan to end suspensions and "
+        "expulsions across its programs.",
+        "Several family child care homes in our area want to meet together about staff stress.",
+    ),
 }
 REQUEST_MODALITIES = (
     (60, ConsultationRequest.RequestModality.EITHER),
@@ -216,13 +231,15 @@ REQUEST_MODALITIES = (
     (10, ConsultationRequest.RequestModality.VIRTUAL),
 )
 CONTACT_MINUTES = (30, 45, 60, 60, 90, 120)
-CONTACT_TYPES = (
-    (30, ContactType.OBSERVATION),
-    (30, ContactType.STAFF_CONSULTATION),
-    (15, ContactType.FAMILY_CONSULTATION),
-    (12, ContactType.REFLECTIVE_CONSULTATION),
-    (8, ContactType.TRAINING),
-    (5, ContactType.PLANNING),
+CONTACT_ACTIVITIES = (  # every activity appears (docs/domain.md, "Contacts by activity")
+    (18, ContactActivity.CLASSROOM_OBSERVATION),
+    (15, ContactActivity.CLASSROOM_COACHING),
+    (22, ContactActivity.STAFF_MEETING),
+    (12, ContactActivity.FAMILY_MEETING),
+    (10, ContactActivity.REFLECTIVE_CONSULTATION),
+    (8, ContactActivity.TRAINING),
+    (7, ContactActivity.PLANNING),
+    (8, ContactActivity.PHONE_OR_EMAIL),
 )
 DECLINE_REASONS = (
     "My caseload is full until next month.",

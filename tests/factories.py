@@ -65,6 +65,7 @@ def alliance_group() -> Group:
             (app, codename)
             for app, module in (
                 ("consultations", "consultations.migrations.0002_alliance_permissions"),
+                ("consultations", "consultations.migrations.0011_instrument_catalogue"),
                 ("background", "background.migrations.0002_alliance_sees_outgoing_emails"),
             )
             for codename in importlib.import_module(module).PERMISSIONS

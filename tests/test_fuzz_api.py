@@ -88,7 +88,7 @@ def fuzz_world(world):
         consultation=engaged,
         date=timezone.localdate(),
         minutes=45,
-        contact_type="observation",
+        activity="classroom_observation",
         modality="on_site",
         note="Observed the toddler room at nap time.",
     )

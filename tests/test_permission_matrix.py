@@ -42,7 +42,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from rest_framework.test import APIClient
 
-from consultations.models import ConsultationRequest
+from consultations.models import ConsultationRequest, Instrument
 from directory.models import Consultant, County
 from opendata.hsds import hsds_id
 from tests.conftest import ROLES, World
@@ -259,7 +259,7 @@ def contact_body(prefix: str = "") -> dict:
     body = {
         "date": timezone.localdate().isoformat(),
         "minutes": 60,
-        "contact_type": "observation",
+        "activity": "classroom_observation",
         "modality": "on_site",
     }
     return {f"{prefix}{k}": v for k, v in body.items()}
@@ -292,6 +292,30 @@ CONSULTANT_PAGE = by_role(
 )
 ALLIANCE_PAGE = only({"admin": OK}, others=FORBIDDEN, anonymous=LOGIN)
 PAGE_POST_ONLY = signed_in(NOT_ALLOWED, anonymous=LOGIN)  # login_required, then require_POST
+
+
+# An engagement's practice (issue 15): only the assigned consultant writes.
+ONLY_THE_CONSULTANT_PAGE = by_role(
+    anonymous=LOGIN,
+    program=FORBIDDEN,
+    other_program=NOT_FOUND,
+    consultant=redirect("/requests/{pk}/", writes=True),
+    other_consultant=NOT_FOUND,
+    admin=FORBIDDEN,
+)
+
+
+def only_the_consultant_api(allowed: Outcome) -> dict:
+    return by_role(
+        anonymous=UNAUTHENTICATED,
+        program=FORBIDDEN,
+        other_program=NOT_FOUND,
+        consultant=allowed,
+        other_consultant=NOT_FOUND,
+        admin=FORBIDDEN,
+    )
+
+
 PROGRAM_EDIT_PAGE = by_role(
     anonymous=LOGIN,
     program=OK,
@@ -835,6 +859,98 @@ SPECS: dict[str, Spec] = {
         target=pk_of("active"),
         body=lambda m: contact_body(),
     ),
+    # --- an engagement's practice (issue 15): plan, scores, 30-day follow-up --------------------
+    "requests/<pk>/plan/": Spec(
+        {"GET": PAGE_POST_ONLY, "POST": ONLY_THE_CONSULTANT_PAGE},
+        target=pk_of("active"),
+        body=lambda m: {"plan-goals": "Calmer transitions", "plan-planned_weeks": "8"},
+    ),
+    "requests/<pk>/scores/": Spec(
+        {"GET": PAGE_POST_ONLY, "POST": ONLY_THE_CONSULTANT_PAGE},
+        target=pk_of("active"),
+        body=lambda m: {
+            "score-instrument": Instrument.objects.get(code="tpot").pk,
+            "score-timepoint": "pre",
+            "score-date": timezone.localdate().isoformat(),
+            "score-total": "40",
+        },
+    ),
+    # The active request has no follow-up yet: the consultant and the Alliance get the form's
+    # error (past the permission check), everyone else is refused.
+    "requests/<pk>/follow-up/": Spec(
+        {
+            "GET": PAGE_POST_ONLY,
+            "POST": by_role(
+                anonymous=LOGIN,
+                program=FORBIDDEN,
+                other_program=NOT_FOUND,
+                consultant=FORM_REFUSED,
+                other_consultant=NOT_FOUND,
+                admin=FORM_REFUSED,
+            ),
+        },
+        target=pk_of("active"),
+        body=lambda m: {"follow_up-maintained_in_program": "yes", "follow_up-exclusion": "none"},
+    ),
+    "api/v1/requests/<pk>/plan/": Spec(
+        {
+            "GET": by_role(
+                anonymous=UNAUTHENTICATED,
+                program=OK,
+                other_program=NOT_FOUND,
+                consultant=OK,
+                other_consultant=NOT_FOUND,
+                admin=OK,
+            ),
+            "POST": only_the_consultant_api(WROTE),
+        },
+        target=pk_of("active"),
+        body=lambda m: {"goals": "Calmer transitions", "planned_weeks": 8},
+    ),
+    "api/v1/requests/<pk>/scores/": Spec(
+        {
+            "GET": by_role(
+                anonymous=UNAUTHENTICATED,
+                program=FORBIDDEN,
+                other_program=NOT_FOUND,
+                consultant=OK,
+                other_consultant=NOT_FOUND,
+                admin=OK,
+            ),
+            "POST": only_the_consultant_api(CREATED),
+        },
+        target=pk_of("active"),
+        body=lambda m: {
+            "instrument": "tpot",
+            "timepoint": "pre",
+            "date": timezone.localdate().isoformat(),
+            "total": "40",
+        },
+    ),
+    "api/v1/requests/<pk>/follow-up/": Spec(
+        {
+            "GET": API_SIGNED_IN_NOT_ALLOWED,
+            "POST": by_role(
+                anonymous=UNAUTHENTICATED,
+                program=FORBIDDEN,
+                other_program=NOT_FOUND,
+                consultant=ALLOWED_BAD_BODY,
+                other_consultant=NOT_FOUND,
+                admin=ALLOWED_BAD_BODY,
+            ),
+        },
+        target=pk_of("active"),
+        body=lambda m: {"maintained_in_program": True, "exclusion": "none"},
+    ),
+    "alliance/reports/funder/": Spec({"GET": ALLIANCE_PAGE, "POST": everyone(NOT_ALLOWED)}),
+    "alliance/requests/export.csv": Spec({"GET": ALLIANCE_PAGE, "POST": everyone(NOT_ALLOWED)}),
+    "alliance/requests/export.xlsx": Spec({"GET": ALLIANCE_PAGE, "POST": everyone(NOT_ALLOWED)}),
+    "api/v1/reports/funder/": Spec(
+        {
+            "GET": only({"admin": OK}, others=FORBIDDEN, anonymous=UNAUTHENTICATED),
+            "POST": only({"admin": NOT_ALLOWED}, others=FORBIDDEN, anonymous=UNAUTHENTICATED),
+        }
+    ),
     # --- the HSDS open data feed: public and read-only; a stale token is not even read ---------
     **{
         f"api/hsds/{path}": Spec({"GET": everyone(OK), "POST": everyone(NOT_ALLOWED)})
@@ -962,6 +1078,12 @@ ADMIN_MODELS: dict[str, AdminModel] = {
         "view change", lambda m: m.active.pk, change_post=FORM_REFUSED
     ),
     "consultations.unmetdemand": admin_model("view", lambda m: m.submitted.pk),
+    # The catalogue of measures (issue 15): the Alliance edits it.
+    "consultations.instrument": admin_model(
+        "view add change",
+        lambda m: Instrument.objects.get(code="tpot").pk,
+        change_post=FORM_REFUSED,
+    ),
     # Background work: the Alliance sees the outgoing emails (read-only pages; "change" is the
     # "send again" action) and the periodic jobs' runs; the task queue is the superuser's.
     "background.outgoingemail": admin_model(

@@ -2,6 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from consultations.models import MAX_CHILD_AGE_MONTHS, ConsultationRequest, Contact, RequestEvent
+from consultations.outcome_models import Exclusion
 from consultations.permissions import (
     can_see_consultant_contacts,
     can_see_program_contacts,
@@ -9,7 +10,7 @@ from consultations.permissions import (
 )
 from consultations.selectors import request_history
 from directory.models import Consultant, Language, Program
-from directory.vocabularies import ClosureReason, Concern, ContactType, FocusType, Modality
+from directory.vocabularies import ClosureReason, Concern, ContactActivity, FocusType, Modality
 from iecmhc.serializers import StrictInputSerializer, code_list_field
 from iecmhc.units import minutes_to_hours
 
@@ -79,6 +80,8 @@ class OutcomeSerializer(serializers.Serializer):
     goals_met = serializers.BooleanField(allow_null=True)
     note = serializers.CharField(source="closure_note")
     hours = serializers.FloatField()
+    maintained_in_program = serializers.BooleanField(allow_null=True)
+    exclusion = serializers.CharField()
 
 
 class RequestSerializer(serializers.ModelSerializer):
@@ -93,6 +96,8 @@ class RequestSerializer(serializers.ModelSerializer):
     consultant_detail = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()
     outcome = serializers.SerializerMethodField()
+    planned_end_date = serializers.DateField(read_only=True, allow_null=True)
+    phase = serializers.CharField(read_only=True, help_text="An engagement phase, or empty.")
 
     class Meta:
         model = ConsultationRequest
@@ -116,6 +121,11 @@ class RequestSerializer(serializers.ModelSerializer):
             "accepted_at",
             "closed_at",
             "outcome",
+            "goals",
+            "planned_weeks",
+            "planned_hours_per_week",
+            "phase",
+            "planned_end_date",
             "events",
             "created_at",
             "updated_at",
@@ -209,27 +219,57 @@ class CloseInputSerializer(StrictInputSerializer):
     suspension_prevented = serializers.BooleanField(required=False, allow_null=True, default=None)
     goals_met = serializers.BooleanField(required=False, allow_null=True, default=None)
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    # Only for an engagement about one child (consultations.followup.check_child_outcome).
+    maintained_in_program = serializers.BooleanField(required=False, allow_null=True, default=None)
+    exclusion = serializers.ChoiceField(
+        choices=Exclusion.choices, required=False, allow_blank=True, default=""
+    )
 
 
 class ContactSerializer(serializers.ModelSerializer):
+    # Empty for a contact of the old type "other" (activity) or logged since (contact_type).
+    activity = serializers.CharField(read_only=True)
+    contact_type = serializers.CharField(read_only=True)
+
     class Meta:
         model = Contact
-        fields = ["id", "date", "minutes", "contact_type", "modality", "note", "created_at"]
+        fields = [
+            "id",
+            "date",
+            "minutes",
+            "activity",
+            "contact_type",
+            "modality",
+            "note",
+            "created_at",
+        ]
         read_only_fields = fields
 
 
 class ContactInputSerializer(StrictInputSerializer):
     date = serializers.DateField()
     minutes = serializers.IntegerField(min_value=1, max_value=720)
-    contact_type = serializers.ChoiceField(choices=ContactType.choices)
+    activity = serializers.ChoiceField(choices=ContactActivity.choices)
     modality = serializers.ChoiceField(choices=Modality.choices)
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class DosageSerializer(serializers.Serializer):
+    """Hours delivered by group (in the classroom, meetings, other) against the plan's."""
+
+    classroom = serializers.FloatField()
+    meetings = serializers.FloatField()
+    other = serializers.FloatField()
+    planned = serializers.FloatField(allow_null=True)
 
 
 class EngagementSerializer(serializers.ModelSerializer):
     program = ProgramContactSerializer(read_only=True)
     hours = serializers.SerializerMethodField()
     contact_count = serializers.IntegerField(read_only=True)
+    planned_end_date = serializers.DateField(read_only=True, allow_null=True)
+    phase = serializers.CharField(read_only=True, help_text="An engagement phase, or empty.")
+    dosage = serializers.SerializerMethodField()
 
     class Meta:
         model = ConsultationRequest
@@ -243,10 +283,21 @@ class EngagementSerializer(serializers.ModelSerializer):
             "accepted_at",
             "hours",
             "contact_count",
+            "phase",
+            "planned_end_date",
+            "dosage",
         ]
 
     def get_hours(self, engagement) -> float:
         return minutes_to_hours(engagement.minutes)
+
+    @extend_schema_field(DosageSerializer)
+    def get_dosage(self, engagement) -> dict:
+        dose = engagement.dosage
+        return {
+            **{row["group"]: row["hours"] for row in dose["groups"]},
+            "planned": dose["planned"],
+        }
 
 
 class CaseloadSerializer(serializers.Serializer):

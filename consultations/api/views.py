@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import IsAllianceAdmin
 from consultations import batch_offers, matching, selectors, services, submission
+from consultations.api.practice import PracticeActions
 from consultations.api.serializers import (
     CaseloadSerializer,
     CloseInputSerializer,
@@ -30,6 +31,7 @@ from consultations.api.serializers import (
     RequestSerializer,
     StatusSerializer,
 )
+from consultations.engagement import with_dosage
 from consultations.filters import RequestFilter
 from consultations.models import ConsultationRequest
 from consultations.permissions import (
@@ -65,6 +67,7 @@ from iecmhc.throttling import RequestCreationThrottle
     ),
 )
 class RequestViewSet(
+    PracticeActions,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -317,4 +320,5 @@ class CaseloadView(APIView):
         if listing is None:
             raise PermissionDenied(_("Only consultants with a listing have a caseload."))
         data = selectors.caseload(consultant=listing)
+        data["engagements"] = with_dosage(data["engagements"])
         return Response(CaseloadSerializer(data, context={"request": request}).data)

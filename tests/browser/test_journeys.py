@@ -77,7 +77,7 @@ def test_from_request_to_closed_consultation(open_page, people):
     consultant.goto(f"/requests/{request.pk}/")
     consultant.get_by_label("Date").fill(timezone.localdate().isoformat())
     consultant.get_by_label("Minutes").fill("90")
-    consultant.get_by_label("Type of contact").select_option("observation")
+    consultant.get_by_label("What did the time go into?").select_option("classroom_observation")
     consultant.get_by_label("On site").first.check()
     consultant.get_by_role("button", name="Log the contact").click()
     assert request.contacts.count() == 1

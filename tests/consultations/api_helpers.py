@@ -54,7 +54,7 @@ def contact_body(**overrides) -> dict:
     return {
         "date": today_iso(),
         "minutes": 60,
-        "contact_type": "observation",
+        "activity": "classroom_observation",
         "modality": "on_site",
         **overrides,
     }

@@ -37,8 +37,13 @@ def active(program, consultant, *, admin=None, **fields) -> ConsultationRequest:
 
 def closed(program, consultant, *, admin=None, **fields) -> ConsultationRequest:
     request = active(program, consultant, admin=admin, **fields)
+    child = {"maintained_in_program": True, "exclusion": "none"} if request.focus == "child" else {}
     return services.request_close(
-        actor=consultant.user, consultation=request, closure_reason="goals_met", goals_met=True
+        actor=consultant.user,
+        consultation=request,
+        closure_reason="goals_met",
+        goals_met=True,
+        **child,
     )
 
 

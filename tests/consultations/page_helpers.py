@@ -78,7 +78,7 @@ def contact_data(**changes) -> dict:
     data = {
         "date": timezone.localdate().isoformat(),
         "minutes": "60",
-        "contact_type": "staff_consultation",
+        "activity": "staff_meeting",
         "modality": "virtual",
         "note": "Planned the transitions.",
         **changes,

@@ -64,7 +64,7 @@ def test_caseload_page_by_role(world, role):
         consultation=engagement,
         date=timezone.localdate(),
         minutes=45,
-        contact_type="observation",
+        activity="classroom_observation",
         modality="on_site",
     )
     url = reverse("consultations:caseload")

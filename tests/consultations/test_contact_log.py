@@ -39,7 +39,7 @@ BAD_CONTACTS = [
     ("negative-minutes", {"minutes": -30}, "minutes"),
     ("string-minutes", {"minutes": "an hour"}, "minutes"),
     ("huge-minutes", {"minutes": 2**70}, "minutes"),
-    ("unknown-contact-type", {"contact_type": "coffee"}, "contact_type"),
+    ("unknown-activity", {"activity": "coffee"}, "activity"),
     ("unknown-modality", {"modality": "phone"}, "modality"),
     ("request-modality-either", {"modality": "either"}, "modality"),
     ("missing-date", {"date": None}, "date"),
@@ -78,7 +78,7 @@ def test_log_contact_by_role(world, role):
     if expected == 302:
         contact = Contact.objects.get()
         assert (contact.request, contact.minutes, contact.modality) == (request_obj, 60, "virtual")
-        assert messages_of(response)[0].startswith("Logged 60 minutes of consultation with staff")
+        assert messages_of(response)[0].startswith("Logged 60 minutes of meeting with staff")
     else:
         assert Contact.objects.count() == 0
 
@@ -87,7 +87,7 @@ def test_log_contact_by_role(world, role):
     ("changes", "field", "error"),
     [
         ({"minutes": "0"}, "minutes", "Give the time in minutes, from 1 to 720 (12 hours)."),
-        ({"contact_type": "gossip"}, "contact_type", "Select a valid choice."),
+        ({"activity": "gossip"}, "activity", "Select a valid choice."),
         (
             {"date": (timezone.localdate() + timedelta(days=1)).isoformat()},
             "date",

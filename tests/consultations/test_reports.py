@@ -29,7 +29,7 @@ def _contact(request, minutes):
         consultation=request,
         date=timezone.localdate(),
         minutes=minutes,
-        contact_type="observation",
+        activity="classroom_observation",
         modality="on_site",
     )
 

@@ -87,7 +87,7 @@ def test_closed_request_shows_contacts_hours_and_outcome(world):
         consultation=request_obj,
         date=timezone.localdate(),
         minutes=90,
-        contact_type="observation",
+        activity="classroom_observation",
         modality="on_site",
         note="Watched the morning routine.",
     )

@@ -71,13 +71,13 @@ def test_from_request_to_closed_consultation(world, django_capture_on_commit_cal
     today = timezone.localdate()
     response = consultant.post(
         f"/api/v1/requests/{request_id}/contacts/",
-        {"date": today, "minutes": 90, "contact_type": "observation", "modality": "on_site"},
+        {"date": today, "minutes": 90, "activity": "classroom_observation", "modality": "on_site"},
         format="json",
     )
     assert response.status_code == 201, response.json()
     response = consultant.post(
         f"/api/v1/requests/{request_id}/contacts/",
-        {"date": today, "minutes": 45, "contact_type": "staff_consultation", "modality": "virtual"},
+        {"date": today, "minutes": 45, "activity": "staff_meeting", "modality": "virtual"},
         format="json",
     )
     assert response.status_code == 201
@@ -91,7 +91,13 @@ def test_from_request_to_closed_consultation(world, django_capture_on_commit_cal
     with django_capture_on_commit_callbacks(execute=True):
         response = consultant.post(
             f"/api/v1/requests/{request_id}/close/",
-            {"closure_reason": "goals_met", "suspension_prevented": True, "goals_met": True},
+            {
+                "closure_reason": "goals_met",
+                "suspension_prevented": True,
+                "goals_met": True,
+                "maintained_in_program": True,
+                "exclusion": "none",
+            },
             format="json",
         )
     assert response.status_code == 200, response.json()

@@ -49,7 +49,7 @@ def _fill(world, n):
                 consultation=request_obj,
                 date=timezone.localdate(),
                 minutes=30,
-                contact_type="observation",
+                activity="classroom_observation",
                 modality="virtual",
             )
         if status == "closed":

@@ -16,6 +16,7 @@ from django.db import connection
 from demo import consultants as consultants_demo
 from demo import consultations as consultations_demo
 from demo import licensing as licensing_demo
+from demo import practice as practice_demo
 from demo import programs as programs_demo
 from demo.geography import ALL_STATES, US_STATES, Geography
 from demo.logins import DEMO_ADMIN, DEMO_LOGINS, DEMO_PROGRAM, ensure_demo_logins
@@ -135,6 +136,7 @@ class Command(BaseCommand):
         if created:
             # Bulk inserts send no signals: a new listing version, so cached directory pages go.
             listing_version.bump()
+        created += practice_demo.seed_practice(seed=seed)  # plans, scores, follow-ups
         if created and connection.vendor == "postgresql":
             # Fresh statistics after bulk loads, or the planner guesses from empty tables.
             with connection.cursor() as cursor:
