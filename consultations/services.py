@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.roles import is_program_user, user_role
+from consultations import first_contact
 from consultations.matching import declined_consultant_ids
 from consultations.models import ConsultationRequest, Contact, RequestEvent
 from consultations.notifications import notify_alliance, notify_consultant, notify_program
@@ -143,6 +144,7 @@ def request_submit(*, actor, program: Program, **fields) -> ConsultationRequest:
     consultation = ConsultationRequest(
         program=program, created_by=actor, status=Status.SUBMITTED, **fields
     )
+    consultation.first_contact_due_at = first_contact.due_for(consultation)
     consultation.full_clean(validate_unique=False)
     consultation.save()
     _event(consultation, action=Action.SUBMITTED, actor=actor, from_status="")
@@ -435,4 +437,7 @@ def contact_log(
     )
     contact.full_clean(validate_unique=False)
     contact.save()
+    first_contact.record_first_contact(
+        consultation, first_contact.moment_of(date, consultation.received_at)
+    )
     return contact

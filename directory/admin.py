@@ -179,6 +179,7 @@ class ConsultantAdmin(BoundedManyToManyMixin, ReviewActionsMixin, AuditTrailAdmi
     list_filter = (
         "listing_status",
         "accepting_new_requests",
+        "brief_team",
         "license_type",
         "imh_endorsement",
         "base_state",
