@@ -13,7 +13,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from consultations import batch_offers, matching, reports, selectors, services
+from consultations import (
+    batch_offers,
+    first_contact,
+    first_contact_reports,
+    matching,
+    reports,
+    selectors,
+    services,
+    waitlist,
+)
 from consultations.charts import bar_chart
 from consultations.filters import QueueFilter
 from consultations.forms import OfferForm, ReportRangeForm
@@ -40,7 +49,8 @@ def queue(request):
     page = Paginator(filterset.qs, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
     for item in page:
-        item.age_days = (now - item.created_at).days
+        item.age_days = (now - item.received_at).days
+        item.clock = first_contact.clock(item, now)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -88,6 +98,7 @@ def request_detail(request, pk):
         "events": list(consultation.events.select_related("actor", "consultant")),
         "expiry_days": settings.OFFER_EXPIRY_DAYS,
         "hours": minutes_to_hours(consultation.contact_minutes),
+        "waitlist_reasons": waitlist.reasons_for_alliance(consultation),
     }
     if consultation.can_offer():
         ranking = matching.ranked_matches(consultation)
@@ -238,5 +249,8 @@ def reports_page(request):
             "unmet_language_chart": bar_chart(
                 unmet["by_language"], title="Unmet demand by language"
             ),
+            "first_contact": first_contact_reports.first_contact_report(**span),
+            "waitlist": first_contact_reports.waitlist_report(),
+            "referral_sources": first_contact_reports.referral_sources(**span),
         },
     )

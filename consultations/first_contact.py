@@ -93,6 +93,7 @@ def clock(consultation: ConsultationRequest, now=None) -> dict:
         "age_days": (now - consultation.received_at).days,
         "due_at": due,
         "hours_left": None if left is None else int(left.total_seconds() // 3600),
+        "hours_overdue": None if left is None else int(-left.total_seconds() // 3600),
         "overdue": is_overdue(consultation, now),
         "contacted_at": consultation.first_contact_at,
     }
@@ -160,9 +161,7 @@ def _notify_one(pk: int, now) -> bool:
         return False  # contacted, closed or notified meanwhile
     consultation.overdue_notified_at = now
     consultation.save(update_fields=["overdue_notified_at", "updated_at"])
-    notify_alliance(
-        consultation, "first_contact_overdue", target=target_days(consultation.urgency)
-    )
+    notify_alliance(consultation, "first_contact_overdue", target=target_days(consultation.urgency))
     return True
 
 
@@ -170,5 +169,7 @@ def notify_overdue_first_contacts(*, now=None) -> int:
     """Tell the Alliance, once per request, of each request past its first-contact target;
     each in its own transaction, safe to run twice. Returns how many were notified."""
     now = now or timezone.now()
-    pks = list(overdue_queryset(now).order_by("first_contact_due_at", "id").values_list("pk", flat=True))
+    pks = list(
+        overdue_queryset(now).order_by("first_contact_due_at", "id").values_list("pk", flat=True)
+    )
     return sum(_notify_one(pk, now) for pk in pks)

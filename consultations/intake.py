@@ -97,7 +97,10 @@ def claim_url(user) -> str | None:
         return None
     path = reverse(
         "accounts:password_reset_confirm",
-        args=[urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)],
+        args=[
+            urlsafe_base64_encode(force_bytes(user.pk)),
+            default_token_generator.make_token(user),
+        ],
     )
     return settings.SITE_URL + path
 
@@ -149,7 +152,9 @@ def _create_request(*, program, created_by, actor, fields: dict, note: str = "",
     consultation.first_contact_due_at = first_contact.due_for(consultation)
     consultation.full_clean(validate_unique=False)
     consultation.save()
-    _event(consultation, action=RequestEvent.Action.SUBMITTED, actor=actor, from_status="", note=note)
+    _event(
+        consultation, action=RequestEvent.Action.SUBMITTED, actor=actor, from_status="", note=note
+    )
     return consultation
 
 

@@ -99,7 +99,20 @@ def request_queue(*, user) -> QuerySet[ConsultationRequest]:
                 output_field=IntegerField(),
             ),
         )
-        .order_by("status_rank", "urgency_rank", "created_at", "id")
+        .annotate(
+            # Past its first-contact target (consultations.first_contact): first within its
+            # urgency.
+            overdue_rank=Case(
+                When(
+                    first_contact_at__isnull=True,
+                    first_contact_due_at__lte=timezone.now(),
+                    then=Value(0),
+                ),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by("status_rank", "urgency_rank", "overdue_rank", "received_at", "id")
     )
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from consultations import views
+from consultations import intake_views, views
 
 app_name = "consultations"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("requests/<int:pk>/decline/", views.request_decline, name="request_decline"),
     path("requests/<int:pk>/contacts/", views.contact_new, name="contact_new"),
     path("requests/<int:pk>/close/", views.request_close, name="request_close"),
+    path("requests/<int:pk>/call/", intake_views.log_call, name="log_call"),
     path("offers/", views.offers, name="offers"),
     path("caseload/", views.caseload, name="caseload"),
 ]

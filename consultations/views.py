@@ -19,7 +19,7 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
 from accounts.roles import is_consultant_user
-from consultations import selectors, services, submission
+from consultations import first_contact, selectors, services, submission, waitlist
 from consultations.filters import RequestFilter
 from consultations.forms import CloseForm, ContactForm, ReasonForm, RequestForm, StatusFilterForm
 from consultations.models import ConsultationRequest
@@ -116,6 +116,7 @@ def _render_detail(request, consultation, *, status=200, **forms):
         "decline_form": _decline_form(),
         "contact_form": ContactForm(),
         "close_form": _close_form(),
+        "waiting_for": waitlist.waiting_for(consultation),
         **forms,
     }
     return render(request, "consultations/request_detail.html", context, status=status)
@@ -261,10 +262,17 @@ def caseload(request):
     for engagement in data["engagements"]:
         _with_labels(engagement)
         engagement.hours = minutes_to_hours(engagement.minutes)
+        engagement.clock = first_contact.clock(engagement)
+    awaiting = [e for e in data["engagements"] if e.first_contact_at is None]
     return render(
         request,
         "consultations/caseload.html",
-        {"listing": listing, "caseload": data, "listing_url": reverse("directory:listing")},
+        {
+            "listing": listing,
+            "caseload": data,
+            "awaiting": awaiting,
+            "listing_url": reverse("directory:listing"),
+        },
     )
 
 

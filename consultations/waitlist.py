@@ -41,10 +41,8 @@ WAITING_FOR = {
 
 
 def waiting_for(consultation: ConsultationRequest) -> list[str]:
-    """"Waiting for a consultant who …": the reasons, most consultants first."""
-    reasons = sorted(
-        consultation.waitlist_reasons.items(), key=lambda item: (-item[1], item[0])
-    )
+    """ "Waiting for a consultant who …": the reasons, most consultants first."""
+    reasons = sorted(consultation.waitlist_reasons.items(), key=lambda item: (-item[1], item[0]))
     language = consultation.preferred_language.name if consultation.preferred_language else ""
     return [
         str(WAITING_FOR[code]).format(language=language)
@@ -192,3 +190,9 @@ def request_route_to_brief_team(*, actor, consultation: ConsultationRequest):
         note=str(_("Brief consultation: 1 to 3 virtual sessions.")),
     )
     return consultation
+
+
+def reasons_for_alliance(consultation: ConsultationRequest) -> list[str]:
+    """The exclusion counts in matching's words, most consultants first."""
+    reasons = sorted(consultation.waitlist_reasons.items(), key=lambda item: (-item[1], item[0]))
+    return [f"{matching.EXCLUSIONS.get(code, code)} ({n})" for code, n in reasons if n]

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.roles import is_alliance_admin
 from directory import geo
 from directory.models import Consultant, County, ListingDecision, Program, ProgramMembership
 from directory.permissions import (

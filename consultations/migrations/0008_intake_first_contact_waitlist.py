@@ -7,101 +7,148 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('consultations', '0007_front_door_and_plan'),
+        ("consultations", "0007_front_door_and_plan"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='consultationrequest',
-            name='brief',
+            model_name="consultationrequest",
+            name="brief",
             field=models.BooleanField(default=False, editable=False),
         ),
         migrations.AddField(
-            model_name='consultationrequest',
-            name='contact_phone',
-            field=models.CharField(blank=True, editable=False, max_length=25, validators=[django.core.validators.RegexValidator('^\\+?[0-9 ().-]{7,25}$', 'Enter a phone number: digits, spaces, ( ) . - and an optional +.')]),
+            model_name="consultationrequest",
+            name="contact_phone",
+            field=models.CharField(
+                blank=True,
+                editable=False,
+                max_length=25,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "^\\+?[0-9 ().-]{7,25}$",
+                        "Enter a phone number: digits, spaces, ( ) . - and an optional +.",
+                    )
+                ],
+            ),
         ),
         migrations.AddField(
-            model_name='consultationrequest',
-            name='first_contact_due_at',
+            model_name="consultationrequest",
+            name="first_contact_due_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='consultationrequest',
-            name='overdue_notified_at',
+            model_name="consultationrequest",
+            name="overdue_notified_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='consultationrequest',
-            name='waitlist_estimate',
+            model_name="consultationrequest",
+            name="waitlist_estimate",
             field=models.DateField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='consultationrequest',
-            name='waitlist_reasons',
+            model_name="consultationrequest",
+            name="waitlist_reasons",
             field=models.JSONField(blank=True, default=dict, editable=False),
         ),
         migrations.AddField(
-            model_name='consultationrequest',
-            name='waitlisted_at',
+            model_name="consultationrequest",
+            name="waitlisted_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='historicalconsultationrequest',
-            name='brief',
+            model_name="historicalconsultationrequest",
+            name="brief",
             field=models.BooleanField(default=False, editable=False),
         ),
         migrations.AddField(
-            model_name='historicalconsultationrequest',
-            name='contact_phone',
-            field=models.CharField(blank=True, editable=False, max_length=25, validators=[django.core.validators.RegexValidator('^\\+?[0-9 ().-]{7,25}$', 'Enter a phone number: digits, spaces, ( ) . - and an optional +.')]),
+            model_name="historicalconsultationrequest",
+            name="contact_phone",
+            field=models.CharField(
+                blank=True,
+                editable=False,
+                max_length=25,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "^\\+?[0-9 ().-]{7,25}$",
+                        "Enter a phone number: digits, spaces, ( ) . - and an optional +.",
+                    )
+                ],
+            ),
         ),
         migrations.AddField(
-            model_name='historicalconsultationrequest',
-            name='first_contact_due_at',
+            model_name="historicalconsultationrequest",
+            name="first_contact_due_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='historicalconsultationrequest',
-            name='overdue_notified_at',
+            model_name="historicalconsultationrequest",
+            name="overdue_notified_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='historicalconsultationrequest',
-            name='waitlist_estimate',
+            model_name="historicalconsultationrequest",
+            name="waitlist_estimate",
             field=models.DateField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='historicalconsultationrequest',
-            name='waitlist_reasons',
+            model_name="historicalconsultationrequest",
+            name="waitlist_reasons",
             field=models.JSONField(blank=True, default=dict, editable=False),
         ),
         migrations.AddField(
-            model_name='historicalconsultationrequest',
-            name='waitlisted_at',
+            model_name="historicalconsultationrequest",
+            name="waitlisted_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.AlterField(
-            model_name='requestevent',
-            name='action',
-            field=models.CharField(choices=[('submitted', 'Submitted'), ('offered', 'Offered'), ('accepted', 'Accepted'), ('declined', 'Declined'), ('expired', 'Offer expired'), ('withdrawn', 'Withdrawn'), ('closed', 'Closed'), ('first_contact', 'First contact'), ('waitlisted', 'Waitlisted'), ('brief_team', 'Routed to the brief team')], max_length=16),
+            model_name="requestevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("submitted", "Submitted"),
+                    ("offered", "Offered"),
+                    ("accepted", "Accepted"),
+                    ("declined", "Declined"),
+                    ("expired", "Offer expired"),
+                    ("withdrawn", "Withdrawn"),
+                    ("closed", "Closed"),
+                    ("first_contact", "First contact"),
+                    ("waitlisted", "Waitlisted"),
+                    ("brief_team", "Routed to the brief team"),
+                ],
+                max_length=16,
+            ),
         ),
         migrations.CreateModel(
-            name='IntakeSubmission',
+            name="IntakeSubmission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254)),
-                ('digest', models.CharField(max_length=64, unique=True)),
-                ('data', models.JSONField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('expires_at', models.DateTimeField()),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('request', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='intake_submission', to='consultations.consultationrequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254)),
+                ("digest", models.CharField(max_length=64, unique=True)),
+                ("data", models.JSONField()),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("expires_at", models.DateTimeField()),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "request",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="intake_submission",
+                        to="consultations.consultationrequest",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['expires_at'], name='intake_expires_idx')],
+                "indexes": [models.Index(fields=["expires_at"], name="intake_expires_idx")],
             },
         ),
     ]

@@ -4,20 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('directory', '0010_region'),
+        ("directory", "0010_region"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='consultant',
-            name='brief_team',
-            field=models.BooleanField(default=False, help_text='Serves any county of the state virtually, for 1 to 3 sessions.', verbose_name='statewide brief team'),
+            model_name="consultant",
+            name="brief_team",
+            field=models.BooleanField(
+                default=False,
+                help_text="Serves any county of the state virtually, for 1 to 3 sessions.",
+                verbose_name="statewide brief team",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalconsultant',
-            name='brief_team',
-            field=models.BooleanField(default=False, help_text='Serves any county of the state virtually, for 1 to 3 sessions.', verbose_name='statewide brief team'),
+            model_name="historicalconsultant",
+            name="brief_team",
+            field=models.BooleanField(
+                default=False,
+                help_text="Serves any county of the state virtually, for 1 to 3 sessions.",
+                verbose_name="statewide brief team",
+            ),
         ),
     ]
