@@ -100,6 +100,8 @@ _DONE = {
     "withdraw": "withdrawn",
     "close": "closed",
     "log_contact": "given new contacts",
+    "log_call": "given a logged call",
+    "route_brief": "routed to the brief team",
 }
 
 
