@@ -100,12 +100,6 @@ class PhoneIntakeForm(_RequestFields):
         "referral_source",
         "received_at",
     ]
-    program = forms.ModelChoiceField(
-        label=_("Program"),
-        queryset=Program.objects.order_by("name", "id"),
-        widget=forms.NumberInput,
-        help_text=_("The program's number (from the programs list in the admin)."),
-    )
     contact_email = forms.EmailField(label=_("Contact person's email"))
     contact_first_name = forms.CharField(
         label=_("First name"), max_length=150, required=False, validators=[single_line]
@@ -129,4 +123,15 @@ class PhoneIntakeForm(_RequestFields):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Any program (the Alliance sees them all), by its number.
+        self.fields = {"program": self._program_field(), **self.fields}
         self.fields["received_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+
+    @staticmethod
+    def _program_field():
+        return forms.ModelChoiceField(
+            label=_("Program"),
+            queryset=Program.objects.order_by("name", "id"),
+            widget=forms.NumberInput,
+            help_text=_("The program's number (from the programs list in the admin)."),
+        )
