@@ -89,6 +89,7 @@ def consultant_facts(draw, consultant_id: int) -> ConsultantFacts:
         endorsement=draw(st.sampled_from(Endorsement.values)),
         approved=draw(mostly_true),
         accepting=draw(mostly_true),
+        brief_team=draw(st.sampled_from([False, False, True])),
         programs_served=frozenset(draw(st.sets(st.sampled_from(PROGRAMS), max_size=2))),
     )
 
