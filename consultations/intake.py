@@ -60,7 +60,7 @@ PROGRAM_FIELDS = ("license_number", "program_name", "zip", "setting_type", "stre
 FOLLOW_SALT = "consultations.follow"
 
 
-def _digest(token: str) -> str:
+def link_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -198,7 +198,7 @@ def intake_submit(*, data: dict) -> str:
     now = timezone.now()
     submission = IntakeSubmission.objects.create(
         email=data["email"],
-        digest=_digest(token),
+        digest=link_digest(token),
         data=_stored(data),
         created_at=now,
         expires_at=now + timedelta(hours=settings.INTAKE_LINK_HOURS),
@@ -219,7 +219,7 @@ def intake_submit(*, data: dict) -> str:
 def pending_submission(token: str) -> IntakeSubmission | None:
     """The submission a confirmation link names while it may still be confirmed (or once
     confirmed, to show its request); None for an unknown or expired link."""
-    submission = IntakeSubmission.objects.filter(digest=_digest(token or "")).first()
+    submission = IntakeSubmission.objects.filter(digest=link_digest(token or "")).first()
     if submission is None:
         return None
     if submission.confirmed_at is None and submission.expires_at <= timezone.now():

@@ -79,6 +79,7 @@ class PublicRequestForm(_RequestFields):
         label=_("Who suggested you ask?"),
         choices=ReferralSource.choices,
         initial=ReferralSource.PROGRAM_STAFF,
+        required=False,
     )
     # The honeypot: hidden from people (and from screen readers); a robot fills it in.
     website = forms.CharField(

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from consultations import first_contact, intake, waitlist
 from consultations.intake_forms import PhoneIntakeForm, PublicRequestForm
@@ -38,6 +38,7 @@ def ask(request):
     return render(request, "consultations/intake/ask.html", {"form": form})
 
 
+@require_GET
 def sent(request):
     return render(request, "consultations/intake/sent.html")
 
@@ -58,6 +59,7 @@ def confirm(request, token):
     return render(request, "consultations/intake/confirm.html", {"submission": submission})
 
 
+@require_GET
 def follow(request, token):
     """Where a request stands, for whoever holds its follow link (its contact person)."""
     consultation = intake.followed_request(token)
