@@ -50,7 +50,15 @@ def confirm(request, token):
     if submission is None:
         return render(request, "consultations/intake/invalid.html", status=404)
     if request.method == "POST" or submission.request_id is not None:
-        consultation = intake.intake_confirm(token=token)
+        try:
+            consultation = intake.intake_confirm(token=token)
+        except ValidationError as exc:  # e.g. a ZIP code in no county the service knows
+            return render(
+                request,
+                "consultations/intake/invalid.html",
+                {"errors": exc.messages},
+                status=400,
+            )
         return render(
             request,
             "consultations/intake/confirmed.html",

@@ -293,6 +293,14 @@ def test_bad_input_to_the_page_is_a_form_error(client, db, field, value):
     assert IntakeSubmission.objects.count() == 0
 
 
+def test_a_zip_code_in_no_known_county_is_explained_on_the_page(client, db):
+    _delivered(lambda: client.post(reverse("intake:ask"), _form({**BODY, "zip": "00000"})))
+    response = client.post(reverse("intake:confirm", args=[_link(mail.outbox[0])]))
+    assert response.status_code == 400
+    assert "00000" in response.content.decode()
+    assert ConsultationRequest.objects.count() == 0
+
+
 def test_an_unknown_link_is_a_404_page(client, db):
     assert client.get(reverse("intake:confirm", args=["nope"])).status_code == 404
     assert client.post(reverse("intake:confirm", args=["nope"])).status_code == 404

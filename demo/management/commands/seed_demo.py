@@ -15,6 +15,7 @@ from django.db import connection
 
 from demo import consultants as consultants_demo
 from demo import consultations as consultations_demo
+from demo import intake as intake_demo
 from demo import programs as programs_demo
 from demo.geography import ALL_STATES, US_STATES, Geography
 from demo.logins import DEMO_ADMIN, DEMO_LOGINS, DEMO_PROGRAM, ensure_demo_logins
@@ -127,6 +128,8 @@ class Command(BaseCommand):
                 count=requests, open_count=open_requests, seed=seed, admin=admin, progress=bar
             ),
         )
+        # The front door: referral sources, first contact, the brief team, the waitlist.
+        created += intake_demo.seed_intake(seed=seed, admin=admin)
         if created and connection.vendor == "postgresql":
             # Fresh statistics after bulk loads, or the planner guesses from empty tables.
             with connection.cursor() as cursor:
