@@ -15,8 +15,8 @@ from consultations import matching, waitlist
 from consultations.first_contact import first_contact_due
 from consultations.models import ConsultationRequest
 from demo.common import chunks, rng_for
-from directory.models import Consultant, Language, Program
-from directory.vocabularies import Concern, FocusType, ReferralSource
+from directory.models import Consultant, Language
+from directory.vocabularies import ReferralSource
 
 Status = ConsultationRequest.Status
 SOURCES = list(ReferralSource.values)
@@ -110,50 +110,33 @@ def waitlist_unmatched() -> int:
     return len(marked)
 
 
-# Requests nobody in the demo can take (nobody speaks the language): the waitlist's examples.
-WAITLIST_EXAMPLES = (
-    ("so", "Somali-speaking families in the toddler room; staff need help with separation."),
-    ("kar", "Karen-speaking families have joined the program; teachers ask for guidance."),
-    ("win", "A Ho-Chunk language immersion classroom asks for a consultant who speaks it."),
-)
-EXAMPLE_MARK = "[waitlist example] "
+# Languages nobody in the demo speaks: a few submitted requests require one, and wait.
+WAITLIST_LANGUAGES = ("so", "kar", "win")  # Somali, Karen, Ho-Chunk
 
 
-def add_waitlist_examples(*, admin) -> int:
-    if ConsultationRequest.objects.filter(description__startswith=EXAMPLE_MARK).exists():
-        return 0
-    programs = list(
-        Program.objects.filter(memberships__isnull=False, state="WI").distinct().order_by("pk")[:3]
+def add_waitlist_examples() -> int:
+    """Make the first few submitted demo requests require a language nobody speaks."""
+    examples = ConsultationRequest.objects.filter(
+        language_required=True, preferred_language__in=WAITLIST_LANGUAGES
     )
-    languages = Language.objects.in_bulk([code for code, _ in WAITLIST_EXAMPLES])
-    made = []
-    for program, (code, text) in zip(programs, WAITLIST_EXAMPLES, strict=False):
-        if code not in languages:
-            continue
-        received = timezone.now() - timedelta(days=len(made) + 3)
-        made.append(
-            ConsultationRequest(
-                program=program,
-                created_by=program.memberships.order_by("pk").first().user,
-                focus=FocusType.CLASSROOM,
-                concerns=[Concern.SEPARATION_ATTACHMENT],
-                preferred_language=languages[code],
-                language_required=True,
-                description=EXAMPLE_MARK + text,
-                referral_source=ReferralSource.ALLIANCE_PHONE,
-                entered_by=admin,
-                received_at=received,
-                first_contact_due_at=first_contact_due(received, "routine", program.state),
-            )
-        )
-    ConsultationRequest.objects.bulk_create(made)
-    return len(made)
+    if examples.exists():
+        return 0
+    languages = Language.objects.in_bulk(list(WAITLIST_LANGUAGES))
+    submitted = ConsultationRequest.objects.filter(status=Status.SUBMITTED).order_by("pk")
+    changed = []
+    for consultation, code in zip(submitted[:3], WAITLIST_LANGUAGES, strict=False):
+        if code in languages:
+            consultation.preferred_language = languages[code]
+            consultation.language_required = True
+            changed.append(consultation)
+    ConsultationRequest.objects.bulk_update(changed, ["preferred_language", "language_required"])
+    return len(changed)
 
 
 def seed_intake(*, seed: int, admin) -> int:
     return (
         fill_front_door(seed=seed, admin=admin)
         + form_brief_team()
-        + add_waitlist_examples(admin=admin)
+        + add_waitlist_examples()
         + waitlist_unmatched()
     )
