@@ -42,9 +42,11 @@ def _front_door(consultation, index: int, *, seed: int, admin) -> None:
     consultation.first_contact_due_at = first_contact_due(
         consultation.received_at, consultation.urgency, consultation.program.state
     )
-    reached = consultation.accepted_at or (consultation.offered_at if rng.random() < 0.5 else None)
+    # The consultant calls once offered the request (from the offers page), often within hours.
+    engaged = consultation.accepted_at is not None or rng.random() < 0.5
+    reached = consultation.offered_at if engaged else None
     if reached is not None and consultation.status != Status.WITHDRAWN:
-        late = rng.random() < 0.2
+        late = rng.random() < 0.1
         if late:
             at = consultation.first_contact_due_at + timedelta(hours=rng.uniform(2, 72))
         else:
@@ -117,7 +119,7 @@ WAITLIST_LANGUAGES = ("so", "kar", "win")  # Somali, Karen, Ho-Chunk
 def add_waitlist_examples() -> int:
     """Make the first few submitted demo requests require a language nobody speaks."""
     examples = ConsultationRequest.objects.filter(
-        language_required=True, preferred_language__in=WAITLIST_LANGUAGES
+        status=Status.SUBMITTED, language_required=True, preferred_language__in=WAITLIST_LANGUAGES
     )
     if examples.exists():
         return 0
