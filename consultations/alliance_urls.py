@@ -3,12 +3,15 @@
 from django.urls import path
 
 from consultations import alliance_views as views
-from consultations import funder_views
+from consultations import funder_views, intake_views
 
 app_name = "alliance"
 
 urlpatterns = [
     path("requests/", views.queue, name="queue"),
+    # Intake (issue 14): phone intake and brief-team routing.
+    path("requests/phone/", intake_views.phone_intake, name="phone_intake"),
+    path("requests/<int:pk>/brief-team/", intake_views.route_brief, name="route_brief"),
     path("requests/<int:pk>/", views.request_detail, name="request"),
     path("requests/<int:pk>/offer/", views.offer, name="offer"),
     path("matching/", views.matching_preview, name="matching"),

@@ -18,7 +18,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from consultations import batch_offers, matching, reach, reports, selectors, services, whatif
+from consultations import (
+    batch_offers,
+    first_contact,
+    first_contact_reports,
+    matching,
+    reach,
+    reports,
+    selectors,
+    services,
+    waitlist,
+    whatif,
+)
 from consultations.charts import bar_chart, reach_chart
 from consultations.filters import QueueFilter
 from consultations.forms import OfferForm, ReachForm, ReportRangeForm
@@ -48,7 +59,8 @@ def queue(request):
     page = Paginator(filterset.qs, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
     for item in page:
-        item.age_days = (now - item.created_at).days
+        item.age_days = (now - item.received_at).days
+        item.clock = first_contact.clock(item, now)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -96,6 +108,7 @@ def request_detail(request, pk):
         "events": list(consultation.events.select_related("actor", "consultant")),
         "expiry_days": settings.OFFER_EXPIRY_DAYS,
         "hours": minutes_to_hours(consultation.contact_minutes),
+        "waitlist_reasons": waitlist.reasons_for_alliance(consultation),
     }
     if consultation.can_offer():
         ranking = matching.ranked_matches(consultation)
@@ -289,6 +302,9 @@ def reports_page(request):
                 unmet["by_language"], title=_("Unmet demand by language")
             ),
             **_reach_context(request, span),
+            "first_contact": first_contact_reports.first_contact_report(**span),
+            "waitlist": first_contact_reports.waitlist_report(),
+            "referral_sources": first_contact_reports.referral_sources(**span),
         },
     )
 

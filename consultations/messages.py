@@ -61,4 +61,6 @@ TRANSITION_REFUSED = {
     "withdraw": _("A request that is %(status)s cannot be withdrawn."),
     "close": _("A request that is %(status)s cannot be closed."),
     "log_contact": _("A request that is %(status)s cannot be given new contacts."),
+    "log_call": _("A request that is %(status)s cannot be given a logged call."),
+    "route_brief": _("A request that is %(status)s cannot be routed to the brief team."),
 }

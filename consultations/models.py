@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from consultations.outcome_models import Exclusion, FollowUp, Instrument, Score  # noqa: F401
 from directory.fields import CodeListField
-from directory.models import Consultant, Language, Program
+from directory.models import Consultant, Language, Program, phone_validator
 from directory.vocabularies import (
     ClosureReason,
     Concern,
@@ -78,6 +78,11 @@ class ConsultationRequest(models.Model):
         "withdraw": (Status.SUBMITTED, Status.OFFERED),
         "close": (Status.ACTIVE,),
         "log_contact": (Status.ACTIVE,),
+        # The first-contact clock (consultations.first_contact): a call logged in one tap by
+        # the consultant it is offered or assigned to.
+        "log_call": (Status.OFFERED, Status.ACTIVE),
+        # Waitlist and brief consultation (consultations.waitlist).
+        "route_brief": (Status.SUBMITTED,),
     }
 
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="requests")
@@ -137,8 +142,24 @@ class ConsultationRequest(models.Model):
         related_name="+",
         help_text="The Alliance admin who entered the request for the program (phone intake).",
     )
+    # How to reach the person who asked, when they gave a phone number (the public form, phone
+    # intake): shown with the program's contacts.
+    contact_phone = models.CharField(
+        max_length=25, blank=True, validators=[phone_validator], editable=False
+    )
     # The first-contact clock: the consultant's first logged contact of any kind.
     first_contact_at = models.DateTimeField(null=True, blank=True)
+    # When first contact is due (consultations.first_contact: business days in the program's
+    # state from received_at), and when the Alliance was told it is overdue (once).
+    first_contact_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    overdue_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The waitlist (consultations.waitlist): since when no consultant can take the request,
+    # why (consultants excluded by each hard constraint), and when a place may come free.
+    waitlisted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    waitlist_reasons = models.JSONField(default=dict, blank=True, editable=False)
+    waitlist_estimate = models.DateField(null=True, blank=True, editable=False)
+    # Routed to the statewide brief team: 1 to 3 virtual sessions.
+    brief = models.BooleanField(default=False, editable=False)
 
     # The engagement plan, recorded by the consultant on acceptance or in the first contacts.
     goals = models.TextField(blank=True, max_length=2000)
@@ -217,6 +238,12 @@ class ConsultationRequest(models.Model):
     def can_log_contact(self) -> bool:
         return self.allows("log_contact")
 
+    def can_log_call(self) -> bool:
+        return self.allows("log_call")
+
+    def can_route_brief(self) -> bool:
+        return self.allows("route_brief")
+
     @property
     def planned_end_date(self):
         """When the plan says the engagement ends: acceptance plus the planned weeks."""
@@ -253,6 +280,9 @@ class RequestEvent(models.Model):
         EXPIRED = "expired", _("Offer expired")
         WITHDRAWN = "withdrawn", _("Withdrawn")
         CLOSED = "closed", _("Closed")
+        FIRST_CONTACT = "first_contact", _("First contact")
+        WAITLISTED = "waitlisted", _("Waitlisted")
+        BRIEF_TEAM = "brief_team", _("Routed to the brief team")
 
     class ActorRole(models.TextChoices):
         PROGRAM = "program", _("Program staff")
@@ -367,3 +397,29 @@ class SubmissionKey(models.Model):
 
     def __str__(self):
         return f"{self.key} → request #{self.request_id}"
+
+
+class IntakeSubmission(models.Model):
+    """A request from the public form (consultations.intake), waiting for its sender to confirm
+    it by the emailed link. Only the link's SHA-256 digest is kept; the fields are kept as
+    validated, and become a request (with its program and contact person) on confirmation."""
+
+    email = models.EmailField()
+    digest = models.CharField(max_length=64, unique=True)
+    data = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    request = models.OneToOneField(
+        ConsultationRequest,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="intake_submission",
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["expires_at"], name="intake_expires_idx")]
+
+    def __str__(self):
+        return f"Public request from {self.email} ({self.created_at:%Y-%m-%d %H:%M})"

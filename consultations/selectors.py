@@ -81,8 +81,8 @@ def request_get(*, user, pk, detailed: bool = True) -> ConsultationRequest:
 
 def request_queue(*, user) -> QuerySet[ConsultationRequest]:
     """Open requests waiting for a consultant, in the order the Alliance works them: priority
-    before routine, then submitted before offered, then the longest waiting first. Admins only
-    (else empty)."""
+    before routine; within each, those past their first-contact target first, then submitted
+    before offered, then the longest waiting (since received) first. Admins only (else empty)."""
     if not is_alliance_admin(user):
         return ConsultationRequest.objects.none()
     return (
@@ -100,7 +100,20 @@ def request_queue(*, user) -> QuerySet[ConsultationRequest]:
                 output_field=IntegerField(),
             ),
         )
-        .order_by("urgency_rank", "status_rank", "created_at", "id")
+        .annotate(
+            # Past its first-contact target (consultations.first_contact): first within its
+            # urgency.
+            overdue_rank=Case(
+                When(
+                    first_contact_at__isnull=True,
+                    first_contact_due_at__lte=timezone.now(),
+                    then=Value(0),
+                ),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by("urgency_rank", "overdue_rank", "status_rank", "received_at", "id")
     )
 
 

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.roles import is_program_user, user_role
+from consultations import first_contact
 from consultations import messages as M
 from consultations.capacity import check_room_for_accept, check_room_for_offer, recount_hours
 from consultations.followup import check_child_outcome, schedule_follow_up
@@ -137,6 +138,7 @@ def request_submit(*, actor, program: Program, **fields) -> ConsultationRequest:
     consultation = ConsultationRequest(
         program=program, created_by=actor, status=Status.SUBMITTED, **fields
     )
+    consultation.first_contact_due_at = first_contact.due_for(consultation)
     consultation.full_clean(validate_unique=False)
     consultation.save()
     _event(consultation, action=Action.SUBMITTED, actor=actor, from_status="")
@@ -428,4 +430,7 @@ def contact_log(
     )
     contact.full_clean(validate_unique=False)
     contact.save()
+    first_contact.record_first_contact(
+        consultation, first_contact.moment_of(date, consultation.received_at)
+    )
     return contact

@@ -23,3 +23,23 @@ def send_due_follow_ups_job() -> dict:
     from consultations.followup import send_due_follow_ups
 
     return send_due_follow_ups()
+
+
+@periodic(every=timedelta(minutes=settings.INTAKE_CHECK_MINUTES))
+@task()
+def first_contact_overdue_job() -> int:
+    """Tell the Alliance, once each, of requests past their first-contact target."""
+    from consultations.first_contact import notify_overdue_first_contacts
+
+    return notify_overdue_first_contacts()
+
+
+@periodic(every=timedelta(minutes=settings.INTAKE_CHECK_MINUTES))
+@task()
+def waitlist_job() -> int:
+    """Waitlist the submitted requests no consultant may take; forget expired public forms."""
+    from consultations.intake import purge_expired_submissions
+    from consultations.waitlist import refresh_waitlist
+
+    purge_expired_submissions()
+    return refresh_waitlist()

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from consultations import practice_views, views
+from consultations import intake_views, practice_views, views
 
 app_name = "consultations"
 
@@ -19,6 +19,7 @@ urlpatterns = [
     path("requests/<int:pk>/plan/", practice_views.engagement_plan, name="engagement_plan"),
     path("requests/<int:pk>/scores/", practice_views.score_new, name="score_new"),
     path("requests/<int:pk>/follow-up/", practice_views.follow_up_answer, name="follow_up_answer"),
+    path("requests/<int:pk>/call/", intake_views.log_call, name="log_call"),
     path("offers/", views.offers, name="offers"),
     path("caseload/", views.caseload, name="caseload"),
 ]

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.roles import is_consultant_user
-from consultations import selectors, services, submission
+from consultations import first_contact, selectors, services, submission, waitlist
 from consultations.engagement import with_dosage
 from consultations.filters import RequestFilter
 from consultations.forms import CloseForm, ContactForm, ReasonForm, RequestForm, StatusFilterForm
@@ -121,6 +121,7 @@ def _render_detail(request, consultation, *, status=200, **forms):
         "contact_form": ContactForm(),
         "close_form": _close_form(),
         **practice_context(user, consultation),
+        "waiting_for": waitlist.waiting_for(consultation),
         **forms,
     }
     return render(request, "consultations/request_detail.html", context, status=status)
@@ -272,12 +273,19 @@ def caseload(request):
     for engagement in with_dosage(data["engagements"]):
         _with_labels(engagement)
         engagement.hours = minutes_to_hours(engagement.minutes)
+        engagement.clock = first_contact.clock(engagement)
     for engagement in data["closed_engagements"]:
         engagement.hours = minutes_to_hours(engagement.minutes)
+    awaiting = [e for e in data["engagements"] if e.first_contact_at is None]
     return render(
         request,
         "consultations/caseload.html",
-        {"listing": listing, "caseload": data, "listing_url": reverse("directory:listing")},
+        {
+            "listing": listing,
+            "caseload": data,
+            "awaiting": awaiting,
+            "listing_url": reverse("directory:listing"),
+        },
     )
 
 

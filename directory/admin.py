@@ -179,6 +179,7 @@ class ConsultantAdmin(BoundedManyToManyMixin, ReviewActionsMixin, AuditTrailAdmi
     list_filter = (
         "listing_status",
         "accepting_new_requests",
+        "brief_team",
         "license_type",
         "endorsements__category",
         "base_state",

@@ -245,6 +245,14 @@ class Consultant(models.Model):
         max_digits=6, decimal_places=2, default=Decimal("0"), editable=False
     )
     accepting_new_requests = models.BooleanField(default=True)
+    # The statewide brief-consultation team (docs/domain.md, "Waitlist and brief
+    # consultation"): set by the Alliance; matching lets its members work virtually in any
+    # county of their state (consultations.matching.rules.ConsultantFacts.offers_virtual).
+    brief_team = models.BooleanField(
+        _("statewide brief team"),
+        default=False,
+        help_text=_("Serves any county of the state virtually, for 1 to 3 sessions."),
+    )
     listing_status = models.CharField(
         max_length=16, choices=ListingStatus.choices, default=ListingStatus.DRAFT
     )

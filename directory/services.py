@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.i18n import language_for
+from accounts.roles import is_alliance_admin
 from directory import geo
 from directory.credential_services import credentials_verify, licence_changed
 from directory.models import Consultant, County, ListingDecision, Program, ProgramMembership
@@ -116,6 +117,8 @@ def consultant_update(*, actor, consultant: Consultant, **fields) -> Consultant:
     listing sends it back to review."""
     if not can_edit_consultant(actor, consultant):
         raise PermissionDenied("Only the listing's owner or an Alliance admin may edit it.")
+    if "brief_team" in fields and not is_alliance_admin(actor):
+        raise PermissionDenied("Only the Alliance puts a consultant on the brief team.")
     consultant = Consultant.objects.select_for_update().get(pk=consultant.pk)
     plain, m2m = _split_m2m(fields, CONSULTANT_M2M_FIELDS)
     changed = {name for name, value in plain.items() if not _same(getattr(consultant, name), value)}
@@ -327,6 +330,17 @@ def program_create(*, actor, **fields) -> Program:
 
 
 @transaction.atomic
+def program_create_unattended(**fields) -> Program:
+    """Register a program nobody signed in for: from a confirmed public request or an Alliance
+    admin's phone intake (consultations.intake checks who may). County and place come from
+    the ZIP code, as for program_create; no member is added here."""
+    program = Program(**fields)
+    _place_program(program, county_given=False)
+    _clean(program)
+    program.save()
+    return program
+
+
 def program_update(*, actor, program: Program, **fields) -> Program:
     """Edit a program (members and admins); a new ZIP code re-derives county and location."""
     if not can_edit_program(actor, program):

@@ -293,6 +293,7 @@ RATE_LIMITS = {
     "register": env.str("RATE_LIMIT_REGISTER", default="10/hour"),
     "token": env.str("RATE_LIMIT_TOKEN", default="30/minute"),
     "request_create": env.str("RATE_LIMIT_REQUEST_CREATE", default="20/hour"),
+    "intake": env.str("RATE_LIMIT_INTAKE", default="5/hour"),  # the public form, per address
 }
 
 # API tokens (accounts.models.ApiToken, stored as digests) expire after API_TOKEN_DAYS;
@@ -380,6 +381,16 @@ ENGAGEMENT_DEFAULT_WEEKLY_HOURS = {
     "program": env.float("ENGAGEMENT_HOURS_PROGRAM", default=3.0),
     "community": env.float("ENGAGEMENT_HOURS_COMMUNITY", default=3.0),
 }
+
+# Intake (consultations.intake, first_contact, waitlist; docs/domain.md "Front door").
+# First contact is due this many business days (in the program's state) after receipt.
+FIRST_CONTACT_TARGET_BUSINESS_DAYS = {
+    "routine": env.int("FIRST_CONTACT_DAYS_ROUTINE", default=2),
+    "priority": env.int("FIRST_CONTACT_DAYS_PRIORITY", default=1),
+}
+INTAKE_LINK_HOURS = env.int("INTAKE_LINK_HOURS", default=48)  # the public form's emailed link
+FOLLOW_LINK_DAYS = env.int("FOLLOW_LINK_DAYS", default=365)  # a contact's link to follow it
+INTAKE_CHECK_MINUTES = env.int("INTAKE_CHECK_MINUTES", default=15)  # overdue, waitlist jobs
 
 # Logs go to stderr for the process manager. They hold paths, status codes and exceptions,
 # never request bodies, tokens or passwords; the redacting filter also masks the secrets that

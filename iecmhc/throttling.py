@@ -66,3 +66,9 @@ def page_throttled(request, throttle_class):
     response = render(request, "429.html", {"minutes": minutes}, status=429)
     response["Retry-After"] = str(int(wait or 60))
     return response
+
+
+class IntakeThrottle(RegistrationThrottle):
+    """The public request form (page and API), per address."""
+
+    scope = "intake"

@@ -20,6 +20,7 @@ urlpatterns = [
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("", include("directory.urls")),
     path("", include("consultations.urls")),
+    path("", include("consultations.intake_urls")),
     path("alliance/", include("consultations.alliance_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

@@ -28,6 +28,7 @@ transaction that is rolled back at the end; each case runs in its own savepoint 
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 from django.apps import apps
@@ -42,7 +43,9 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from rest_framework.test import APIClient
 
-from consultations.models import ConsultationRequest, Instrument
+from consultations.intake import follow_token
+from consultations.intake import link_digest as intake_digest
+from consultations.models import ConsultationRequest, Instrument, IntakeSubmission
 from directory.models import Consultant, County
 from opendata.hsds import hsds_id
 from tests.conftest import ROLES, World
@@ -326,6 +329,33 @@ PROGRAM_EDIT_PAGE = by_role(
 )
 
 
+# Intake (issue 14): a public request's fields, and one waiting for its emailed link.
+INTAKE_REQUEST_FIELDS = {
+    "focus": "classroom",
+    "concerns": ["challenging_behavior"],
+    "modality": "either",
+    "urgency": "routine",
+}
+INTAKE_BODY = {
+    **INTAKE_REQUEST_FIELDS,
+    "program_name": "Matrix Child Care",
+    "zip": "53703",
+    "setting_type": "child_care_center",
+    "first_name": "Mia",
+    "email": "mia@matrix.example.org",
+}
+INTAKE_TOKEN = "matrix-intake-token"
+
+
+def pending_intake() -> None:
+    IntakeSubmission.objects.create(
+        email=INTAKE_BODY["email"],
+        digest=intake_digest(INTAKE_TOKEN),
+        data=INTAKE_BODY,
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
+
+
 def refused(page: dict) -> dict:
     """An empty POST to a form page: FORM_REFUSED where `page` lets the role in."""
     return {role: FORM_REFUSED if outcome == OK else outcome for role, outcome in page.items()}
@@ -570,6 +600,118 @@ SPECS: dict[str, Spec] = {
         body=lambda m: {"remove": [m.world.listing.pk]},
     ),
     "api/v1/reports/reach/": Spec(
+        {
+            "GET": only({"admin": OK}, others=FORBIDDEN, anonymous=UNAUTHENTICATED),
+            "POST": only({"admin": NOT_ALLOWED}, others=FORBIDDEN, anonymous=UNAUTHENTICATED),
+        }
+    ),
+    # --- Intake (issue 14): the front door, the first-contact clock, the brief team -------------
+    "ask/": Spec(
+        {"GET": everyone(OK), "POST": everyone(redirect("/ask/sent/", writes=True))},
+        body=lambda m: INTAKE_BODY,
+    ),
+    "ask/sent/": Spec({"GET": everyone(OK), "POST": everyone(NOT_ALLOWED)}),
+    "ask/confirm/<token>/": Spec(
+        {"GET": everyone(OK), "POST": everyone(WROTE)},
+        target=lambda m: {"token": INTAKE_TOKEN},
+        setup=lambda m: pending_intake(),
+    ),
+    "follow/<token>/": Spec(
+        {"GET": everyone(OK), "POST": everyone(NOT_ALLOWED)},
+        target=lambda m: {"token": follow_token(m.submitted)},
+    ),
+    "requests/<pk>/call/": Spec(
+        {
+            "GET": PAGE_POST_ONLY,
+            "POST": by_role(
+                anonymous=LOGIN,
+                program=FORBIDDEN,
+                other_program=NOT_FOUND,
+                consultant=redirect("/requests/{pk}/", writes=True),
+                other_consultant=NOT_FOUND,
+                admin=FORBIDDEN,
+            ),
+        },
+        target=pk_of("offered"),
+    ),
+    "alliance/requests/phone/": Spec(
+        {
+            "GET": ALLIANCE_PAGE,
+            "POST": only(
+                {"admin": redirect("/alliance/requests/", prefix=True, writes=True)},
+                others=FORBIDDEN,
+                anonymous=LOGIN,
+            ),
+        },
+        body=lambda m: {
+            **INTAKE_REQUEST_FIELDS,
+            "program": m.world.program.pk,
+            "contact_email": "phoned@example.org",
+            "referral_source": "alliance_phone",
+            "received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        },
+    ),
+    "alliance/requests/<pk>/brief-team/": Spec(
+        {
+            "GET": everyone(NOT_ALLOWED),
+            # Not waitlisted: refused by its state, with a message (nothing written).
+            "POST": only(
+                {"admin": redirect("/alliance/requests/{pk}/")},
+                others=FORBIDDEN,
+                anonymous=LOGIN,
+            ),
+        },
+        target=pk_of("submitted"),
+    ),
+    "api/v1/intake/": Spec(
+        {"GET": everyone(NOT_ALLOWED), "POST": everyone(Outcome(202, writes=True))},
+        body=lambda m: INTAKE_BODY,
+    ),
+    "api/v1/intake/confirm/": Spec(
+        {"GET": everyone(NOT_ALLOWED), "POST": everyone(CREATED)},
+        setup=lambda m: pending_intake(),
+        body=lambda m: {"token": INTAKE_TOKEN},
+    ),
+    "api/v1/phone-intake/": Spec(
+        {
+            "GET": only({"admin": NOT_ALLOWED}, others=FORBIDDEN, anonymous=UNAUTHENTICATED),
+            "POST": only({"admin": CREATED}, others=FORBIDDEN, anonymous=UNAUTHENTICATED),
+        },
+        body=lambda m: {
+            **INTAKE_REQUEST_FIELDS,
+            "program": m.world.program.pk,
+            "contact_email": "phoned@example.org",
+        },
+    ),
+    "api/v1/requests/<pk>/first-call/": Spec(
+        {
+            "GET": API_SIGNED_IN_NOT_ALLOWED,
+            "POST": by_role(
+                anonymous=UNAUTHENTICATED,
+                program=FORBIDDEN,
+                other_program=NOT_FOUND,
+                consultant=WROTE,
+                other_consultant=NOT_FOUND,
+                admin=FORBIDDEN,
+            ),
+        },
+        target=pk_of("offered"),
+    ),
+    "api/v1/requests/<pk>/brief-team/": Spec(
+        {
+            "GET": API_SIGNED_IN_NOT_ALLOWED,
+            "POST": by_role(
+                anonymous=UNAUTHENTICATED,
+                program=FORBIDDEN,
+                other_program=NOT_FOUND,
+                consultant=NOT_FOUND,
+                other_consultant=NOT_FOUND,
+                admin=CONFLICT,  # not waitlisted
+            ),
+        },
+        target=pk_of("submitted"),
+    ),
+    "api/v1/reports/first-contact/": Spec(
         {
             "GET": only({"admin": OK}, others=FORBIDDEN, anonymous=UNAUTHENTICATED),
             "POST": only({"admin": NOT_ALLOWED}, others=FORBIDDEN, anonymous=UNAUTHENTICATED),

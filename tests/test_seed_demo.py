@@ -358,3 +358,34 @@ def test_bulk_inserts_refuse_the_text_copy_reads_as_null():
 
     with pytest.raises(ValueError, match="NULL"):
         insert_rows(Program.languages.through, ("program", "language"), [(1, "\\N")])
+
+
+def test_the_demo_shows_the_front_door_first_contact_and_the_waitlist():
+    from django.utils import timezone
+
+    from consultations.models import ConsultationRequest
+    from directory.models import Consultant
+    from directory.vocabularies import ReferralSource
+
+    seed(requests=80)
+    requests = ConsultationRequest.objects.all()
+    assert set(requests.values_list("referral_source", flat=True)) == set(ReferralSource.values)
+    assert not requests.filter(first_contact_due_at__isnull=True).exists()
+    phoned = requests.filter(referral_source="alliance_phone")
+    assert all(r.entered_by_id and r.received_at < r.created_at for r in phoned)
+    overdue = requests.filter(
+        status__in=ConsultationRequest.OPEN,
+        first_contact_at__isnull=True,
+        first_contact_due_at__lte=timezone.now(),
+    )
+    assert overdue.exists()
+    contacted = requests.exclude(first_contact_at=None)
+    assert all(r.first_contact_at >= r.received_at for r in contacted)
+    waitlisted = requests.filter(waitlisted_at__isnull=False)
+    assert waitlisted.count() >= 3
+    assert sum(1 for r in waitlisted if r.waitlist_reasons.get("language")) >= 3
+    assert all(r.waitlist_reasons for r in waitlisted)
+    assert Consultant.objects.filter(brief_team=True).count() == 3
+    before = list(requests.order_by("pk").values())
+    seed(requests=80)  # a second run changes nothing
+    assert list(ConsultationRequest.objects.order_by("pk").values()) == before

@@ -129,6 +129,15 @@ class RequestSerializer(serializers.ModelSerializer):
             "events",
             "created_at",
             "updated_at",
+            # The front door, the first-contact clock and the waitlist (issue 14).
+            "referral_source",
+            "received_at",
+            "first_contact_due_at",
+            "first_contact_at",
+            "waitlisted_at",
+            "waitlist_reasons",
+            "waitlist_estimate",
+            "brief",
         ]
         read_only_fields = fields
 

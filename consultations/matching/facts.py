@@ -115,6 +115,7 @@ FACT_FIELDS = (
     "license_expires",
     "listing_status",
     "accepting_new_requests",
+    "brief_team",
 )
 
 
@@ -173,6 +174,7 @@ def consultant_facts(consultants: list[Consultant]) -> list[ConsultantFacts]:
             hours_committed=float(c.hours_committed),
             approved=c.is_public,
             accepting=c.accepting_new_requests,
+            brief_team=c.brief_team,
             programs_served=frozenset(served.get(c.pk, ())),
             county_names=county_names,
         )
@@ -183,12 +185,17 @@ def consultant_facts(consultants: list[Consultant]) -> list[ConsultantFacts]:
 # --- the hard constraints in SQL -------------------------------------------------------------
 
 
+def virtual_condition() -> Q:
+    """Works virtually: lists it, or is on the brief team (rules.ConsultantFacts.offers_virtual)."""
+    return code_list_contains("modalities", "virtual") | Q(brief_team=True)
+
+
 def hard_constraints(consultation: ConsultationRequest, declined: frozenset[int]) -> list[tuple]:
     """The hard constraints of rules.exclusion as (code, Q) in EXCLUSIONS order, for a
     queryset annotated by `_with_distance` from the program."""
     program = consultation.program
     on_site = code_list_contains("modalities", "on_site")
-    virtual = code_list_contains("modalities", "virtual")
+    virtual = virtual_condition()
     modality = Q(pk__in=[])
     area = Q(pk__in=[])
     if consultation.modality in ("on_site", "either"):

@@ -147,6 +147,8 @@ class ConsultantFacts:
     hours_committed: float = 0.0
     approved: bool = True
     accepting: bool = True
+    # The statewide brief team: works virtually in any county of its state (offers_virtual).
+    brief_team: bool = False
     # Programs the consultant has worked with (active or closed engagements): continuity.
     programs_served: frozenset[int] = frozenset()
     county_names: Mapping[int, str] = field(default_factory=dict, compare=False, hash=False)
@@ -174,7 +176,9 @@ class ConsultantFacts:
 
     @property
     def offers_virtual(self) -> bool:
-        return "virtual" in self.modalities
+        """Virtual work, listed or as a member of the brief team: the one place the brief
+        team's reach is stated (the SQL form is facts.virtual_condition; the batch reads this)."""
+        return "virtual" in self.modalities or self.brief_team
 
 
 @dataclass(frozen=True, slots=True)

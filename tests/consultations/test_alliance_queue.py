@@ -17,7 +17,8 @@ pytestmark = pytest.mark.django_db
 def age(request, days: float):
     """Make a request (and its submitted event) `days` old."""
     when = timezone.now() - timedelta(days=days)
-    ConsultationRequest.objects.filter(pk=request.pk).update(created_at=when)
+    # The queue ages a request from its receipt (a phone intake may be entered later).
+    ConsultationRequest.objects.filter(pk=request.pk).update(created_at=when, received_at=when)
     request.events.filter(action=RequestEvent.Action.SUBMITTED).update(at=when)
     return when
 

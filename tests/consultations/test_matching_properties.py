@@ -105,6 +105,7 @@ def consultant_facts(draw, consultant_id: int) -> ConsultantFacts:
         hours_committed=draw(st.sampled_from([0.0, 0.0, 1.5, 2.75])),
         approved=draw(mostly_true),
         accepting=draw(mostly_true),
+        brief_team=draw(st.sampled_from([False, False, True])),
         programs_served=frozenset(draw(st.sets(st.sampled_from(PROGRAMS), max_size=2))),
     )
 

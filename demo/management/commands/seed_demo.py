@@ -15,6 +15,7 @@ from django.db import connection
 
 from demo import consultants as consultants_demo
 from demo import consultations as consultations_demo
+from demo import intake as intake_demo
 from demo import licensing as licensing_demo
 from demo import practice as practice_demo
 from demo import programs as programs_demo
@@ -133,10 +134,12 @@ class Command(BaseCommand):
                 count=requests, open_count=open_requests, seed=seed, admin=admin, progress=bar
             ),
         )
+        # The front door: referral sources, first contact, the brief team, the waitlist.
+        created += intake_demo.seed_intake(seed=seed, admin=admin)
+        created += practice_demo.seed_practice(seed=seed)  # plans, scores, follow-ups
         if created:
             # Bulk inserts send no signals: a new listing version, so cached directory pages go.
             listing_version.bump()
-        created += practice_demo.seed_practice(seed=seed)  # plans, scores, follow-ups
         if created and connection.vendor == "postgresql":
             # Fresh statistics after bulk loads, or the planner guesses from empty tables.
             with connection.cursor() as cursor:
