@@ -55,7 +55,7 @@ serve: venv ## production server: gunicorn + whitenoise on 127.0.0.1:$PORT, $WEB
 	PORT=$(PORT) $(VENV)/bin/gunicorn iecmhc.wsgi --config python:iecmhc.gunicorn_conf
 
 test: venv-dev ## run the test suite on both cores (SQLite unless DATABASE_URL is set)
-	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$(TEST_SECRET)} $(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$(TEST_SECRET)} $(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: venv-dev ## ruff check, ruff format --check, makemigrations --check
 	$(VENV)/bin/ruff check .
