@@ -54,6 +54,7 @@ class HypotheticalForm(forms.Form):
         max_choices=MAX_LANGUAGES,
         required=False,
         label=_("Languages spoken"),
+        widget=forms.CheckboxSelectMultiple,
     )
     specialties = BoundedMultipleChoiceField(
         label=_("Specialties"),
@@ -144,7 +145,8 @@ class RemoveForm(forms.Form):
         max_choices=whatif.MAX_REMOVALS,
         required=False,
         label=_("Take out real consultants"),
-        help_text=_("As if they stopped taking requests (hold Ctrl or ⌘ to choose several)."),
+        help_text=_("As if they stopped taking requests."),
+        widget=forms.CheckboxSelectMultiple,
     )
 
 

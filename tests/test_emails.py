@@ -80,6 +80,9 @@ def test_html_and_plain_text_with_absolute_links_from_site_url(
     assert "IECMHC Matching" in html
 
 
+COUNTED = {"credential_reminder": {"days": 14, "credential": "licence"}}
+
+
 def test_every_email_template_renders_as_plain_text_and_html(settings):
     """Each notification's plain text and HTML, with the contexts the services give."""
     from iecmhc.emails import render_email
@@ -94,8 +97,9 @@ def test_every_email_template_renders_as_plain_text_and_html(settings):
     assert len(templates) >= 13
     for template in templates:
         consultation = type("R", (), {"pk": 7, "is_priority": False})()
-        subject, text, html = render_email(
-            template, {"consultant": consultant, "consultation": consultation, "program": None}
-        )
+        context = {"consultant": consultant, "consultation": consultation, "program": None}
+        # Counts a template pluralizes on must be numbers (blocktranslate count).
+        context.update(COUNTED.get(template, {}))
+        subject, text, html = render_email(template, context)
         assert subject and text.strip(), template
         assert html.startswith("<!doctype html>"), template

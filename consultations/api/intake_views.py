@@ -136,7 +136,7 @@ class FirstContactReportView(APIView):
     @extend_schema(
         summary="First contact, waitlist and referral sources",
         parameters=[ReportRangeQuerySerializer],
-        responses={200: FirstContactReportSerializer},
+        responses={200: FirstContactReportSerializer, 403: FORBIDDEN},
     )
     def get(self, request):
         query = ReportRangeQuerySerializer(data=request.query_params)

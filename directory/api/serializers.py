@@ -100,7 +100,9 @@ class ConsultantSerializer(serializers.ModelSerializer):
     distance_miles = serializers.SerializerMethodField()
     license_verified = serializers.SerializerMethodField()
     endorsements = serializers.SerializerMethodField()
-    hours_free = serializers.DecimalField(max_digits=6, decimal_places=2, read_only=True)
+    hours_free = serializers.DecimalField(
+        max_digits=6, decimal_places=2, read_only=True, allow_null=True
+    )
     places_free = serializers.IntegerField(read_only=True)
 
     def get_license_verified(self, consultant) -> bool:

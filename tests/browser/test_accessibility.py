@@ -43,7 +43,7 @@ def site():
         consultation=active,
         date=timezone.localdate(),
         minutes=60,
-        contact_type="staff_consultation",
+        activity="staff_meeting",
         modality="on_site",
         note="Observed the toddler room.",
     )
@@ -58,6 +58,8 @@ def site():
             "/accounts/signup/",
             "/accounts/password-reset/",
             "/no-such-page/",
+            "/ask/",
+            "/ask/sent/",
         ],
         "dana": [
             "/dashboard/",
@@ -75,6 +77,8 @@ def site():
             "/listing/edit/",
             f"/requests/{offered.pk}/",
             f"/requests/{active.pk}/",
+            "/listing/credentials/",
+            "/listing/ledger/",
         ],
         "alex": [
             "/alliance/requests/",
@@ -82,6 +86,8 @@ def site():
             f"/alliance/requests/{offered.pk}/",
             "/alliance/matching/",
             "/alliance/reports/",
+            "/alliance/reports/funder/",
+            "/alliance/requests/phone/",
             "/alliance/listings/",
             f"/alliance/listings/{pending.pk}/",
         ],

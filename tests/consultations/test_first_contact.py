@@ -123,7 +123,7 @@ def test_a_logged_contact_stops_the_clock_at_its_day(world):
         consultation=consultation,
         date=today,
         minutes=30,
-        contact_type="other",
+        activity="phone_or_email",
         modality="virtual",
     )
     consultation.refresh_from_db()
