@@ -18,11 +18,11 @@ from directory.vocabularies import (
 )
 from iecmhc.validators import SingleLineValidator
 
-zip_validator = RegexValidator(r"^[0-9]{5}$", "Enter a five-digit US ZIP code.")
+zip_validator = RegexValidator(r"^[0-9]{5}$", _("Enter a five-digit US ZIP code."))
 phone_validator = RegexValidator(
-    r"^\+?[0-9 ().-]{7,25}$", "Enter a phone number: digits, spaces, ( ) . - and an optional +."
+    r"^\+?[0-9 ().-]{7,25}$", _("Enter a phone number: digits, spaces, ( ) . - and an optional +.")
 )
-state_validator = RegexValidator(r"^[A-Z]{2}$", "Enter a two-letter state code, e.g. WI.")
+state_validator = RegexValidator(r"^[A-Z]{2}$", _("Enter a two-letter state code, e.g. WI."))
 # Names appear in email subjects and page titles: one line, no control or text-direction
 # characters (iecmhc.validators).
 single_line = SingleLineValidator()
