@@ -354,6 +354,7 @@ SPECTACULAR_SETTINGS = {
         "ModalityEnum": "directory.vocabularies.Modality",
         "RequestModalityEnum": "consultations.models.ConsultationRequest.RequestModality",
         "RequestStatusEnum": "consultations.models.ConsultationRequest.Status",
+        "EndorsementStatusEnum": "directory.vocabularies.EndorsementStatus",
     },
 }
 

@@ -75,10 +75,11 @@ def test_from_request_to_closed_consultation(open_page, people):
     request.refresh_from_db()
     assert request.status == "active"
     consultant.goto(f"/requests/{request.pk}/")
-    consultant.get_by_label("Date").fill(timezone.localdate().isoformat())
-    consultant.get_by_label("Minutes").fill("90")
-    consultant.get_by_label("What did the time go into?").select_option("classroom_observation")
-    consultant.get_by_label("On site").first.check()
+    log = consultant.get_by_role("region", name="Log a contact")
+    log.get_by_label("Date").fill(timezone.localdate().isoformat())
+    log.get_by_label("Minutes").fill("90")
+    log.get_by_label("What did the time go into?").select_option("classroom_observation")
+    log.get_by_label("On site").first.check()
     consultant.get_by_role("button", name="Log the contact").click()
     assert request.contacts.count() == 1
     consultant.goto("/caseload/")
@@ -86,6 +87,13 @@ def test_from_request_to_closed_consultation(open_page, people):
     consultant.goto(f"/requests/{request.pk}/")
     consultant.get_by_text("Close the consultation…").click()  # the confirmation step
     consultant.get_by_label("Why is the consultation ending?").select_option("goals_met")
+    # About one child: the outcome funders ask for (still in the program, any exclusion).
+    consultant.get_by_role(
+        "group", name="Only about one child: is the child still in the program?"
+    ).get_by_label("Yes").check()
+    consultant.get_by_label(
+        "Only about one child: was there any suspension or expulsion?"
+    ).select_option("none")
     consultant.get_by_role("button", name="Close the consultation").click()
     request.refresh_from_db()
     assert request.status == "closed"

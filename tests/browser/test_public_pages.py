@@ -20,6 +20,7 @@ def test_home_and_directory_search(open_page, viewport):
     screenshot(page, f"home-{viewport}")
 
     page.get_by_role("link", name="Find a consultant").first.click()
+    page.get_by_text("Search filters").click()  # the filters fold away until used
     page.get_by_label("Language").select_option("es")
     page.get_by_role("button", name="Search").click()
     expect(page.get_by_role("link", name="Sofia Spanish")).to_be_visible()
