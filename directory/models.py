@@ -1,13 +1,14 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from directory.fields import CodeListField
 from directory.search import search_text_expression
+from directory.validators import phone_validator, state_validator, zip_validator
 from directory.vocabularies import (
     AgeGroup,
     LicenseType,
@@ -18,11 +19,6 @@ from directory.vocabularies import (
 )
 from iecmhc.validators import SingleLineValidator
 
-zip_validator = RegexValidator(r"^[0-9]{5}$", _("Enter a five-digit US ZIP code."))
-phone_validator = RegexValidator(
-    r"^\+?[0-9 ().-]{7,25}$", _("Enter a phone number: digits, spaces, ( ) . - and an optional +.")
-)
-state_validator = RegexValidator(r"^[A-Z]{2}$", _("Enter a two-letter state code, e.g. WI."))
 # Names appear in email subjects and page titles: one line, no control or text-direction
 # characters (iecmhc.validators).
 single_line = SingleLineValidator()
@@ -51,40 +47,6 @@ class County(models.Model):
 
     def __str__(self):
         return f"{self.name}, {self.state}"
-
-
-class Region(models.Model):
-    """A named group of counties that services are organised by (docs/domain.md, "Regions").
-
-    A state has several schemes side by side (Wisconsin: the DCF child care licensing regions,
-    the DHS public health regions and the CCR&R service areas); within one scheme a county
-    belongs to one region. Filters and reports work by region as well as by county.
-    """
-
-    class Scheme(models.TextChoices):
-        LICENSING = "licensing", _("Child care licensing region")
-        PUBLIC_HEALTH = "public_health", _("Public health region")
-        CCRR = "ccrr", _("Child care resource and referral area")
-
-    state = models.CharField(max_length=2, validators=[state_validator])
-    scheme = models.CharField(max_length=16, choices=Scheme.choices)
-    code = models.SlugField(max_length=40)
-    name = models.CharField(max_length=100)
-    counties = models.ManyToManyField(County, related_name="regions", blank=True)
-    source = models.CharField(
-        max_length=300, blank=True, help_text="The public source the assignment was checked on."
-    )
-
-    class Meta:
-        ordering = ["state", "scheme", "name"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["state", "scheme", "code"], name="region_state_scheme_code_unique"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.name} ({self.get_scheme_display()})"
 
 
 class Language(models.Model):
@@ -473,3 +435,4 @@ class ProgramMembership(models.Model):
 # Credentials and the renewal ledger: models of their own modules, registered here.
 from directory.credentials import ConsultantEndorsement, CredentialReminder  # noqa: E402, F401
 from directory.ledger import LedgerEntry  # noqa: E402, F401
+from directory.regions import Region  # noqa: E402, F401
