@@ -3,43 +3,32 @@ built row by row in openpyxl's write-only mode into a temporary file that is the
 national-scale export never holds the whole table in memory. The view that offers an export
 checks the same rights as the page it belongs to."""
 
-import csv
 import tempfile
 from collections.abc import Iterable
 
 from django.http import FileResponse, StreamingHttpResponse
 from openpyxl import Workbook
 
+from iecmhc import streamed_csv
+from iecmhc.streamed_csv import safe_cell
+
 FORMATS = ("csv", "xlsx")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def _cell(value):
-    return "" if value is None else value
+    """A cell as a spreadsheet should read it: empty for None, a formula-like text as text."""
+    return "" if value is None else safe_cell(value)
 
 
 def csv_response(filename: str, header: list[str], rows: Iterable[list]) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-
-    def lines():
-        yield writer.writerow([str(h) for h in header])
-        for row in rows:
-            yield writer.writerow([_cell(v) for v in row])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return response
+    return streamed_csv.csv_response(f"{filename}.csv", [str(h) for h in header], rows, bom=False)
 
 
 def xlsx_response(filename: str, header: list[str], rows: Iterable[list]) -> FileResponse:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=filename[:31])
-    sheet.append([str(h) for h in header])
+    sheet.append([safe_cell(str(h)) for h in header])
     for row in rows:
         sheet.append([_cell(v) for v in row])
     spool = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it when sent)

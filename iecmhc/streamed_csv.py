@@ -18,21 +18,24 @@ class _Echo:
         return value
 
 
-def _safe(value):
+def safe_cell(value):
+    """`value`, or, when a spreadsheet would run it as a formula, the same text quoted."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
 
 
-def csv_response(filename: str, header: Iterable, rows: Iterable[Iterable]):
-    """A streamed CSV download of `header` then `rows` (any iterable, consumed lazily)."""
+def csv_response(filename: str, header: Iterable, rows: Iterable[Iterable], *, bom: bool = True):
+    """A streamed CSV download of `header` then `rows` (any iterable, consumed lazily), opened
+    by a byte-order mark unless `bom` is false."""
     writer = csv.writer(_Echo())
 
     def lines():
-        yield "\ufeff"  # a byte-order mark, so spreadsheet programs read UTF-8
-        yield writer.writerow([_safe(v) for v in header])
+        if bom:
+            yield "\ufeff"  # a byte-order mark, so spreadsheet programs read UTF-8
+        yield writer.writerow([safe_cell(v) for v in header])
         for row in rows:
-            yield writer.writerow([_safe(v) for v in row])
+            yield writer.writerow([safe_cell(v) for v in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
