@@ -30,7 +30,7 @@ def _migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_old_contact_types_become_activities_losing_nothing():
     # Only consultations goes back: the other apps' tables stay as they are, so their rows are
     # made with today's factories and referred to by id.
