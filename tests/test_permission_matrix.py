@@ -28,7 +28,7 @@ transaction that is rolled back at the end; each case runs in its own savepoint 
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.apps import apps
@@ -306,6 +306,18 @@ ONLY_THE_CONSULTANT_PAGE = by_role(
     other_consultant=NOT_FOUND,
     admin=FORBIDDEN,
 )
+
+
+def credentials_api(owner: Outcome, *, admin: Outcome) -> dict:
+    """A listing's credentials: its owner and the Alliance; 404 to everyone else."""
+    return by_role(
+        anonymous=UNAUTHENTICATED,
+        program=NOT_FOUND,
+        other_program=NOT_FOUND,
+        consultant=owner,
+        other_consultant=NOT_FOUND,
+        admin=admin,
+    )
 
 
 def only_the_consultant_api(allowed: Outcome) -> dict:
@@ -820,6 +832,46 @@ SPECS: dict[str, Spec] = {
         },
         target=lambda m: {"pk": m.listing.pk},
         body=lambda m: {"reason": REASON},
+    ),
+    # A listing's credentials (issue 16): its owner and the Alliance; nobody else sees them.
+    "api/v1/consultants/<pk>/endorsements/": Spec(
+        {
+            "GET": credentials_api(OK, admin=OK),
+            "POST": credentials_api(CREATED, admin=CREATED),
+        },
+        target=lambda m: {"pk": m.listing.pk},
+        body=lambda m: {"category": "infant_family_associate", "status": "in_process"},
+    ),
+    "api/v1/consultants/<pk>/endorsements/<category>/": Spec(
+        {
+            "GET": API_SIGNED_IN_NOT_ALLOWED,
+            "POST": API_SIGNED_IN_NOT_ALLOWED,
+            "DELETE": credentials_api(NO_CONTENT, admin=NO_CONTENT),
+        },
+        setup=lambda m: m.listing.endorsements.update_or_create(
+            category="infant_family_specialist",
+            defaults={"status": "endorsed", "renewal_date": date(2027, 6, 30)},
+        ),
+        target=lambda m: {"pk": m.listing.pk, "category": "infant_family_specialist"},
+    ),
+    "api/v1/consultants/<pk>/ledger/": Spec(
+        {
+            "GET": credentials_api(OK, admin=OK),
+            "POST": credentials_api(CREATED, admin=FORBIDDEN),  # the consultant's own record
+        },
+        target=lambda m: {"pk": m.listing.pk},
+        body=lambda m: {"kind": "training", "date": "2026-03-01", "hours": "2", "title": "PBS"},
+    ),
+    "api/v1/consultants/<pk>/ledger/<entry>/": Spec(
+        {
+            "GET": API_SIGNED_IN_NOT_ALLOWED,
+            "POST": API_SIGNED_IN_NOT_ALLOWED,
+            "DELETE": credentials_api(NO_CONTENT, admin=FORBIDDEN),
+        },
+        setup=lambda m: m.listing.ledger_entries.create(
+            kind="training", date=date(2026, 3, 1), hours=2, title="PBS"
+        ),
+        target=lambda m: {"pk": m.listing.pk, "entry": m.listing.ledger_entries.first().pk},
     ),
     "api/v1/programs/": Spec(
         {

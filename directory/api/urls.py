@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from directory.api import views
+from directory.api import credential_views, views
 
 router = SimpleRouter()
 router.register("consultants", views.ConsultantViewSet, basename="consultant")
@@ -11,5 +11,25 @@ urlpatterns = [
     path("counties/", views.CountyListView.as_view(), name="county-list"),
     path("languages/", views.LanguageListView.as_view(), name="language-list"),
     path("vocabularies/", views.VocabularyView.as_view(), name="vocabularies"),
+    path(
+        "consultants/<int:pk>/endorsements/",
+        credential_views.EndorsementListView.as_view(),
+        name="consultant-endorsements",
+    ),
+    path(
+        "consultants/<int:pk>/endorsements/<slug:category>/",
+        credential_views.EndorsementDetailView.as_view(),
+        name="consultant-endorsement",
+    ),
+    path(
+        "consultants/<int:pk>/ledger/",
+        credential_views.LedgerView.as_view(),
+        name="consultant-ledger",
+    ),
+    path(
+        "consultants/<int:pk>/ledger/<int:entry>/",
+        credential_views.LedgerEntryView.as_view(),
+        name="consultant-ledger-entry",
+    ),
     *router.urls,
 ]
