@@ -6,6 +6,7 @@ is saved, offered or emailed. The page and the API both call `matching_what_if`.
 import time
 from collections.abc import Iterable
 from dataclasses import replace
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,7 @@ MAX_HYPOTHETICALS = 10  # consultants added in one question
 MAX_REMOVALS = 50  # real consultants taken out in one question
 MAX_RADIUS_MILES = 500  # as a listing's travel radius
 MAX_CAPACITY = 100  # as a listing's maximum caseload
+MIN_HOURS, MAX_HOURS = Decimal("1"), Decimal("60")  # as a listing's hours a week
 
 
 def hypothetical(
@@ -34,6 +36,7 @@ def hypothetical(
     modalities: Iterable[str] = (),
     setting_types: Iterable[str] = (),
     capacity: int = 12,
+    hours_per_week: Decimal | float | None = None,
 ) -> Hypothetical:
     """A hypothetical consultant from what the Alliance entered, checked: where they work
     (counties, or a ZIP code and radius, or both), what they offer, how many places."""
@@ -49,6 +52,10 @@ def hypothetical(
         errors["zip"] = [_("A travel radius is measured from a ZIP code: give one.")]
     if not 1 <= capacity <= MAX_CAPACITY:
         errors["capacity"] = [_("Capacity is from 1 to %(max)s requests.") % {"max": MAX_CAPACITY}]
+    if hours_per_week is not None and not MIN_HOURS <= Decimal(hours_per_week) <= MAX_HOURS:
+        errors["hours_per_week"] = [
+            _("Hours a week are from %(min)s to %(max)s.") % {"min": MIN_HOURS, "max": MAX_HOURS}
+        ]
     if not modalities:
         errors["modalities"] = [_("Choose on site, virtual or both.")]
     place, state = None, ""
@@ -77,6 +84,7 @@ def hypothetical(
         modalities=frozenset(modalities),
         setting_types=frozenset(setting_types or SettingType.values),
         capacity=capacity,
+        hours_per_week=float(hours_per_week) if hours_per_week is not None else None,
         county_names={c.pk: c.name for c in counties},
     )
 

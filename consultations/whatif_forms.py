@@ -82,6 +82,16 @@ class HypotheticalForm(forms.Form):
         max_value=whatif.MAX_CAPACITY,
     )
 
+    hours_per_week = forms.DecimalField(
+        label=_("Hours a week (optional)"),
+        help_text=_("Each engagement counts its level's weekly hours against them."),
+        required=False,
+        min_value=whatif.MIN_HOURS,
+        max_value=whatif.MAX_HOURS,
+        max_digits=5,
+        decimal_places=2,
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["state"].choices = [(s, s) for s in geo.known_states()]
@@ -104,6 +114,7 @@ class HypotheticalForm(forms.Form):
                 modalities=data.get("modalities", []),
                 setting_types=data.get("setting_types", []),
                 capacity=data["capacity"],
+                hours_per_week=data.get("hours_per_week"),
             )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():

@@ -38,6 +38,15 @@ class HypotheticalSerializer(StrictInputSerializer):
         SettingType, required=False, help_text=_("None: every setting.")
     )
     capacity = serializers.IntegerField(min_value=1, max_value=whatif.MAX_CAPACITY, default=12)
+    hours_per_week = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        min_value=whatif.MIN_HOURS,
+        max_value=whatif.MAX_HOURS,
+        required=False,
+        allow_null=True,
+        help_text=_("Hours a week they would work; none: the places alone limit them."),
+    )
 
     def validate(self, attrs):
         data = dict(attrs)

@@ -35,8 +35,11 @@ class Hypothetical:
     modalities: frozenset[str] = frozenset({"on_site", "virtual"})
     setting_types: frozenset[str] = frozenset(SettingType.values)
     capacity: int = 12
-    # Hypothetical consultants have no endorsement and state no weekly hours (the caseload
-    # limit alone applies), like a new listing before its credentials are entered.
+    # Hours a week they would work (None: not stated, the caseload limit alone applies); each
+    # engagement weighs its level's hours against them, as on a real listing.
+    hours_per_week: float | None = None
+    # Hypothetical consultants have no endorsement, like a new listing before its credentials
+    # are entered.
     county_names: Mapping[int, str] = field(default_factory=dict, compare=False, hash=False)
 
 
@@ -55,6 +58,7 @@ def hypothetical_facts(h: Hypothetical, consultant_id: int) -> ConsultantFacts:
         languages=frozenset(h.languages),
         counties=frozenset(h.counties),
         max_caseload=h.capacity,
+        hours_available=h.hours_per_week,
         county_names=h.county_names,
     )
 

@@ -63,7 +63,7 @@ def planning(world, vilas_program):
     }
 
 
-def hmong_speaker(planning, *, capacity=2) -> Hypothetical:
+def hmong_speaker(planning, *, capacity=2, hours_per_week=None) -> Hypothetical:
     return whatif.hypothetical(
         label="Hmong speaker in Eagle River",
         counties=[planning["vilas_county"]],
@@ -74,6 +74,7 @@ def hmong_speaker(planning, *, capacity=2) -> Hypothetical:
         modalities=["on_site", "virtual"],
         setting_types=["child_care_center"],
         capacity=capacity,
+        hours_per_week=hours_per_week,
     )
 
 
@@ -90,6 +91,7 @@ def make_real(h: Hypothetical, planning) -> Consultant:
         setting_types=sorted(h.setting_types),
         specialties=sorted(h.specialties),
         max_caseload=h.capacity,
+        hours_per_week=h.hours_per_week,
         languages=[planning["hmong"]],
         counties_served=[planning["vilas_county"]],
     )
@@ -100,9 +102,11 @@ def pairs(assignments, rename=None):
     return {(a.request_id, rename.get(a.consultant_id, a.consultant_id)) for a in assignments}
 
 
-@pytest.mark.parametrize("capacity", [1, 2, 3, 4])
-def test_agrees_with_a_real_run_once_made_real(world, planning, capacity):
-    h = hmong_speaker(planning, capacity=capacity)
+@pytest.mark.parametrize(
+    ("capacity", "hours_per_week"), [(1, None), (2, None), (3, None), (4, None), (4, 2), (4, 5)]
+)
+def test_agrees_with_a_real_run_once_made_real(world, planning, capacity, hours_per_week):
+    h = hmong_speaker(planning, capacity=capacity, hours_per_week=hours_per_week)
     before = db_snapshot()
     result = whatif.matching_what_if(actor=world.users["admin"], add=[h])
     assert db_snapshot() == before  # nothing saved
@@ -112,6 +116,9 @@ def test_agrees_with_a_real_run_once_made_real(world, planning, capacity):
     assert result.scenario.total_score == run.total_score
     assert result.scenario.priority_matched == run.priority_matched
     assert set(result.scenario.unmatched) == set(run.unmatched)
+    if hours_per_week is not None:  # the hours bind before the places do
+        taken = sum(1 for a in run.assignments if a.consultant_id == real.pk)
+        assert taken >= 1 and taken * 1.5 <= hours_per_week  # 1.5: the lightest level's hours
     # The baseline is the batch as it was.
     real.delete()
     assert pairs(result.baseline.assignments) == pairs(
@@ -198,6 +205,8 @@ def test_counties_only_and_unnamed(world, planning):
         ({"zip": EAGLE_RIVER, "travel_radius_miles": -1}, "travel_radius_miles"),
         ({"counties": "vilas", "travel_radius_miles": 20}, "zip"),
         ({"zip": EAGLE_RIVER, "capacity": 0}, "capacity"),
+        ({"zip": EAGLE_RIVER, "hours_per_week": 0.5}, "hours_per_week"),
+        ({"zip": EAGLE_RIVER, "hours_per_week": 61}, "hours_per_week"),
         ({"zip": EAGLE_RIVER, "modalities": []}, "modalities"),
     ],
 )
@@ -281,6 +290,8 @@ def test_api(client, world, planning):
         lambda p: {"add": [api_body(p, languages=["xx"])]},
         lambda p: {"add": [api_body(p, specialties=["astrology"])]},
         lambda p: {"add": [api_body(p, capacity=0)]},
+        lambda p: {"add": [api_body(p, hours_per_week=0)]},
+        lambda p: {"add": [api_body(p, hours_per_week="lots")]},
         lambda p: {"add": [api_body(p)] * (whatif.MAX_HYPOTHETICALS + 1)},
         lambda p: {"add": [api_body(p, salary=1)]},
         lambda p: {"remove": [987_654]},  # unknown consultant
