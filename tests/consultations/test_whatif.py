@@ -372,6 +372,8 @@ def test_page_shows_the_difference(client, world, planning):
         ({"zip": "00000"}, "zip"),
         ({"zip": "5452"}, "zip"),
         ({"counties": "Vilas", "capacity": "0"}, "capacity"),
+        ({"counties": "Vilas", "hours_per_week": "0.5"}, "hours_per_week"),
+        ({"counties": "Vilas", "hours_per_week": "many"}, "hours_per_week"),
         ({"counties": "Vilas", "modalities": []}, "modalities"),
         ({"counties": "Vilas", "travel_radius_miles": "10"}, "zip"),
     ],
