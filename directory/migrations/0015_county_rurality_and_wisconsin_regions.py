@@ -205,7 +205,7 @@ def regions() -> list[tuple[str, str, str, str, list[str]]]:
 def load(apps, schema_editor):
     County = apps.get_model("directory", "County")
     Region = apps.get_model("directory", "Region")
-    for name, (fips, rucc) in COUNTIES.items():
+    for fips, rucc in COUNTIES.values():
         County.objects.filter(fips=fips).update(rucc_code=rucc)
     for scheme, code, name, source, fips_codes in regions():
         region, _ = Region.objects.update_or_create(

@@ -180,3 +180,37 @@ def test_a_region_takes_a_bounded_list_of_counties(admin_client):
     response = admin_client.post(reverse("admin:directory_region_add"), data)
     assert response.status_code == 200
     assert not Region.objects.filter(code="extra").exists()
+
+
+# --- the API's list of regions ----------------------------------------------------------------
+
+REGIONS = "/api/v1/regions/"
+
+
+def test_anyone_lists_the_regions_with_their_counties(anon_client):
+    rows = anon_client.get(REGIONS, {"state": "wi", "scheme": "public_health"}).json()
+    assert [row["name"] for row in rows] == [
+        "Northeastern", "Northern", "Southeastern", "Southern", "Western",
+    ]  # fmt: skip
+    milwaukee = County.objects.get(fips="55079").pk
+    southeastern = next(row for row in rows if row["code"] == "southeastern")
+    assert milwaukee in southeastern["counties"] and len(southeastern["counties"]) == 7
+    assert set(southeastern) == {"id", "state", "scheme", "code", "name", "counties", "source"}
+    assert len(anon_client.get(REGIONS).json()) == 19
+
+
+def test_the_list_of_regions_takes_a_bounded_number_of_queries(
+    anon_client, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(2):
+        assert anon_client.get(REGIONS).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [({"state": "ZZ"}, "state"), ({"scheme": "galaxy"}, "scheme"), ({"state": "x" * 500}, "state")],
+)
+def test_a_bad_state_or_scheme_is_400(anon_client, query, field):
+    response = anon_client.get(REGIONS, query)
+    assert response.status_code == 400
+    assert list(response.json()) == [field]
