@@ -1,5 +1,7 @@
 """The Alliance's request queue: order, filters, pagination, empty states."""
 
+import csv
+import io
 from datetime import timedelta
 
 import pytest
@@ -164,6 +166,17 @@ def test_api_refuses_a_bad_region_with_400(world, bad):
     assert response.status_code == 400
     assert "region" in response.json()
     assert ConsultationRequest.objects.count() == before
+
+
+def test_queue_download_keeps_the_region_filter(client, world, queue_world, vilas_program):
+    far = factories.submitted(vilas_program)
+    client.force_login(world.users["admin"])
+    northern = _region("licensing", "northern").pk
+    response = client.get(reverse("alliance:queue_csv"), {"region": northern})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [row[0] for row in rows[1:]] == [str(far.pk)]
+    refused = client.get(reverse("alliance:queue_csv"), {"region": "999999999"})
+    assert refused.status_code == 400
 
 
 def test_queue_shows_filter_errors_rather_than_failing(client, world, queue_world):
