@@ -6,7 +6,7 @@ from django_filters.fields import MultipleChoiceField
 
 from consultations import selectors
 from consultations.models import ConsultationRequest
-from directory.models import County
+from directory.models import County, Region
 from iecmhc.forms import BoundedChoicesMixin
 
 
@@ -27,6 +27,13 @@ class RequestFilter(django_filters.FilterSet):
     status = BoundedMultipleChoiceFilter(choices=ConsultationRequest.Status.choices, distinct=False)
     county = django_filters.ModelChoiceFilter(
         queryset=County.objects.all(), field_name="program__county", label=_("Program's county")
+    )
+    # Within a scheme a county is in one region, so joining the region's counties adds no
+    # duplicate rows.
+    region = django_filters.ModelChoiceFilter(
+        queryset=Region.objects.all(),
+        field_name="program__county__regions",
+        label=_("Program's region"),
     )
     urgency = django_filters.ChoiceFilter(choices=ConsultationRequest.Urgency.choices)
     program = django_filters.NumberFilter(field_name="program_id", min_value=1)
@@ -49,6 +56,12 @@ class QueueFilter(RequestFilter):
         field_name="program__county",
         empty_label=_("Any county"),
         label=_("County"),
+    )
+    region = django_filters.ModelChoiceFilter(
+        queryset=Region.objects.all(),
+        field_name="program__county__regions",
+        empty_label=_("Any region"),
+        label=_("Region"),
     )
     urgency = django_filters.ChoiceFilter(
         choices=ConsultationRequest.Urgency.choices,

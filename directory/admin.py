@@ -9,6 +9,7 @@ from pathlib import Path
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -26,9 +27,11 @@ from directory.models import (
     ListingReviewQueue,
     Program,
     ProgramMembership,
+    Region,
 )
 from directory.program_import import program_import
 from directory.program_rows import ImportFileError
+from directory.regions import counties_in_other_regions
 from iecmhc.admin_actions import intermediate_action
 from iecmhc.admin_history import AuditTrailAdmin
 from iecmhc.exceptions import StateConflict
@@ -37,9 +40,15 @@ from iecmhc.forms import BoundedModelMultipleChoiceField
 
 @admin.register(County)
 class CountyAdmin(admin.ModelAdmin):
-    list_display = ("name", "state", "fips")
-    list_filter = ("state",)
+    list_display = ("name", "state", "fips", "rucc_code", "rurality")
+    list_filter = ("state", "rucc_code")
     search_fields = ("name", "fips")
+
+    @admin.display(description=_("Rural or urban"))
+    def rurality(self, county):
+        if county.is_rural is None:
+            return "-"
+        return _("Rural") if county.is_rural else _("Urban")
 
 
 @admin.register(Language)
@@ -376,3 +385,49 @@ def _run_import(actor, upload: Path, *, dry_run: bool):
     with upload.open("rb") as raw:
         lines = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
         return program_import(actor=actor, lines=lines, dry_run=dry_run)
+
+
+class RegionAdminForm(forms.ModelForm):
+    """A region's counties are of its state, and in no other region of its scheme."""
+
+    def clean(self):
+        data = super().clean()
+        state, scheme = data.get("state"), data.get("scheme")
+        counties = list(data.get("counties") or [])
+        if not state or not scheme:
+            return data
+        elsewhere = [c.name for c in counties if c.state != state]
+        if elsewhere:
+            self.add_error(
+                "counties",
+                _("These counties are not in %(state)s: %(names)s.")
+                % {"state": state, "names": ", ".join(elsewhere)},
+            )
+        taken = counties_in_other_regions(
+            state=state, scheme=scheme, counties=counties, region_id=self.instance.pk
+        )
+        if taken:
+            self.add_error(
+                "counties",
+                _("Already in another region of this scheme: %(names)s.")
+                % {"names": ", ".join(c.name for c in taken)},
+            )
+        return data
+
+
+@admin.register(Region)
+class RegionAdmin(BoundedManyToManyMixin, admin.ModelAdmin):
+    form = RegionAdminForm
+    m2m_bounds = {"counties": MAX_COUNTIES_PER_STATE}
+    list_display = ("name", "scheme", "state", "code", "county_count")
+    list_filter = ("state", "scheme")
+    search_fields = ("name", "code")
+    filter_horizontal = ("counties",)
+    fields = ("state", "scheme", "code", "name", "counties", "source")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(county_total=Count("counties"))
+
+    @admin.display(description=_("Counties"), ordering="county_total")
+    def county_count(self, region):
+        return region.county_total

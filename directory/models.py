@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from directory.fields import CodeListField
+from directory.regions import RURAL_RUCC_FROM
 from directory.search import search_text_expression
 from directory.validators import phone_validator, state_validator, zip_validator
 from directory.vocabularies import (
@@ -37,6 +38,11 @@ class County(models.Model):
     name = models.CharField(max_length=100)
     state = models.CharField(max_length=2, validators=[state_validator])
     fips = models.CharField(max_length=5, unique=True)
+    rucc_code = models.PositiveSmallIntegerField(
+        _("Rural-Urban Continuum Code (2023)"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(9)],
+        help_text=_("USDA ERS, 1-3 metro (urban), 4-9 nonmetro (rural)."),
+    )  # fmt: skip
 
     class Meta:
         ordering = ["state", "name"]
@@ -47,6 +53,11 @@ class County(models.Model):
 
     def __str__(self):
         return f"{self.name}, {self.state}"
+
+    @property
+    def is_rural(self) -> bool | None:
+        """Rural (nonmetro) or urban (metro) by the county's RUCC; None while it has none."""
+        return None if self.rucc_code is None else self.rucc_code >= RURAL_RUCC_FROM
 
 
 class Language(models.Model):

@@ -1,12 +1,12 @@
 """Every scoped or filtered read of the directory."""
 
 from django.db import connection
-from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, F, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 
 from accounts.roles import is_alliance_admin
 from directory import geo, search
-from directory.models import Consultant, County, Language, Program
+from directory.models import Consultant, County, Language, Program, Region
 from directory.vocabularies import LANGUAGE_ENDONYMS
 
 
@@ -111,6 +111,16 @@ def county_list(*, state: str | None = None) -> QuerySet[County]:
     qs = County.objects.all()
     if state:
         qs = qs.filter(state=state.upper())
+    return qs
+
+
+def region_list(*, state: str | None = None, scheme: str | None = None) -> QuerySet[Region]:
+    """Regions with their counties (one more query for all of them)."""
+    qs = Region.objects.prefetch_related(Prefetch("counties", County.objects.only("pk")))
+    if state:
+        qs = qs.filter(state=state.upper())
+    if scheme:
+        qs = qs.filter(scheme=scheme)
     return qs
 
 

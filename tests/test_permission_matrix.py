@@ -46,7 +46,7 @@ from rest_framework.test import APIClient
 from consultations.intake import follow_token
 from consultations.intake import link_digest as intake_digest
 from consultations.models import ConsultationRequest, Instrument, IntakeSubmission
-from directory.models import Consultant, County
+from directory.models import Consultant, County, Region
 from opendata.hsds import hsds_id
 from tests.conftest import ROLES, World
 from tests.consultations import factories as requests
@@ -759,6 +759,7 @@ SPECS: dict[str, Spec] = {
     # --- API: reference data ----------------------------------------------------------------
     "api/v1/counties/": Spec({"GET": everyone(OK), "POST": everyone(NOT_ALLOWED)}),
     "api/v1/languages/": Spec({"GET": everyone(OK), "POST": everyone(NOT_ALLOWED)}),
+    "api/v1/regions/": Spec({"GET": everyone(OK), "POST": everyone(NOT_ALLOWED)}),
     "api/v1/vocabularies/": Spec({"GET": everyone(OK), "POST": everyone(NOT_ALLOWED)}),
     # --- API: the directory -----------------------------------------------------------------
     "api/v1/consultants/": Spec(
@@ -1256,6 +1257,12 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "accounts.user": admin_model("view", lambda m: m.users["program"].pk),
     "directory.county": admin_model("view", lambda m: County.objects.get(fips="55025").pk),
     "directory.language": admin_model("view", lambda m: "en"),
+    # Regions (issue 15): the Alliance edits them.
+    "directory.region": admin_model(
+        "view add change delete",
+        lambda m: Region.objects.get(state="WI", scheme="licensing", code="southern").pk,
+        change_post=FORM_REFUSED,
+    ),
     "directory.consultant": admin_model(
         "view change", lambda m: m.listing.pk, change_post=FORM_REFUSED
     ),

@@ -13,6 +13,7 @@ from directory.models import (
     Language,
     ListingDecision,
     Program,
+    Region,
     phone_validator,
 )
 from directory.permissions import can_review_listings
@@ -41,9 +42,21 @@ def language_list_field() -> RelatedListField:
 
 
 class CountySerializer(serializers.ModelSerializer):
+    is_rural = serializers.BooleanField(
+        read_only=True, allow_null=True, help_text="RUCC 4-9; null without a code."
+    )
+
     class Meta:
         model = County
-        fields = ["id", "name", "state", "fips"]
+        fields = ["id", "name", "state", "fips", "rucc_code", "is_rural"]
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    counties = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Region
+        fields = ["id", "state", "scheme", "code", "name", "counties", "source"]
 
 
 class LanguageSerializer(serializers.ModelSerializer):

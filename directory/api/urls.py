@@ -10,6 +10,7 @@ router.register("programs", views.ProgramViewSet, basename="program")
 urlpatterns = [
     path("counties/", views.CountyListView.as_view(), name="county-list"),
     path("languages/", views.LanguageListView.as_view(), name="language-list"),
+    path("regions/", views.RegionListView.as_view(), name="region-list"),
     path("vocabularies/", views.VocabularyView.as_view(), name="vocabularies"),
     path(
         "consultants/<int:pk>/endorsements/",

@@ -1,4 +1,5 @@
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -17,10 +18,12 @@ from directory.api.serializers import (
     ProgramInputSerializer,
     ProgramSerializer,
     ReasonSerializer,
+    RegionSerializer,
     VocabulariesSerializer,
 )
 from directory.filters import ConsultantFilter
 from directory.geo import known_states
+from directory.models import Region
 from directory.permissions import (
     can_create_consultant,
     can_create_program,
@@ -47,6 +50,32 @@ class CountyListView(APIView):
             raise ValidationError({"state": [f"{state[:10]} is not a US state code."]})
         counties = selectors.county_list(state=state or None)
         return Response(CountySerializer(counties, many=True).data)
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("state", str, description="Two-letter state code, e.g. WI"),
+        OpenApiParameter("scheme", str, enum=Region.Scheme.values),
+    ],
+    responses=RegionSerializer(many=True),
+)
+class RegionListView(APIView):
+    """Named groups of counties (Wisconsin's licensing, public health and CCR&R regions), the
+    values of the request filters' `region`."""
+
+    permission_classes = [permissions.AllowAny]
+
+    def get(self, request):
+        state = request.query_params.get("state", "").strip().upper()
+        if state and state not in known_states():
+            raise ValidationError({"state": [f"{state[:10]} is not a US state code."]})
+        scheme = request.query_params.get("scheme", "").strip()
+        if scheme and scheme not in Region.Scheme.values:
+            raise ValidationError(
+                {"scheme": [_("Choose one of: %s.") % ", ".join(Region.Scheme.values)]}
+            )
+        regions = selectors.region_list(state=state or None, scheme=scheme or None)
+        return Response(RegionSerializer(regions, many=True).data)
 
 
 @extend_schema(responses=LanguageSerializer(many=True))

@@ -1,5 +1,7 @@
 """The Alliance's request queue: order, filters, pagination, empty states."""
 
+import csv
+import io
 from datetime import timedelta
 
 import pytest
@@ -8,6 +10,7 @@ from django.utils import timezone
 
 from consultations import alliance_views
 from consultations.models import ConsultationRequest, RequestEvent
+from directory.models import Region
 from tests.consultations import factories
 from tests.consultations.alliance_helpers import Status
 
@@ -96,6 +99,84 @@ def test_queue_filters_by_county_offering_only_counties_with_requests(
     assert choices == ["Any county", "Dane County, WI", "Vilas County, WI"]
     response = _queue(client, county=vilas_program.county_id)
     assert [r.pk for r in response.context["page"]] == [far.pk]
+
+
+def _region(scheme: str, code: str) -> Region:
+    return Region.objects.get(state="WI", scheme=scheme, code=code)
+
+
+@pytest.mark.parametrize(
+    ("scheme", "north", "south"),
+    [
+        ("licensing", "northern", "southern"),
+        ("public_health", "northern", "southern"),
+        ("ccrr", "north-central", "south-central"),
+    ],
+)
+def test_queue_filters_by_a_region_of_any_scheme(
+    client, world, queue_world, vilas_program, scheme, north, south
+):
+    far = factories.submitted(vilas_program)  # Vilas County; the world's programs are in Dane
+    client.force_login(world.users["admin"])
+    response = _queue(client, region=_region(scheme, north).pk)
+    assert [r.pk for r in response.context["page"]] == [far.pk]
+    response = _queue(client, region=_region(scheme, south).pk)
+    assert [r.pk for r in response.context["page"]] == [r.pk for r in queue_world["order"]]
+    western = _region("licensing", "western")
+    assert list(_queue(client, region=western.pk).context["page"]) == []
+
+
+def test_queue_offers_every_region_by_name_and_scheme(client, world, queue_world):
+    client.force_login(world.users["admin"])
+    choices = [
+        label for _v, label in _queue(client).context["filter"].form.fields["region"].choices
+    ]
+    assert choices[0] == "Any region" and len(choices) == 1 + Region.objects.count()
+    assert "Northern (Child care licensing region)" in choices
+    assert "Southern (Public health region)" in choices
+
+
+@pytest.mark.parametrize("bad", ["999999999", "north", "-1", "1" * 40])
+def test_queue_shows_a_bad_region_as_a_form_error(client, world, queue_world, bad):
+    client.force_login(world.users["admin"])
+    response = _queue(client, region=bad)
+    assert 'class="field has-error"' in response.content.decode()
+    assert response.context["filter"].errors["region"]
+
+
+def test_api_filters_requests_by_region(world, queue_world, vilas_program):
+    far = factories.submitted(vilas_program)
+    admin = world.client("admin")
+    rows = admin.get("/api/v1/requests/", {"region": _region("ccrr", "north-central").pk}).json()
+    assert [row["id"] for row in rows["results"]] == [far.pk]
+    southern = _region("public_health", "southern").pk
+    rows = admin.get("/api/v1/requests/", {"region": southern, "page_size": 100}).json()
+    assert far.pk not in {row["id"] for row in rows["results"]}
+    # A member sees only their programs' requests in the region, as without it.
+    mine = world.client("program").get("/api/v1/requests/", {"region": southern}).json()
+    assert {row["id"] for row in mine["results"]} <= {
+        r.pk for r in ConsultationRequest.objects.filter(program=world.program)
+    }
+
+
+@pytest.mark.parametrize("bad", ["999999999", "north", "-1", "1" * 40])
+def test_api_refuses_a_bad_region_with_400(world, bad):
+    before = ConsultationRequest.objects.count()
+    response = world.client("admin").get("/api/v1/requests/", {"region": bad})
+    assert response.status_code == 400
+    assert "region" in response.json()
+    assert ConsultationRequest.objects.count() == before
+
+
+def test_queue_download_keeps_the_region_filter(client, world, queue_world, vilas_program):
+    far = factories.submitted(vilas_program)
+    client.force_login(world.users["admin"])
+    northern = _region("licensing", "northern").pk
+    response = client.get(reverse("alliance:queue_csv"), {"region": northern})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [row[0] for row in rows[1:]] == [str(far.pk)]
+    refused = client.get(reverse("alliance:queue_csv"), {"region": "999999999"})
+    assert refused.status_code == 400
 
 
 def test_queue_shows_filter_errors_rather_than_failing(client, world, queue_world):

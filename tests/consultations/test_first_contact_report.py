@@ -69,10 +69,22 @@ def test_median_and_share_within_target(clocked):
     assert _row(report["by_language"], "No preference")["requests"] == 2
     priority = _row(report["by_urgency"], "Priority: a child at risk of suspension or expulsion")
     assert (priority["median_hours"], priority["share_within_target"]) == (4.0, 1.0)
+    # Wisconsin's regions, as the migrations load them: Dane in the south, Vilas in the north.
+    assert report["regions_loaded"] is True
+    assert _row(report["by_region"], "Southern (Public health region)")["requests"] == 2
+    assert _row(report["by_region"], "Northern (Child care licensing region)")["requests"] == 1
+    assert _row(report["by_region"], "North Central (Childcaring) (Child care resource and "
+                "referral area)")["requests"] == 1  # fmt: skip
+
+
+def test_no_region_groups_while_no_region_is_loaded(clocked):
+    Region.objects.all().delete()  # the regions the migrations loaded
+    report = first_contact_report()
     assert report["by_region"] == [] and report["regions_loaded"] is False
 
 
 def test_by_region_once_regions_are_loaded(clocked):
+    Region.objects.all().delete()  # the migrations' regions: this test's own
     region = Region.objects.create(state="WI", scheme="licensing", code="southern", name="Southern")
     region.counties.add(county())
     Region.objects.create(state="WI", scheme="licensing", code="northern", name="Northern")

@@ -160,6 +160,23 @@ def test_regions_add_up_their_counties(world):
     assert [r.name for r in only_health] == ["NE"]
 
 
+@pytest.mark.parametrize(
+    ("scheme", "regions"), [("licensing", 5), ("public_health", 5), ("ccrr", 9)]
+)
+def test_wisconsins_loaded_regions_of_a_scheme_add_up_to_the_state(world, scheme, regions):
+    report = reach.reach(scheme=scheme, **MAY)
+    assert {r.scheme for r in report.regions} == {scheme} and len(report.regions) == regions
+    [wisconsin] = report.states
+    for field in ("licensed_programs", "programs_requested", "licensed_places", "requests"):
+        assert sum(getattr(r, field) for r in report.regions) == getattr(wisconsin, field)
+    named = {r.name: r for r in report.regions}
+    if scheme == "ccrr":  # Vilas is north central, Iron northwest
+        assert named["North Central (Childcaring)"].licensed_programs == 12
+        assert named["Northwest"].licensed_programs == 2
+    else:  # both are northern
+        assert named["Northern"].licensed_programs == 14
+
+
 def test_no_regions_no_programs():
     Region.objects.all().delete()
     report = reach.reach()

@@ -81,7 +81,7 @@ def test_wisconsin_has_its_72_counties_with_fips_codes(db, anon_client):
     rows = anon_client.get(COUNTIES, {"state": "WI"}).json()
 
     assert len(rows) == 72
-    assert all(set(row) == {"id", "name", "state", "fips"} for row in rows)
+    assert all(set(row) == {"id", "name", "state", "fips", "rucc_code", "is_rural"} for row in rows)
     assert {row["state"] for row in rows} == {"WI"}
     fips = [row["fips"] for row in rows]
     assert len(set(fips)) == 72
