@@ -26,6 +26,7 @@ from directory.models import (
     ListingReviewQueue,
     Program,
     ProgramMembership,
+    TribalDataSetting,
 )
 from directory.program_import import program_import
 from directory.program_rows import ImportFileError
@@ -40,6 +41,20 @@ class CountyAdmin(admin.ModelAdmin):
     list_display = ("name", "state", "fips")
     list_filter = ("state",)
     search_fields = ("name", "fips")
+
+
+@admin.register(TribalDataSetting)
+class TribalDataSettingAdmin(admin.ModelAdmin):
+    """What each nation's data steward allows the reports to show (docs/domain.md, "Tribal
+    nations"); a nation without a row here is hidden."""
+
+    list_display = ("nation", "reporting", "steward", "updated_by", "updated_at")
+    list_filter = ("reporting",)
+    readonly_fields = ("updated_by", "updated_at")
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Language)
@@ -266,7 +281,7 @@ class ProgramAdminForm(forms.ModelForm):
 class ProgramAdmin(BoundedManyToManyMixin, AuditTrailAdmin):
     form = ProgramAdminForm
     list_display = ("name", "setting_type", "city", "state", "county", "enrollment", "is_active")
-    list_filter = ("setting_type", "state", "is_active", "license_type")
+    list_filter = ("setting_type", "state", "is_active", "license_type", "tribal_affiliation")
     search_fields = ("name", "city", "zip", "license_number", "email")
     autocomplete_fields = ("county",)
     filter_horizontal = ("languages",)
