@@ -7,6 +7,7 @@ import tempfile
 from collections.abc import Iterable
 
 from django.http import FileResponse, StreamingHttpResponse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
@@ -18,7 +19,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _cell(value):
-    """A cell as a spreadsheet should read it: empty for None, a formula-like text as text."""
+    """A cell as a spreadsheet should read it: empty for None, a translated label as its text
+    in the reader's language, a formula-like text as text."""
+    if isinstance(value, Promise):
+        value = str(value)
     return "" if value is None else safe_cell(value)
 
 
