@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Region
-from directory.tribal import TribalReporting, nations_at
+from directory.tribal import TribalReporting, reporting_by_nation
 from directory.vocabularies import FocusType, RaceEthnicity, SettingType, YesNoUnknown
 
 # USDA Rural-Urban Continuum Codes: 1-3 metropolitan counties, 4-9 nonmetropolitan (rural).
@@ -135,11 +135,15 @@ def sort_key(dim: Dimension) -> Callable[[str], tuple]:
 # --- tribal data governance --------------------------------------------------------------------
 
 
-def hidden_condition(prefix: str = "") -> Q:
-    """Requests (or, with a prefix, rows reaching a request's program by it) of programs whose
-    nation's data is hidden."""
-    return Q(**{f"{prefix}tribal_affiliation__in": nations_at(TribalReporting.HIDDEN)})
+def tribal_levels() -> tuple[list[str], list[str]]:
+    """The nations whose programs are hidden, and those reported in aggregates only (one query)."""
+    levels = reporting_by_nation()
+    return (
+        [nation for nation, level in levels.items() if level == TribalReporting.HIDDEN],
+        [nation for nation, level in levels.items() if level == TribalReporting.AGGREGATE_ONLY],
+    )
 
 
-def aggregate_only_condition(prefix: str = "") -> Q:
-    return Q(**{f"{prefix}tribal_affiliation__in": nations_at(TribalReporting.AGGREGATE_ONLY)})
+def affiliated(nations: list[str], prefix: str = "") -> Q:
+    """Programs of one of `nations` (with a prefix, rows reaching a program by it)."""
+    return Q(**{f"{prefix}tribal_affiliation__in": nations})

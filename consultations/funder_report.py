@@ -22,10 +22,10 @@ from consultations.engagement import ACTIVITY_GROUPS, group_sums
 from consultations.funder_breakdowns import (
     TOTAL,
     Dimension,
-    aggregate_only_condition,
+    affiliated,
     dimension,
-    hidden_condition,
     sort_key,
+    tribal_levels,
 )
 from consultations.models import ConsultationRequest, Contact, Score
 from directory.models import Region
@@ -110,8 +110,9 @@ def funder_report(
     """The report's tables: one per dimension in `by` (suppressed) with the totals, requests by
     referral source, measures by instrument, and the tribal programs not shown."""
     breakdowns = [by] if isinstance(by, str) else list(dict.fromkeys(by))
-    hidden = hidden_condition("program__")
-    aggregate_only = aggregate_only_condition("program__")
+    hidden_nations, aggregate_nations = tribal_levels()
+    hidden = affiliated(hidden_nations, "program__")
+    aggregate_only = affiliated(aggregate_nations, "program__")
     engagements = served(date_from, date_to).exclude(hidden)
     requests = ConsultationRequest.objects.exclude(hidden)
     span = (date_from, date_to)

@@ -19,7 +19,7 @@ Tribal programs count as their nation's steward allows (docs/domain.md, "Tribal 
 programs of a hidden nation are left out; those of a nation that allows aggregates only count
 in their state's row and never in a county's or a region's.
 
-Two queries for the tribal settings, then three grouped queries for the counties and three
+One query for the tribal settings, then three grouped queries for the counties and three
 for the aggregate-only programs, whatever the number of programs; regions add one.
 """
 
@@ -31,7 +31,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from consultations.funder_breakdowns import aggregate_only_condition, hidden_condition
+from consultations.funder_breakdowns import affiliated, tribal_levels
 from consultations.models import ConsultationRequest
 from consultations.reports import _submitted_between
 from directory.models import County, Program, Region
@@ -145,9 +145,10 @@ def reach(
         programs = programs.filter(county__state=state)
     # Tribal programs as their nation's steward allows (consultations.funder_breakdowns):
     # hidden ones nowhere, aggregate_only ones in their state's row only.
-    programs = programs.exclude(hidden_condition())
-    in_period = in_period.exclude(hidden_condition("program__"))
-    aggregate_only, asked_by = aggregate_only_condition(), aggregate_only_condition("program__")
+    hidden, aggregate = tribal_levels()
+    programs = programs.exclude(affiliated(hidden))
+    in_period = in_period.exclude(affiliated(hidden, "program__"))
+    aggregate_only, asked_by = affiliated(aggregate), affiliated(aggregate, "program__")
     rows = _county_rows(programs.exclude(aggregate_only), in_period, in_period.exclude(asked_by))
     counties = sorted(rows.values(), key=lambda r: (r.state, r.name))
 

@@ -58,7 +58,3 @@ def reporting_by_nation() -> dict[str, str]:
     levels.update(TribalDataSetting.objects.values_list("nation", "reporting"))
     return levels
 
-
-def nations_at(level: str) -> list[str]:
-    """The nations whose programs are reported at `level`."""
-    return [nation for nation, value in reporting_by_nation().items() if value == level]
