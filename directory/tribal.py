@@ -57,4 +57,3 @@ def reporting_by_nation() -> dict[str, str]:
     levels = dict.fromkeys(TribalNation.values, TribalReporting.HIDDEN.value)
     levels.update(TribalDataSetting.objects.values_list("nation", "reporting"))
     return levels
-
