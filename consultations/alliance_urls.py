@@ -3,7 +3,7 @@
 from django.urls import path
 
 from consultations import alliance_views as views
-from consultations import funder_views, intake_views
+from consultations import funder_views, intake_views, report_exports
 
 app_name = "alliance"
 
@@ -19,6 +19,16 @@ urlpatterns = [
     path("matching/what-if/", views.matching_what_if, name="matching_what_if"),
     path("reports/", views.reports_page, name="reports"),
     path("reports/reach.csv", views.reach_csv, name="reach_csv"),
+    # Every table of the reports page (and reach, in XLSX too), with the page's range.
+    *(
+        path(
+            f"reports/<slug:table>.{fmt}",
+            report_exports.report_export,
+            {"fmt": fmt},
+            name=f"report_{fmt}",
+        )
+        for fmt in ("csv", "xlsx")
+    ),
     *(
         path(f"requests/export.{fmt}", funder_views.queue_export, {"fmt": fmt}, name=f"queue_{fmt}")
         for fmt in ("csv", "xlsx")

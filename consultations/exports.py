@@ -7,6 +7,8 @@ import tempfile
 from collections.abc import Iterable
 
 from django.http import FileResponse, StreamingHttpResponse
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from iecmhc import streamed_csv
@@ -17,7 +19,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _cell(value):
-    """A cell as a spreadsheet should read it: empty for None, a formula-like text as text."""
+    """A cell as a spreadsheet should read it: empty for None, a translated label as its text
+    in the reader's language, a formula-like text as text."""
+    if isinstance(value, Promise):
+        value = str(value)
     return "" if value is None else safe_cell(value)
 
 
@@ -44,9 +49,15 @@ def export_response(fmt: str, filename: str, header: list[str], rows: Iterable[l
 
 
 def funder_rows(report: dict) -> tuple[list[str], list[list]]:
-    """The funder report's main table (rows, then the totals) as a header and rows."""
+    """The funder report's tables as one: each breakdown's rows then its totals, and last the
+    count of tribal programs not shown (docs/domain.md, "Tribal nations")."""
     keys = [key for key, _ in report["columns"]]
-    header = [str(report["by_label"]), *[str(label) for _, label in report["columns"]]]
-    rows = [[row["label"], *[row[k] for k in keys]] for row in report["rows"]]
-    rows.append([str(report["totals"]["label"]), *[report["totals"][k] for k in keys]])
+    header = [str(_("Breakdown")), str(_("Row")), *[str(label) for _, label in report["columns"]]]
+    rows = []
+    for table in report["tables"]:
+        by = str(table["by_label"])
+        rows += [[by, row["label"], *[row[k] for k in keys]] for row in table["rows"]]
+        rows.append([by, str(report["totals"]["label"]), *[report["totals"][k] for k in keys]])
+    programs = [report["tribal_programs_not_shown"] if k == "programs" else None for k in keys]
+    rows.append([str(_("Tribal programs not shown")), "", *programs])
     return header, rows

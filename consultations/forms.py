@@ -11,7 +11,15 @@ from consultations.outcome_models import Exclusion
 from directory import geo
 from directory.models import Consultant, Region
 from directory.selectors import language_list
-from directory.vocabularies import ClosureReason, Concern, ContactActivity, FocusType, Modality
+from directory.vocabularies import (
+    ClosureReason,
+    Concern,
+    ContactActivity,
+    FocusType,
+    Modality,
+    RaceEthnicity,
+    YesNoUnknown,
+)
 from iecmhc.forms import BoundedMultipleChoiceField
 
 NAMES_WARNING = _(
@@ -66,6 +74,26 @@ class RequestForm(forms.Form):
         label=_("A parent consented to consultation about their child"),
         required=False,
         help_text=_("Only when the consultation is about one child: required for that focus."),
+    )
+    child_demographics_consent = forms.BooleanField(
+        label=_("A parent consented to record the child's race, ethnicity and IEP/IFSP"),
+        required=False,
+        help_text=_(
+            "Optional, and only for one child: the Alliance reports them only as totals of ten "
+            "children or more, never with a name."
+        ),
+    )
+    child_race_ethnicity = BoundedMultipleChoiceField(
+        label=_("Child's race and ethnicity"),
+        choices=RaceEthnicity.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("As the parent describes the child; choose all that apply."),
+    )
+    child_has_iep_ifsp = forms.ChoiceField(
+        label=_("Does the child have an IEP or IFSP?"),
+        choices=[("", _("Not asked")), *YesNoUnknown.choices],
+        required=False,
     )
     concerns = BoundedMultipleChoiceField(
         error_messages={"required": _("Choose at least one concern.")},

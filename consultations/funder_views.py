@@ -16,14 +16,27 @@ from accounts.permissions import IsAllianceAdmin
 from consultations import exports, selectors
 from consultations.filters import QueueFilter
 from consultations.forms import ReportRangeForm
-from consultations.funder_report import BREAKDOWN_LABELS, funder_report
+from consultations.funder_breakdowns import BREAKDOWN_LABELS
+from consultations.funder_report import funder_report
+from directory.models import Region
+from iecmhc.forms import BoundedMultipleChoiceField
 from iecmhc.pages import alliance_required
 from iecmhc.schema import FORBIDDEN
 
 
 class FunderReportForm(ReportRangeForm):
-    by = forms.ChoiceField(
-        label=_("Broken down by"), choices=list(BREAKDOWN_LABELS.items()), required=False
+    by = BoundedMultipleChoiceField(
+        label=_("Broken down by"),
+        choices=list(BREAKDOWN_LABELS.items()),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("One table for each; by county when none is chosen."),
+    )
+    scheme = forms.ChoiceField(
+        label=_("Regions"),
+        choices=Region.Scheme.choices,
+        required=False,
+        help_text=_("Which regions the breakdown by region uses."),
     )
     download = forms.ChoiceField(
         label=_("Download as"),
@@ -35,7 +48,10 @@ class FunderReportForm(ReportRangeForm):
 def _report_from(form) -> dict:
     data = form.cleaned_data
     return funder_report(
-        date_from=data.get("date_from"), date_to=data.get("date_to"), by=data.get("by") or "county"
+        date_from=data.get("date_from"),
+        date_to=data.get("date_to"),
+        by=data.get("by") or ["county"],
+        scheme=data.get("scheme") or Region.Scheme.LICENSING,
     )
 
 
@@ -56,7 +72,7 @@ def funder_report_page(request):
         if fmt in exports.FORMATS:
             header, rows = exports.funder_rows(report)
             return exports.export_response(fmt, "funder-report", header, rows)
-        for row in [*report["rows"], report["totals"]]:
+        for row in [*(r for table in report["tables"] for r in table["rows"]), report["totals"]]:
             row["cells"] = [(label, row[key]) for key, label in report["columns"]]
     return render(
         request, "consultations/alliance/funder_report.html", {"form": form, "report": report},
@@ -69,7 +85,15 @@ def funder_report_page(request):
     parameters=[
         OpenApiParameter("date_from", OpenApiTypes.DATE),
         OpenApiParameter("date_to", OpenApiTypes.DATE),
-        OpenApiParameter("by", str, enum=list(BREAKDOWN_LABELS)),
+        OpenApiParameter(
+            "by",
+            str,
+            enum=list(BREAKDOWN_LABELS),
+            many=True,
+            explode=True,
+            description="One table per dimension (repeat the parameter); county by default.",
+        ),
+        OpenApiParameter("scheme", str, enum=Region.Scheme.values),
     ],
     responses={200: OpenApiTypes.OBJECT, 403: FORBIDDEN},
 )
@@ -85,7 +109,8 @@ class FunderReportView(APIView):
         if fmt in exports.FORMATS:
             header, rows = exports.funder_rows(report)
             return exports.export_response(fmt, "funder-report", header, rows)
-        report["by_label"] = str(report["by_label"])
+        for table in report["tables"]:
+            table["by_label"] = str(table["by_label"])
         report["columns"] = [[key, str(label)] for key, label in report["columns"]]
         report["totals"]["label"] = str(report["totals"]["label"])
         return Response(report)

@@ -35,6 +35,7 @@ from accounts.roles import is_alliance_admin
 from consultations import first_contact
 from consultations.models import ConsultationRequest, IntakeSubmission, RequestEvent
 from consultations.notifications import notify_alliance
+from consultations.privacy import check_privacy_rules
 from directory.models import Language, Program, ProgramMembership
 from directory.services import program_create_unattended
 from directory.vocabularies import ReferralSource
@@ -49,6 +50,9 @@ REQUEST_FIELDS = (
     "concerns",
     "child_age_months",
     "parent_consent",
+    "child_demographics_consent",
+    "child_race_ethnicity",
+    "child_has_iep_ifsp",
     "preferred_language",
     "language_required",
     "modality",
@@ -141,11 +145,11 @@ def _contact_person(person: dict, program: Program, *, may_join: bool):
 def _create_request(*, program, created_by, actor, fields: dict, note: str = "", **front_door):
     """The request in `submitted`, with its first-contact target and its event (the privacy
     rules of request_submit apply)."""
-    from consultations.services import _check_privacy_rules, _event
+    from consultations.services import _event
 
     fields = {name: fields[name] for name in REQUEST_FIELDS if name in fields}
     fields.setdefault("parent_consent", False)
-    _check_privacy_rules(fields)
+    check_privacy_rules(fields)
     consultation = ConsultationRequest(
         program=program, created_by=created_by, status=Status.SUBMITTED, **fields, **front_door
     )
@@ -189,11 +193,9 @@ def intake_submit(*, data: dict) -> str:
     """Keep a public request (already validated by the form or serializer, the privacy rules
     checked here) and email its confirmation link. Returns the link's token (for the email
     only: the form's answer never shows it)."""
-    from consultations.services import _check_privacy_rules
-
     request_fields = {name: data.get(name) for name in REQUEST_FIELDS if name in data}
     request_fields.setdefault("parent_consent", False)
-    _check_privacy_rules(request_fields)
+    check_privacy_rules(request_fields)
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     submission = IntakeSubmission.objects.create(

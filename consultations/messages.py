@@ -9,6 +9,10 @@ CHILD_AGE_NEEDED = _("Give the child's age in months (not a birth date).")
 CHILD_AGE_NOT_HERE = _("Only a request about one child gives a child's age.")
 LANGUAGE_NEEDED = _("Name the language the consultant must speak.")
 CONCERN_NEEDED = _("Choose at least one concern.")
+DEMOGRAPHICS_ONLY_CHILD = _("Only a request about one child may record a child's demographics.")
+DEMOGRAPHICS_NEED_CONSENT = _(
+    "Record the child's race and ethnicity or IEP/IFSP only when a parent consented to it."
+)
 
 # Who may do what.
 ONLY_PROGRAM_SUBMITS = _("Only the program's staff may request consultation for it.")

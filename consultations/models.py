@@ -26,7 +26,9 @@ from directory.vocabularies import (
     EngagementPhase,
     FocusType,
     Modality,
+    RaceEthnicity,
     ReferralSource,
+    YesNoUnknown,
 )
 
 MAX_CHILD_AGE_MONTHS = 96  # early childhood: birth to eight
@@ -100,6 +102,11 @@ class ConsultationRequest(models.Model):
     parent_consent = models.BooleanField(
         default=False, help_text=_("A parent consented to consultation about their child.")
     )
+    # A child's demographics, only with a parent's consent to record them (docs/domain.md,
+    # "Equity"): categories with no identity, for the funder report's aggregates only.
+    child_demographics_consent = models.BooleanField(default=False)
+    child_race_ethnicity = CodeListField(vocabulary=RaceEthnicity)
+    child_has_iep_ifsp = models.CharField(max_length=8, choices=YesNoUnknown.choices, blank=True)
     preferred_language = models.ForeignKey(
         Language, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -202,6 +209,11 @@ class ConsultationRequest(models.Model):
             models.CheckConstraint(
                 condition=Q(focus=FocusType.CHILD) | Q(child_age_months__isnull=True),
                 name="request_child_age_only_for_child_focus",
+            ),
+            models.CheckConstraint(
+                condition=Q(child_demographics_consent=False, child_has_iep_ifsp="")
+                | Q(focus=FocusType.CHILD, child_demographics_consent=True),
+                name="request_child_demographics_need_child_focus_and_consent",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=["offered", "active", "closed"], consultant__isnull=False)

@@ -70,6 +70,17 @@ def can_see_program_contacts(
     )
 
 
+def can_see_child_demographics(user, consultation: ConsultationRequest) -> bool:
+    """A child's consented demographics: the Alliance, and the consultant who accepted the
+    engagement (not one it is merely offered to, nor the program's other staff). Reports
+    show them only aggregated and suppressed (consultations.funder_report)."""
+    return is_alliance_admin(user) or (
+        is_assigned_consultant(user, consultation)
+        and consultation.status
+        in (ConsultationRequest.Status.ACTIVE, ConsultationRequest.Status.CLOSED)
+    )
+
+
 def can_see_consultant_contacts(
     user, consultation: ConsultationRequest, *, member_of: frozenset[int] | None = None
 ) -> bool:

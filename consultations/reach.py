@@ -15,7 +15,12 @@ by region and by state (docs/domain.md, "Reach").
   programs (fewer are too few to judge: one request more or less would swing the share). A
   state whose share is zero has no county far below it.
 
-Three grouped queries, whatever the number of programs; regions add one.
+Tribal programs count as their nation's steward allows (docs/domain.md, "Tribal nations"):
+programs of a hidden nation are left out; those of a nation that allows aggregates only count
+in their state's row and never in a county's or a region's.
+
+One query for the tribal settings, then three grouped queries for the counties and three
+for the aggregate-only programs, whatever the number of programs; regions add one.
 """
 
 from collections.abc import Iterable, Iterator
@@ -26,6 +31,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from consultations.funder_breakdowns import affiliated, tribal_levels
 from consultations.models import ConsultationRequest
 from consultations.reports import _submitted_between
 from directory.models import County, Program, Region
@@ -137,6 +143,35 @@ def reach(
     if state:
         in_period = in_period.filter(program__county__state=state)
         programs = programs.filter(county__state=state)
+    # Tribal programs as their nation's steward allows (consultations.funder_breakdowns):
+    # hidden ones nowhere, aggregate_only ones in their state's row only.
+    hidden, aggregate = tribal_levels()
+    programs = programs.exclude(affiliated(hidden))
+    in_period = in_period.exclude(affiliated(hidden, "program__"))
+    aggregate_only, asked_by = affiliated(aggregate), affiliated(aggregate, "program__")
+    rows = _county_rows(programs.exclude(aggregate_only), in_period, in_period.exclude(asked_by))
+    counties = sorted(rows.values(), key=lambda r: (r.state, r.name))
+
+    states: dict[str, ReachRow] = {}
+    in_states = _county_rows(programs.filter(aggregate_only), in_period, in_period.filter(asked_by))
+    for r in [*counties, *in_states.values()]:
+        states.setdefault(r.state, ReachRow(key=r.state, name=r.state, state=r.state)).add(r)
+    for r in counties:
+        r.far_below = is_far_below(r, states[r.state])
+
+    return Reach(
+        date_from=date_from,
+        date_to=date_to,
+        counties=counties,
+        regions=_regions(rows, state=state, scheme=scheme),
+        states=sorted(states.values(), key=lambda r: r.state),
+        definition=definition(),
+    )
+
+
+def _county_rows(programs, in_period, requests) -> dict[int, ReachRow]:
+    """By county id: the licensed `programs` and which of them asked in the period (any request
+    of `in_period`), and the period's `requests`."""
     # IN (the period's programs) rather than a correlated EXISTS: PostgreSQL hashes the
     # subquery once instead of probing it for every program.
     did_ask = Q(pk__in=in_period.values("program_id"))
@@ -160,7 +195,7 @@ def reach(
         r.programs_requested, r.places_reached = item["asked"], item["reached"]
     listed = Q(program__is_active=True, program__license_list_seen_at__isnull=False)
     for item in (
-        in_period.values("program__county_id")
+        requests.values("program__county_id")
         .annotate(listed=Count("id", filter=listed), other=Count("id", filter=~listed))
         .order_by()
     ):
@@ -169,22 +204,7 @@ def reach(
     for county in County.objects.filter(pk__in=rows).only("name", "state", "fips"):
         r = rows[county.pk]
         r.key, r.name, r.state = county.fips, county.name, county.state
-    counties = sorted(rows.values(), key=lambda r: (r.state, r.name))
-
-    states: dict[str, ReachRow] = {}
-    for r in counties:
-        states.setdefault(r.state, ReachRow(key=r.state, name=r.state, state=r.state)).add(r)
-    for r in counties:
-        r.far_below = is_far_below(r, states[r.state])
-
-    return Reach(
-        date_from=date_from,
-        date_to=date_to,
-        counties=counties,
-        regions=_regions(rows, state=state, scheme=scheme),
-        states=sorted(states.values(), key=lambda r: r.state),
-        definition=definition(),
-    )
+    return rows
 
 
 def _regions(rows: dict[int, ReachRow], *, state, scheme) -> list[ReachRow]:

@@ -37,10 +37,11 @@ from consultations.permissions import (
     can_withdraw_request,
     listing_of,
 )
+from consultations.privacy import check_privacy_rules
 from directory.credentials import license_lapsed
 from directory.models import Consultant, Program
 from directory.permissions import is_program_member
-from directory.vocabularies import ContactActivity, FocusType
+from directory.vocabularies import ContactActivity
 from iecmhc.exceptions import StateConflict
 
 Status = ConsultationRequest.Status
@@ -109,32 +110,13 @@ def _check_transition(consultation: ConsultationRequest, transition: str) -> Non
 # --- submit ----------------------------------------------------------------------------------
 
 
-def _check_privacy_rules(fields: dict) -> None:
-    """A request about one child needs a parent's consent and the child's age, and nothing
-    that could identify the child; other requests carry no child's age at all."""
-    errors = {}
-    if fields.get("focus") == FocusType.CHILD:
-        if fields.get("parent_consent") is not True:
-            errors["parent_consent"] = [M.CONSENT_NEEDED]
-        if fields.get("child_age_months") is None:
-            errors["child_age_months"] = [M.CHILD_AGE_NEEDED]
-    elif fields.get("child_age_months") is not None:
-        errors["child_age_months"] = [M.CHILD_AGE_NOT_HERE]
-    if fields.get("language_required") and fields.get("preferred_language") is None:
-        errors["preferred_language"] = [M.LANGUAGE_NEEDED]
-    if not fields.get("concerns"):
-        errors["concerns"] = [M.CONCERN_NEEDED]
-    if errors:
-        raise ValidationError(errors)
-
-
 @transaction.atomic
 def request_submit(*, actor, program: Program, **fields) -> ConsultationRequest:
     """A member of the program asks for consultation: a new request in `submitted`."""
     if not (is_program_user(actor) and is_program_member(actor, program)):
         raise PermissionDenied(M.ONLY_PROGRAM_SUBMITS)
     fields.setdefault("parent_consent", False)
-    _check_privacy_rules(fields)
+    check_privacy_rules(fields)
     consultation = ConsultationRequest(
         program=program, created_by=actor, status=Status.SUBMITTED, **fields
     )

@@ -31,6 +31,7 @@ from consultations.permissions import (
     can_close_request,
     can_log_contact,
     can_request_consultation,
+    can_see_child_demographics,
     can_see_consultant_contacts,
     can_see_program_contacts,
     can_withdraw_request,
@@ -110,6 +111,7 @@ def _render_detail(request, consultation, *, status=200, **forms):
         "contacts": selectors.contact_list(consultation=consultation),
         "hours": minutes_to_hours(consultation.contact_minutes),
         "show_program_contacts": can_see_program_contacts(user, consultation),
+        "show_demographics": can_see_child_demographics(user, consultation),
         "show_consultant_contacts": consultation.consultant_id is not None
         and can_see_consultant_contacts(user, consultation),
         "can_withdraw": consultation.can_withdraw() and can_withdraw_request(user, consultation),

@@ -38,6 +38,7 @@ from demo.data import (
     STATUS_MIX,
     WITHDRAW_REASONS,
 )
+from demo.equity import child_demographics
 from demo.pools import ConsultantRow, Pools, ProgramRow
 from demo.programs import DIRECTOR_PREFIX, PROGRAM_KEY
 from directory.models import Consultant, Program, ProgramMembership
@@ -88,7 +89,11 @@ def plan_consultation(
         program = rng.choice(pools.programs) if pools.programs else None
     if program is None:
         return None
-    story = _Story(rng, _new_consultation(rng, program, status, now), program, pools, now)
+    consultation = _new_consultation(rng, program, status, now)
+    if consultation.focus == FocusType.CHILD:
+        for name, value in child_demographics(seed, index).items():
+            setattr(consultation, name, value)
+    story = _Story(rng, consultation, program, pools, now)
     if status == Status.WITHDRAWN:
         story.withdraw()
     elif status != Status.SUBMITTED:

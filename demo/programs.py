@@ -25,6 +25,7 @@ from demo.data import (
     SOMALI_COUNTIES,
     STREET_NAMES,
 )
+from demo.equity import program_equity
 from demo.geography import Geography
 from demo.users import ensure_users
 from directory import geo
@@ -69,6 +70,7 @@ def plan_program(seed: int, index: int, geography: Geography, now: datetime) -> 
         email=f"director.{index:06d}@demo.example.org",
         created_at=created_at,
         updated_at=created_at,
+        **program_equity(seed, index, county.name, setting_type),
     )
     languages = _program_languages(rng, county)
     last = rng.choice(LAST_NAMES["en"])

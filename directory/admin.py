@@ -28,6 +28,7 @@ from directory.models import (
     Program,
     ProgramMembership,
     Region,
+    TribalDataSetting,
 )
 from directory.program_import import program_import
 from directory.program_rows import ImportFileError
@@ -49,6 +50,20 @@ class CountyAdmin(admin.ModelAdmin):
         if county.is_rural is None:
             return "-"
         return _("Rural") if county.is_rural else _("Urban")
+
+
+@admin.register(TribalDataSetting)
+class TribalDataSettingAdmin(admin.ModelAdmin):
+    """What each nation's data steward allows the reports to show (docs/domain.md, "Tribal
+    nations"); a nation without a row here is hidden."""
+
+    list_display = ("nation", "reporting", "steward", "updated_by", "updated_at")
+    list_filter = ("reporting",)
+    readonly_fields = ("updated_by", "updated_at")
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Language)
@@ -275,7 +290,7 @@ class ProgramAdminForm(forms.ModelForm):
 class ProgramAdmin(BoundedManyToManyMixin, AuditTrailAdmin):
     form = ProgramAdminForm
     list_display = ("name", "setting_type", "city", "state", "county", "enrollment", "is_active")
-    list_filter = ("setting_type", "state", "is_active", "license_type")
+    list_filter = ("setting_type", "state", "is_active", "license_type", "tribal_affiliation")
     search_fields = ("name", "city", "zip", "license_number", "email")
     autocomplete_fields = ("county",)
     filter_horizontal = ("languages",)

@@ -11,6 +11,7 @@ from directory.vocabularies import (
     Modality,
     SettingType,
     Specialty,
+    TribalNation,
     language_name,
 )
 from iecmhc.forms import (
@@ -174,6 +175,15 @@ class ProgramForm(forms.Form):
     )
     phone = forms.CharField(label=_("Phone"), max_length=25, required=False)
     email = forms.EmailField(label=_("Email"), required=False)
+    tribal_affiliation = forms.ChoiceField(
+        label=_("Tribal nation"),
+        choices=[("", _("None")), *TribalNation.choices],
+        required=False,
+        help_text=_(
+            "If your program belongs to one of Wisconsin's tribal nations: reports show its "
+            "data only as the nation's data steward allows."
+        ),
+    )
 
 
 class ReasonForm(forms.Form):

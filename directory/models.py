@@ -17,6 +17,7 @@ from directory.vocabularies import (
     ProgramLicenseType,
     SettingType,
     Specialty,
+    TribalNation,
 )
 from iecmhc.validators import SingleLineValidator
 
@@ -386,6 +387,8 @@ class Program(models.Model):
     quality_rating = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
+    # A program of a tribal nation: reports show it only as the nation's steward allows.
+    tribal_affiliation = models.CharField(max_length=32, choices=TribalNation.choices, blank=True)
     # False once the program has left the state's list; it is kept, with its members and
     # requests, and comes back to life if it reappears.
     is_active = models.BooleanField(default=True)
@@ -447,3 +450,4 @@ class ProgramMembership(models.Model):
 from directory.credentials import ConsultantEndorsement, CredentialReminder  # noqa: E402, F401
 from directory.ledger import LedgerEntry  # noqa: E402, F401
 from directory.regions import Region  # noqa: E402, F401
+from directory.tribal import TribalDataSetting  # noqa: E402, F401

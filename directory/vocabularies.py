@@ -218,6 +218,55 @@ class ClosureReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class TribalNation(models.TextChoices):
+    """Wisconsin's 11 federally recognised tribal nations, by their official names (docs/domain.md,
+    "Tribal nations"). A nation's data appears in reports only as its data steward allows
+    (directory.tribal.TribalDataSetting)."""
+
+    BAD_RIVER = "bad_river", _("Bad River Band of Lake Superior Chippewa")
+    FOREST_COUNTY_POTAWATOMI = "forest_county_potawatomi", _("Forest County Potawatomi")
+    HO_CHUNK = "ho_chunk", _("Ho-Chunk Nation")
+    LAC_COURTE_OREILLES = (
+        "lac_courte_oreilles",
+        _("Lac Courte Oreilles Band of Lake Superior Chippewa"),
+    )
+    LAC_DU_FLAMBEAU = "lac_du_flambeau", _("Lac du Flambeau Band of Lake Superior Chippewa")
+    MENOMINEE = "menominee", _("Menominee Indian Tribe of Wisconsin")
+    ONEIDA = "oneida", _("Oneida Nation")
+    RED_CLIFF = "red_cliff", _("Red Cliff Band of Lake Superior Chippewa")
+    SOKAOGON = "sokaogon", _("Sokaogon Chippewa Community (Mole Lake)")
+    ST_CROIX = "st_croix", _("St. Croix Chippewa Indians of Wisconsin")
+    STOCKBRIDGE_MUNSEE = "stockbridge_munsee", _("Stockbridge-Munsee Community")
+
+
+class RaceEthnicity(models.TextChoices):
+    """The race and ethnicity categories of OMB SPD 15 (2024 revision); a child may have several.
+    Recorded only on a child-focused request whose parent consented (docs/domain.md, "Equity")."""
+
+    AMERICAN_INDIAN_ALASKA_NATIVE = (
+        "american_indian_alaska_native",
+        _("American Indian or Alaska Native"),
+    )
+    ASIAN = "asian", _("Asian")
+    BLACK = "black", _("Black or African American")
+    HISPANIC_LATINO = "hispanic_latino", _("Hispanic or Latino")
+    MIDDLE_EASTERN_NORTH_AFRICAN = (
+        "middle_eastern_north_african",
+        _("Middle Eastern or North African"),
+    )
+    NATIVE_HAWAIIAN_PACIFIC_ISLANDER = (
+        "native_hawaiian_pacific_islander",
+        _("Native Hawaiian or Other Pacific Islander"),
+    )
+    WHITE = "white", _("White")
+
+
+class YesNoUnknown(models.TextChoices):
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    UNKNOWN = "unknown", _("Unknown")
+
+
 # Which specialties answer each concern. This map drives matching; keep it the only copy.
 CONCERN_SPECIALTIES: dict[str, tuple[str, ...]] = {
     Concern.CHALLENGING_BEHAVIOR: (Specialty.CHALLENGING_BEHAVIOR, Specialty.CLASSROOM_PRACTICES),
@@ -255,6 +304,9 @@ PUBLISHED: dict[str, type[models.TextChoices]] = {
     "contact_activities": ContactActivity,
     "referral_sources": ReferralSource,
     "engagement_phases": EngagementPhase,
+    "tribal_nations": TribalNation,
+    "race_ethnicity": RaceEthnicity,
+    "yes_no_unknown": YesNoUnknown,
 }
 
 

@@ -46,7 +46,7 @@ from rest_framework.test import APIClient
 from consultations.intake import follow_token
 from consultations.intake import link_digest as intake_digest
 from consultations.models import ConsultationRequest, Instrument, IntakeSubmission
-from directory.models import Consultant, County, Region
+from directory.models import Consultant, County, Region, TribalDataSetting
 from opendata.hsds import hsds_id
 from tests.conftest import ROLES, World
 from tests.consultations import factories as requests
@@ -216,6 +216,7 @@ def _admin_records(m: Matrix) -> None:
     AccessAttempt.objects.create(**row, get_data="", post_data="", failures_since_start=1)
     AccessLog.objects.create(**row)
     AccessFailureLog.objects.create(**row)
+    TribalDataSetting.objects.create(nation="oneida", reporting="full")
 
 
 # --- the declared access rules ----------------------------------------------------------------
@@ -1140,6 +1141,14 @@ SPECS: dict[str, Spec] = {
     "alliance/reports/funder/": Spec({"GET": ALLIANCE_PAGE, "POST": everyone(NOT_ALLOWED)}),
     "alliance/requests/export.csv": Spec({"GET": ALLIANCE_PAGE, "POST": everyone(NOT_ALLOWED)}),
     "alliance/requests/export.xlsx": Spec({"GET": ALLIANCE_PAGE, "POST": everyone(NOT_ALLOWED)}),
+    # Every table of the reports page as CSV or XLSX: the page's rights.
+    **{
+        f"alliance/reports/<table>.{fmt}": Spec(
+            {"GET": ALLIANCE_PAGE, "POST": everyone(NOT_ALLOWED)},
+            target=lambda m: {"table": "outcomes"},
+        )
+        for fmt in ("csv", "xlsx")
+    },
     "api/v1/reports/funder/": Spec(
         {
             "GET": only({"admin": OK}, others=FORBIDDEN, anonymous=UNAUTHENTICATED),
@@ -1283,6 +1292,12 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "consultations.instrument": admin_model(
         "view add change",
         lambda m: Instrument.objects.get(code="tpot").pk,
+        change_post=FORM_REFUSED,
+    ),
+    # Tribal data governance (issue 15): the Alliance records each nation's decision.
+    "directory.tribaldatasetting": admin_model(
+        "view add change",
+        lambda m: TribalDataSetting.objects.get(nation="oneida").pk,
         change_post=FORM_REFUSED,
     ),
     # Background work: the Alliance sees the outgoing emails (read-only pages; "change" is the

@@ -389,3 +389,31 @@ def test_the_demo_shows_the_front_door_first_contact_and_the_waitlist():
     before = list(requests.order_by("pk").values())
     seed(requests=80)  # a second run changes nothing
     assert list(ConsultationRequest.objects.order_by("pk").values()) == before
+
+
+def test_the_demo_has_equity_data_for_the_funder_report():
+    from consultations.funder_report import funder_report
+    from consultations.models import ConsultationRequest
+    from directory.models import TribalDataSetting
+
+    seed(programs=300, requests=80)
+    programs = Program.objects.all()
+    assert programs.exclude(tribal_affiliation="").exists()
+    assert set(programs.values_list("accepts_subsidy", flat=True)) == {True, False, None}
+    assert programs.filter(quality_rating__gte=1).exists()
+    children = ConsultationRequest.objects.filter(focus="child")
+    consented = children.filter(child_demographics_consent=True)
+    assert 0 < consented.count() < children.count()
+    assert (
+        not ConsultationRequest.objects.exclude(focus="child")
+        .filter(child_demographics_consent=True)
+        .exists()
+    )
+    assert dict(TribalDataSetting.objects.values_list("nation", "reporting")) == {
+        "oneida": "full", "menominee": "aggregate_only",
+    }  # fmt: skip
+    report = funder_report(by=["subsidy", "race_ethnicity", "iep_ifsp"])
+    subsidy = {row["label"] for row in report["tables"][0]["rows"]}
+    assert "Accepts subsidy" in subsidy
+    races = {row["label"] for row in report["tables"][1]["rows"]}
+    assert len(races - {"Not recorded"}) >= 2

@@ -4,13 +4,22 @@ from rest_framework import serializers
 from consultations.models import MAX_CHILD_AGE_MONTHS, ConsultationRequest, Contact, RequestEvent
 from consultations.outcome_models import Exclusion
 from consultations.permissions import (
+    can_see_child_demographics,
     can_see_consultant_contacts,
     can_see_program_contacts,
     member_program_ids,
 )
 from consultations.selectors import request_history
 from directory.models import Consultant, Language, Program
-from directory.vocabularies import ClosureReason, Concern, ContactActivity, FocusType, Modality
+from directory.vocabularies import (
+    ClosureReason,
+    Concern,
+    ContactActivity,
+    FocusType,
+    Modality,
+    RaceEthnicity,
+    YesNoUnknown,
+)
 from iecmhc.serializers import StrictInputSerializer, code_list_field
 from iecmhc.units import minutes_to_hours
 
@@ -84,6 +93,9 @@ class OutcomeSerializer(serializers.Serializer):
     exclusion = serializers.CharField()
 
 
+DEMOGRAPHICS = ("child_demographics_consent", "child_race_ethnicity", "child_has_iep_ifsp")
+
+
 class RequestSerializer(serializers.ModelSerializer):
     """A request as its viewer may see it: contacts of the other side only when the
     privacy rules allow (see consultations.permissions)."""
@@ -98,6 +110,18 @@ class RequestSerializer(serializers.ModelSerializer):
     outcome = serializers.SerializerMethodField()
     planned_end_date = serializers.DateField(read_only=True, allow_null=True)
     phase = serializers.CharField(read_only=True, help_text="An engagement phase, or empty.")
+    # A child's consented demographics: null unless the viewer is an Alliance admin or the
+    # consultant who accepted the engagement (permissions.can_see_child_demographics).
+    child_demographics_consent = serializers.BooleanField(read_only=True, allow_null=True)
+    child_race_ethnicity = serializers.ListField(
+        child=serializers.ChoiceField(choices=RaceEthnicity.choices),
+        read_only=True,
+        allow_null=True,
+        help_text="Codes of the `race_ethnicity` vocabulary.",
+    )
+    child_has_iep_ifsp = serializers.CharField(
+        read_only=True, allow_null=True, help_text="yes, no, unknown, or empty."
+    )
 
     class Meta:
         model = ConsultationRequest
@@ -109,6 +133,7 @@ class RequestSerializer(serializers.ModelSerializer):
             "concerns",
             "child_age_months",
             "parent_consent",
+            *DEMOGRAPHICS,
             "preferred_language",
             "language_required",
             "modality",
@@ -152,6 +177,12 @@ class RequestSerializer(serializers.ModelSerializer):
             self.context["member_of"] = member_program_ids(self._user)
         return self.context["member_of"]
 
+    def to_representation(self, consultation):
+        data = super().to_representation(consultation)
+        if not can_see_child_demographics(self._user, consultation):
+            data.update(dict.fromkeys(DEMOGRAPHICS))
+        return data
+
     @extend_schema_field(ProgramContactSerializer)
     def get_program_detail(self, consultation):
         if can_see_program_contacts(self._user, consultation, member_of=self._member_of):
@@ -187,6 +218,12 @@ class RequestInputSerializer(StrictInputSerializer):
         min_value=0, max_value=MAX_CHILD_AGE_MONTHS, required=False, allow_null=True
     )
     parent_consent = serializers.BooleanField(required=False, default=False)
+    # Only with focus "child" and the parent's consent (consultations.privacy).
+    child_demographics_consent = serializers.BooleanField(required=False, default=False)
+    child_race_ethnicity = code_list_field(RaceEthnicity, required=False)
+    child_has_iep_ifsp = serializers.ChoiceField(
+        choices=YesNoUnknown.choices, required=False, allow_blank=True
+    )
     preferred_language = serializers.SlugRelatedField(
         slug_field="code", queryset=Language.objects.all(), required=False, allow_null=True
     )

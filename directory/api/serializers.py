@@ -23,6 +23,7 @@ from directory.vocabularies import (
     Modality,
     SettingType,
     Specialty,
+    TribalNation,
 )
 from iecmhc.serializers import RelatedListField, StrictInputSerializer, code_list_field
 
@@ -85,6 +86,9 @@ class VocabulariesSerializer(serializers.Serializer):
     contact_activities = VocabularyEntrySerializer(many=True)
     referral_sources = VocabularyEntrySerializer(many=True)
     engagement_phases = VocabularyEntrySerializer(many=True)
+    tribal_nations = VocabularyEntrySerializer(many=True)
+    race_ethnicity = VocabularyEntrySerializer(many=True)
+    yes_no_unknown = VocabularyEntrySerializer(many=True)
 
 
 class EndorsementSerializer(serializers.ModelSerializer):
@@ -289,11 +293,15 @@ class ProgramSerializer(serializers.ModelSerializer):
             "enrollment",
             "phone",
             "email",
+            "tribal_affiliation",
+            "accepts_subsidy",
+            "quality_rating",
             "created_at",
             "updated_at",
         ]
         read_only_fields = fields
-        extra_kwargs = {"email": {"allow_blank": True}}  # as for a listing's public email
+        # Read-only fields drop allow_blank, as for a listing's public email.
+        extra_kwargs = {"email": {"allow_blank": True}, "tribal_affiliation": {"allow_blank": True}}
 
 
 class ProgramInputSerializer(StrictInputSerializer):
@@ -321,6 +329,12 @@ class ProgramInputSerializer(StrictInputSerializer):
         max_length=25, allow_blank=True, required=False, validators=[phone_validator]
     )
     email = serializers.EmailField(allow_blank=True, required=False)
+    tribal_affiliation = serializers.ChoiceField(
+        choices=TribalNation.choices,
+        allow_blank=True,
+        required=False,
+        help_text="A code of the `tribal_nations` vocabulary, or empty.",
+    )
 
     def validate_zip(self, value):
         return geo.normalize_zip(value)

@@ -46,7 +46,7 @@ def test_figures_of_served_engagements(world):
         minutes=90, activity="classroom_coaching", modality="on_site",
     )  # fmt: skip
     report = funder_report(by="level")
-    [row] = report["rows"]
+    [row] = report["tables"][0]["rows"]
     assert row["label"] == "A classroom or group"
     assert row["classrooms"] == SUPPRESSED  # 1 classroom: fewer than 10
     assert row["hours_classroom"] == 1.5
@@ -84,11 +84,14 @@ def test_csv_download_headers_and_values(world):
     response = client_for(world, "admin").get(PAGE, {"download": "csv", "by": "level"})
     assert response["Content-Disposition"] == 'attachment; filename="funder-report.csv"'
     table = list(csv.reader(io.StringIO(_body(response).decode())))
-    assert table[0][:4] == ["Level", "Children served", "Classrooms served", "Programs served"]
-    assert table[0][7] == "Hours in meetings"
-    assert table[1][:4] == ["A classroom or group", "0", SUPPRESSED, SUPPRESSED]
-    assert table[1][7] == "0.5"
-    assert table[-1][0] == "All"
+    assert table[0][:5] == [
+        "Breakdown", "Row", "Children served", "Classrooms served", "Programs served",
+    ]  # fmt: skip
+    assert table[0][8] == "Hours in meetings"
+    assert table[1][:5] == ["Level", "A classroom or group", "0", SUPPRESSED, SUPPRESSED]
+    assert table[1][8] == "0.5"
+    assert table[2][:2] == ["Level", "All"]
+    assert table[-1][:5] == ["Tribal programs not shown", "", "", "", "0"]
 
 
 @pytest.mark.django_db
@@ -98,10 +101,10 @@ def test_xlsx_download_headers_and_values(world):
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(_body(response)), read_only=True).active
     values = [list(row) for row in sheet.iter_rows(values_only=True)]
-    assert values[0][:3] == ["County", "Children served", "Classrooms served"]
-    assert values[1][0] == world.program.county.name
-    assert values[1][2] == SUPPRESSED
-    assert values[-1][0] == "All"
+    assert values[0][:4] == ["Breakdown", "Row", "Children served", "Classrooms served"]
+    assert values[1][:2] == ["County", world.program.county.name]
+    assert values[1][3] == SUPPRESSED
+    assert values[2][:2] == ["County", "All"]
 
 
 @pytest.mark.django_db

@@ -51,6 +51,11 @@ DOMAIN_VOCABULARIES = {
     "engagement_phases": "initiation, exploration, planning, implementation, transition",
     "closure_reasons": "goals_met, program_ended, child_left_program, family_declined, "
     "no_response, referred_elsewhere, consultant_unavailable, other",
+    "tribal_nations": "bad_river, forest_county_potawatomi, ho_chunk, lac_courte_oreilles, "
+    "lac_du_flambeau, menominee, oneida, red_cliff, sokaogon, st_croix, stockbridge_munsee",
+    "race_ethnicity": "american_indian_alaska_native, asian, black, hispanic_latino, "
+    "middle_eastern_north_african, native_hawaiian_pacific_islander, white",
+    "yes_no_unknown": "yes, no, unknown",
 }
 DOMAIN_LANGUAGES = ("en", "es", "hmn", "so", "ar", "zh", "ru", "vi", "fr", "ase")
 SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")

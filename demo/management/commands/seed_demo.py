@@ -15,6 +15,7 @@ from django.db import connection
 
 from demo import consultants as consultants_demo
 from demo import consultations as consultations_demo
+from demo import equity as equity_demo
 from demo import intake as intake_demo
 from demo import licensing as licensing_demo
 from demo import practice as practice_demo
@@ -137,6 +138,7 @@ class Command(BaseCommand):
         # The front door: referral sources, first contact, the brief team, the waitlist.
         created += intake_demo.seed_intake(seed=seed, admin=admin)
         created += practice_demo.seed_practice(seed=seed)  # plans, scores, follow-ups
+        created += equity_demo.seed_tribal_settings()  # two nations' reporting settings
         if created:
             # Bulk inserts send no signals: a new listing version, so cached directory pages go.
             listing_version.bump()
