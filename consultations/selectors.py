@@ -181,8 +181,17 @@ def program_recipients(program: Program) -> list[tuple[str, object]]:
     return result
 
 
-def contact_list(*, consultation: ConsultationRequest) -> QuerySet[Contact]:
-    return consultation.contacts.all()
+def contact_list(*, consultation: ConsultationRequest, user) -> list[Contact]:
+    """The request's contacts in order, as `user` may read them. A note is the consultant's
+    own, and the Alliance's, which supervises the work, until the consultant shares it with
+    the program: an unshared note comes back blank for everyone else (docs/domain.md,
+    "Privacy")."""
+    contacts = list(consultation.contacts.select_related("consultant"))
+    if not is_alliance_admin(user):
+        for contact in contacts:
+            if not contact.shared_with_program and contact.consultant.user_id != user.pk:
+                contact.note = ""
+    return contacts
 
 
 CLOSED_SHOWN = 20  # closed engagements on the caseload page

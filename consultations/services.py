@@ -402,8 +402,10 @@ def contact_log(
     activity: str,
     modality: str,
     note: str = "",
+    shared_with_program: bool = False,
 ) -> Contact:
-    """The assigned consultant logs a piece of work on an active engagement."""
+    """The assigned consultant logs a piece of work on an active engagement; its note stays
+    theirs (and the Alliance's) unless `shared_with_program`."""
     # Checked against the current assignment, under the lock, not the caller's copy.
     consultation = _lock_request(consultation)
     if not can_log_contact(actor, consultation):
@@ -427,6 +429,7 @@ def contact_log(
         activity=activity,
         modality=modality,
         note=(note or "").strip(),
+        shared_with_program=bool(shared_with_program),
     )
     contact.full_clean(validate_unique=False)
     contact.save()

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.roles import is_consultant_user
+from accounts.roles import is_alliance_admin, is_consultant_user
 from consultations import first_contact, selectors, services, submission, waitlist
 from consultations.engagement import with_dosage
 from consultations.filters import RequestFilter
@@ -107,8 +107,10 @@ def _render_detail(request, consultation, *, status=200, **forms):
         "back": back,
         "consultation": _with_labels(consultation),
         "timeline": _timeline(consultation, user),
-        "contacts": selectors.contact_list(consultation=consultation),
+        "contacts": selectors.contact_list(consultation=consultation, user=user),
         "hours": minutes_to_hours(consultation.contact_minutes),
+        # Those who read unshared notes are told which notes the program reads too.
+        "show_note_sharing": is_consultant_user(user) or is_alliance_admin(user),
         "show_program_contacts": can_see_program_contacts(user, consultation),
         "show_consultant_contacts": consultation.consultant_id is not None
         and can_see_consultant_contacts(user, consultation),
