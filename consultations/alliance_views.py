@@ -97,6 +97,14 @@ def _components(match: matching.Match) -> list[dict]:
     ]
 
 
+def _events(consultation) -> list:
+    """The request's history, each note in the reader's language (selectors.event_note)."""
+    events = list(consultation.events.select_related("actor", "consultant"))
+    for event in events:
+        event.note = selectors.event_note(event, consultation)
+    return events
+
+
 @require_GET
 @alliance_required
 def request_detail(request, pk):
@@ -105,7 +113,7 @@ def request_detail(request, pk):
     context = {
         "consultation": consultation,
         "concerns": [_concern_label(code) for code in consultation.concerns],
-        "events": list(consultation.events.select_related("actor", "consultant")),
+        "events": _events(consultation),
         "expiry_days": settings.OFFER_EXPIRY_DAYS,
         "hours": minutes_to_hours(consultation.contact_minutes),
         "waitlist_reasons": waitlist.reasons_for_alliance(consultation),

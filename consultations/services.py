@@ -299,7 +299,8 @@ def request_expire(*, consultation: ConsultationRequest, now=None) -> bool:
         actor=None,
         from_status=Status.OFFERED,
         consultant=consultant,
-        note=f"Not answered within {settings.OFFER_EXPIRY_DAYS} days.",
+        # The days it waited: selectors.event_note writes the sentence in the reader's language.
+        note=str(settings.OFFER_EXPIRY_DAYS),
     )
     notify_alliance(consultation, "request_expired", consultant=consultant)
     notify_consultant(consultant, consultation, "request_expired_consultant")
@@ -382,8 +383,7 @@ def request_close(
         action=Action.CLOSED,
         actor=actor,
         from_status=Status.ACTIVE,
-        consultant=consultant,
-        note=consultation.get_closure_reason_display(),
+        consultant=consultant,  # its note, the reason, in the reader's language (event_note)
     )
     notify_program(consultation, "request_closed", consultant=consultant)
     return consultation
