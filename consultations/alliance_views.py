@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from consultations import (
     batch_offers,
+    confirmations,
     first_contact,
     first_contact_reports,
     matching,
@@ -139,7 +140,7 @@ def request_detail(request, pk):
 @require_POST
 @alliance_required
 def offer(request, pk):
-    """One click: offer the request to the chosen consultant (services.request_offer)."""
+    """Offer the request to the chosen consultant (services.request_offer), once confirmed."""
     consultation = access_consultation(request.user, pk)
     form = OfferForm(request.POST)
     if not form.is_valid():
@@ -162,6 +163,7 @@ def offer(request, pk):
         done_url=reverse("alliance:queue"),
         failed_url=reverse("alliance:request", args=[consultation.pk]),
         failed_prefix=_("Not offered: "),
+        confirm=confirmations.offer(consultation, consultant),
     )
 
 

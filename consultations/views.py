@@ -21,7 +21,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.roles import is_alliance_admin, is_consultant_user
-from consultations import first_contact, selectors, services, submission, waitlist
+from consultations import (
+    confirmations,
+    first_contact,
+    selectors,
+    services,
+    submission,
+    waitlist,
+)
 from consultations.engagement import with_dosage
 from consultations.filters import RequestFilter
 from consultations.forms import CloseForm, ContactForm, ReasonForm, RequestForm, StatusFilterForm
@@ -230,6 +237,7 @@ def request_withdraw(request, pk):
         consultation=consultation,
         success=_("Request #%(pk)s is withdrawn.") % {"pk": consultation.pk},
         done_url=_detail_url(consultation),
+        confirm=confirmations.withdraw(consultation),
     ) or _render_detail(request, consultation, withdraw_form=form)
 
 
@@ -333,6 +341,7 @@ def request_decline(request, pk):
         % {"pk": consultation.pk},
         done_url=reverse("consultations:offers"),
         failed_prefix=_("Request #%(pk)s was not declined: ") % {"pk": consultation.pk},
+        confirm=confirmations.decline(consultation),
     ) or _render_detail(request, consultation, decline_form=form)
 
 
@@ -381,4 +390,5 @@ def request_close(request, pk):
         success=_("Request #%(pk)s is closed; its place on the caseload is free.")
         % {"pk": consultation.pk},
         done_url=_detail_url(consultation),
+        confirm=confirmations.close(consultation),
     ) or _render_detail(request, consultation, close_form=form)

@@ -7,8 +7,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,7 +25,7 @@ from directory.permissions import (
 )
 from directory.vocabularies import language_name
 from iecmhc.exceptions import StateConflict
-from iecmhc.pages import add_service_errors, alliance_required
+from iecmhc.pages import add_service_errors, alliance_required, confirm_page, confirmed
 
 PAGE_SIZE = 20
 
@@ -235,6 +236,33 @@ def listing_queue(request):
     return render(request, "directory/listing_queue.html", {"page": page})
 
 
+def _confirm_decision(request, consultant: Consultant, action: str, form) -> HttpResponse:
+    """The confirmation step of a rejection or a suspension: the consultant is emailed."""
+    name = {"name": consultant.display_name}
+    if action == "reject":
+        title = _("Reject %(name)s's listing?") % name
+        consequence = _(
+            "%(name)s is emailed this reason and may change the listing and send it again. "
+            "It stays out of the directory until it is approved."
+        )
+        button = _("Yes, reject the listing")
+    else:
+        title = _("Suspend %(name)s's listing?") % name
+        consequence = _(
+            "The listing leaves the directory and matching at once, and %(name)s is emailed "
+            "this reason."
+        )
+        button = _("Yes, suspend the listing")
+    return confirm_page(
+        request,
+        title=title,
+        consequence=consequence % name,
+        button=button,
+        cancel_url=reverse("directory:listing_review", args=[consultant.pk]),
+        details=[(_("Reason"), form.cleaned_data["reason"])],
+    )
+
+
 @alliance_required
 def listing_review(request, pk: int):
     consultant = selectors.consultant_get(user=request.user, pk=pk)
@@ -251,6 +279,8 @@ def listing_review(request, pk: int):
                 )
                 return redirect("directory:listing_queue")
             if action in ("reject", "suspend") and form.is_valid():
+                if not confirmed(request):
+                    return _confirm_decision(request, consultant, action, form)
                 service = (
                     services.consultant_reject
                     if action == "reject"
