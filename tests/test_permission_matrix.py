@@ -491,7 +491,7 @@ SPECS: dict[str, Spec] = {
             ),
         },
         target=pk_of("offered"),
-        body=lambda m: {"withdraw-reason": REASON},
+        body=lambda m: {"withdraw-reason": REASON, "confirm": "yes"},  # the confirmed step
     ),
     "requests/<pk>/accept/": Spec(
         {
@@ -520,7 +520,7 @@ SPECS: dict[str, Spec] = {
             ),
         },
         target=pk_of("offered"),
-        body=lambda m: {"decline-reason": REASON},
+        body=lambda m: {"decline-reason": REASON, "confirm": "yes"},  # the confirmed step
     ),
     "requests/<pk>/contacts/": Spec(
         {
@@ -554,6 +554,7 @@ SPECS: dict[str, Spec] = {
             "close-closure_reason": "goals_met",
             "close-suspension_prevented": "unknown",
             "close-goals_met": "unknown",
+            "confirm": "yes",  # the confirmed step (tests/test_confirmation_steps.py: the first)
         },
     ),
     "offers/": Spec({"GET": CONSULTANT_PAGE, "POST": CONSULTANT_PAGE}),
@@ -573,7 +574,7 @@ SPECS: dict[str, Spec] = {
             ),
         },
         target=pk_of("submitted"),
-        body=lambda m: {"consultant": m.world.other_listing.pk},
+        body=lambda m: {"consultant": m.world.other_listing.pk, "confirm": "yes"},
     ),
     "alliance/matching/": Spec({"GET": ALLIANCE_PAGE, "POST": everyone(NOT_ALLOWED)}),
     "alliance/matching/confirm/": Spec(
