@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import MAX_COUNTIES_PER_STATE, MAX_LANGUAGES, County
-from directory.selectors import language_choices
+from directory.selectors import language_choices, listing_counties, served_states
 from directory.vocabularies import (
     AgeGroup,
     LicenseType,
@@ -138,7 +138,10 @@ class ListingForm(forms.Form):
 
     def __init__(self, *args, state: str = "WI", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["counties_served"].queryset = County.objects.filter(state=state)
+        counties = self.fields["counties_served"]
+        counties.queryset = listing_counties(state)
+        if state not in served_states():  # counties of every state served: say which
+            counties.label_from_instance = lambda county: f"{county.name}, {county.state}"
 
 
 class ProgramForm(forms.Form):

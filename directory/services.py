@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.i18n import language_for
 from accounts.roles import is_alliance_admin
@@ -20,7 +21,7 @@ from directory.permissions import (
     can_review_listings,
     is_listing_owner,
 )
-from directory.selectors import county_for_place
+from directory.selectors import county_for_place, served_states
 from directory.vocabularies import Modality
 from iecmhc.emails import send_templated_email
 from iecmhc.exceptions import StateConflict
@@ -41,7 +42,9 @@ def _split_m2m(fields: dict, names: Iterable[str]) -> tuple[dict, dict]:
 def _place_for_zip(zip_code: str, *, field: str) -> geo.ZipPlace:
     place = geo.zip_lookup(zip_code)
     if place is None:
-        raise ValidationError({field: [f"{zip_code} is not a known US ZIP code."]})
+        raise ValidationError(
+            {field: [_("%(zip)s is not a known US ZIP code.") % {"zip": zip_code}]}
+        )
     return place
 
 
@@ -285,7 +288,12 @@ def _place_program(program: Program, *, county_given: bool) -> None:
     place = _place_for_zip(program.zip, field="zip")
     if program.state and program.state != place.state:
         raise ValidationError(
-            {"zip": [f"ZIP code {program.zip} is in {place.state}, not {program.state}."]}
+            {
+                "zip": [
+                    _("ZIP code %(zip)s is in %(state)s, not %(given)s.")
+                    % {"zip": program.zip, "state": place.state, "given": program.state}
+                ]
+            }
         )
     program.state = place.state
     program.city = program.city or place.city
@@ -295,22 +303,35 @@ def _place_program(program: Program, *, county_given: bool) -> None:
             raise ValidationError(
                 {
                     "county": [
-                        f"{program.county.name} is in {program.county.state}, not {place.state}."
+                        _("%(county)s is in %(state)s, not %(zip_state)s.")
+                        % {
+                            "county": program.county.name,
+                            "state": program.county.state,
+                            "zip_state": place.state,
+                        }
                     ]
                 }
             )
         return
     county = county_for_place(place)
     if county is None:
-        raise ValidationError(
-            {
-                "zip": [
-                    f"The counties of {place.state} are not loaded yet; choose a county or ask "
-                    "the Alliance to load them."
-                ]
-            }
-        )
+        raise ValidationError({"zip": [outside_served_states(program.zip, place.state)]})
     program.county = county
+
+
+def outside_served_states(zip_code: str, state: str) -> str:
+    """In plain words: a ZIP code lies outside the states the service works in (or, rarely,
+    in a county of a served state that the list does not hold)."""
+    served = served_states()
+    if state in served:
+        return _(
+            "We cannot find the county of ZIP code %(zip)s. Check the ZIP code, or write to "
+            "the Alliance."
+        ) % {"zip": zip_code}
+    return _(
+        "ZIP code %(zip)s is in %(state)s. This service works with child care programs in "
+        "%(served)s only, so it cannot find a county or a consultant for this ZIP code."
+    ) % {"zip": zip_code, "state": state, "served": ", ".join(served) or "—"}
 
 
 @transaction.atomic

@@ -112,6 +112,19 @@ def _listing_initial(listing: Consultant) -> dict:
     return initial
 
 
+def _outside_served_states(listing: Consultant | None) -> str:
+    """Plain words for a listing whose ZIP code lies outside the states the service works in
+    (a consultant living across a border): what still works. Empty otherwise."""
+    served = selectors.served_states()
+    if listing is None or not served or listing.base_state in served:
+        return ""
+    return _(
+        "Your ZIP code %(zip)s is in %(state)s, outside the states this service works in "
+        "(%(served)s). Programs can still find you for virtual work, and for on-site work in "
+        "the counties you choose below; distances are counted from your ZIP code."
+    ) % {"zip": listing.base_zip, "state": listing.base_state, "served": ", ".join(served)}
+
+
 @login_required
 def listing_edit(request):
     """Create the listing (a draft) or edit it; an approved listing whose public details
@@ -124,7 +137,7 @@ def listing_edit(request):
         data = form.cleaned_data
         try:
             if listing is None:
-                services.consultant_create(actor=request.user, **data)
+                saved = services.consultant_create(actor=request.user, **data)
                 messages.success(
                     request,
                     _(
@@ -150,13 +163,20 @@ def listing_edit(request):
                     )
                 else:
                     messages.success(request, _("Your listing is saved."))
+                saved = updated
+            if outside := _outside_served_states(saved):
+                messages.warning(request, outside)
             return redirect("directory:listing")
         except ValidationError as exc:
             add_service_errors(form, exc)
         except StateConflict as exc:
             messages.error(request, exc.detail)
             return redirect("directory:listing")
-    return render(request, "directory/listing_form.html", {"form": form, "listing": listing})
+    return render(
+        request,
+        "directory/listing_form.html",
+        {"form": form, "listing": listing, "outside": _outside_served_states(listing)},
+    )
 
 
 @login_required
