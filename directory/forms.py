@@ -54,7 +54,11 @@ class ListingForm(forms.Form):
         required=False,
         help_text=_("Your background, training and approach to consultation."),
     )
-    license_type = forms.ChoiceField(label=_("License type"), choices=LicenseType.choices)
+    # A required choice starts empty: nobody's answer is chosen for them (issue 17).
+    license_type = forms.ChoiceField(
+        label=_("License type"),
+        choices=[("", _("Choose your license type")), *LicenseType.choices],
+    )
     license_state = forms.RegexField(
         r"^[A-Z]{2}$",
         label=_("Licence state"),
@@ -146,7 +150,10 @@ class ListingForm(forms.Form):
 
 class ProgramForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
-    setting_type = forms.ChoiceField(choices=SettingType.choices, label=_("Kind of program"))
+    setting_type = forms.ChoiceField(
+        choices=[("", _("Choose the kind of program")), *SettingType.choices],
+        label=_("Kind of program"),
+    )
     license_number = forms.CharField(label=_("License number"), max_length=40, required=False)
     street = forms.CharField(label=_("Street"), max_length=200, required=False)
     city = forms.CharField(

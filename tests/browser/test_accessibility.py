@@ -244,3 +244,31 @@ def test_a_confirmation_page_works_by_keyboard_at_320_px(open_page, site, userna
     page.wait_for_load_state()
     expect(page.get_by_role("button", name=button)).to_have_count(0)
     assert acted()
+
+
+def test_chart_labels_keep_their_size_on_a_phone(open_page, site):
+    """Issue 17: the reports' charts shrank to fit 320 px, their labels to about 6 px. They
+    keep their size and scroll inside their own frame instead."""
+    page = open_page("narrow")
+    sign_in(page, "alex", PASSWORD)
+    page.wait_for_load_state()
+    page.goto("/alliance/reports/")
+    heights = page.evaluate(
+        "[...document.querySelectorAll('svg.chart text')]"
+        ".map(t => t.getBoundingClientRect().height).filter(h => h > 0)"
+    )
+    assert heights, "no chart label on the reports page"
+    assert min(heights) >= 11, min(heights)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
+def test_the_focus_ring_stands_out_from_the_page(open_page, site):
+    """Issue 17: the yellow focus ring had 1.8:1 contrast on the white page; the page's own
+    ring is the dark ink colour (the yellow stays on the dark header only)."""
+    page = open_page("desktop")
+    page.goto("/accounts/login/")
+    field = page.get_by_label("Username")
+    tab_to(page, field)
+    color = field.evaluate("el => getComputedStyle(el).outlineColor")
+    assert color not in ("rgb(242, 177, 52)", "rgba(0, 0, 0, 0)"), color
+    assert field.evaluate("el => parseFloat(getComputedStyle(el).outlineWidth)") >= 2
