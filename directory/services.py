@@ -84,9 +84,9 @@ def _notify_alliance_review_needed(consultant: Consultant, *, edited: bool) -> N
 def consultant_create(*, actor, **fields) -> Consultant:
     """Create the actor's listing as a draft. One listing per consultant user (409)."""
     if not can_create_consultant(actor):
-        raise PermissionDenied("Only consultant accounts can create a listing.")
+        raise PermissionDenied(_("Only consultant accounts can create a listing."))
     if Consultant.objects.filter(user=actor).exists():
-        raise StateConflict("You already have a listing; edit it instead.")
+        raise StateConflict(_("You already have a listing; edit it instead."))
     plain, m2m = _split_m2m(fields, CONSULTANT_M2M_FIELDS)
     consultant = Consultant(user=actor, listing_status=Status.DRAFT, **plain)
     _set_consultant_base(consultant)
@@ -96,7 +96,7 @@ def consultant_create(*, actor, **fields) -> Consultant:
             consultant.save()
     except IntegrityError:
         # A concurrent request created the listing between our check and our insert.
-        raise StateConflict("You already have a listing; edit it instead.") from None
+        raise StateConflict(_("You already have a listing; edit it instead.")) from None
     for name, values in m2m.items():
         getattr(consultant, name).set(values)
     return consultant
@@ -119,9 +119,9 @@ def consultant_update(*, actor, consultant: Consultant, **fields) -> Consultant:
     """Edit a listing (owner or admin). An owner's change to a public field of an approved
     listing sends it back to review."""
     if not can_edit_consultant(actor, consultant):
-        raise PermissionDenied("Only the listing's owner or an Alliance admin may edit it.")
+        raise PermissionDenied(_("Only the listing's owner or an Alliance admin may edit it."))
     if "brief_team" in fields and not is_alliance_admin(actor):
-        raise PermissionDenied("Only the Alliance puts a consultant on the brief team.")
+        raise PermissionDenied(_("Only the Alliance puts a consultant on the brief team."))
     consultant = Consultant.objects.select_for_update().get(pk=consultant.pk)
     plain, m2m = _split_m2m(fields, CONSULTANT_M2M_FIELDS)
     changed = {name for name, value in plain.items() if not _same(getattr(consultant, name), value)}
@@ -168,7 +168,7 @@ def _lock_for_transition(consultant: Consultant, *, allowed_from: Iterable[str],
 def _require_reason(reason: str | None) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": ["Give a reason; the consultant will read it."]})
+        raise ValidationError({"reason": [_("Give a reason; the consultant will read it.")]})
     return reason
 
 
@@ -176,19 +176,19 @@ def listing_missing_fields(consultant: Consultant) -> dict[str, list[str]]:
     """What a listing still lacks before the Alliance can review it."""
     missing = {}
     if not consultant.bio.strip():
-        missing["bio"] = ["Describe your background and approach."]
+        missing["bio"] = [_("Describe your background and approach.")]
     if not consultant.languages.exists():
-        missing["languages"] = ["Name at least one language you consult in."]
+        missing["languages"] = [_("Name at least one language you consult in.")]
     if not consultant.modalities:
-        missing["modalities"] = ["Choose on site, virtual or both."]
+        missing["modalities"] = [_("Choose on site, virtual or both.")]
     if not consultant.specialties:
-        missing["specialties"] = ["Choose at least one specialty."]
+        missing["specialties"] = [_("Choose at least one specialty.")]
     if not consultant.setting_types:
-        missing["setting_types"] = ["Choose at least one setting you work with."]
+        missing["setting_types"] = [_("Choose at least one setting you work with.")]
     if not consultant.counties_served.exists() and Modality.VIRTUAL not in consultant.modalities:
-        missing["counties_served"] = ["Name the counties you serve, or offer virtual work."]
+        missing["counties_served"] = [_("Name the counties you serve, or offer virtual work.")]
     if not (consultant.public_email or consultant.public_phone):
-        missing["public_email"] = ["Give programs a public email address or phone number."]
+        missing["public_email"] = [_("Give programs a public email address or phone number.")]
     return missing
 
 
@@ -196,7 +196,7 @@ def listing_missing_fields(consultant: Consultant) -> dict[str, list[str]]:
 def consultant_submit(*, actor, consultant: Consultant) -> Consultant:
     """Owner sends a draft or rejected listing for review: draft|rejected -> pending."""
     if not is_listing_owner(actor, consultant):
-        raise PermissionDenied("Only the listing's owner may submit it for review.")
+        raise PermissionDenied(_("Only the listing's owner may submit it for review."))
     consultant = _lock_for_transition(
         consultant, allowed_from=(Status.DRAFT, Status.REJECTED), verb="submitted for review"
     )
@@ -214,7 +214,7 @@ def consultant_submit(*, actor, consultant: Consultant) -> Consultant:
 
 def _review(consultant, *, actor, action, to_status, allowed_from, verb, reason=""):
     if not can_review_listings(actor):
-        raise PermissionDenied("Only Alliance admins may review listings.")
+        raise PermissionDenied(_("Only Alliance admins may review listings."))
     consultant = _lock_for_transition(consultant, allowed_from=allowed_from, verb=verb)
     from_status = consultant.listing_status
     consultant.listing_status = to_status
@@ -252,7 +252,7 @@ def consultant_approve(*, actor, consultant: Consultant) -> Consultant:
 def consultant_reject(*, actor, consultant: Consultant, reason: str) -> Consultant:
     """Admin rejects a pending listing with a reason the consultant reads."""
     if not can_review_listings(actor):
-        raise PermissionDenied("Only Alliance admins may review listings.")
+        raise PermissionDenied(_("Only Alliance admins may review listings."))
     reason = _require_reason(reason)
     return _review(
         consultant,
@@ -269,7 +269,7 @@ def consultant_reject(*, actor, consultant: Consultant, reason: str) -> Consulta
 def consultant_suspend(*, actor, consultant: Consultant, reason: str) -> Consultant:
     """Admin suspends a listing: hidden from the directory and from matching."""
     if not can_review_listings(actor):
-        raise PermissionDenied("Only Alliance admins may review listings.")
+        raise PermissionDenied(_("Only Alliance admins may review listings."))
     reason = _require_reason(reason)
     return _review(
         consultant,
@@ -338,7 +338,7 @@ def outside_served_states(zip_code: str, state: str) -> str:
 def program_create(*, actor, **fields) -> Program:
     """Register a program; its creator becomes its first member."""
     if not can_create_program(actor):
-        raise PermissionDenied("Only program accounts can register a program.")
+        raise PermissionDenied(_("Only program accounts can register a program."))
     plain, m2m = _split_m2m(fields, PROGRAM_M2M_FIELDS)
     program = Program(**plain)
     _place_program(program, county_given=plain.get("county") is not None)
@@ -365,7 +365,7 @@ def program_create_unattended(**fields) -> Program:
 def program_update(*, actor, program: Program, **fields) -> Program:
     """Edit a program (members and admins); a new ZIP code re-derives county and location."""
     if not can_edit_program(actor, program):
-        raise PermissionDenied("Only the program's members or an Alliance admin may edit it.")
+        raise PermissionDenied(_("Only the program's members or an Alliance admin may edit it."))
     program = Program.objects.select_for_update().get(pk=program.pk)
     plain, m2m = _split_m2m(fields, PROGRAM_M2M_FIELDS)
     location_changed = any(
