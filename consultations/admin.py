@@ -44,7 +44,16 @@ class RequestEventInline(ReadOnlyInline):
 
 class ContactInline(ReadOnlyInline):
     model = Contact
-    fields = ("date", "minutes", "activity", "contact_type", "modality", "consultant", "note")
+    fields = (
+        "date",
+        "minutes",
+        "activity",
+        "contact_type",
+        "modality",
+        "consultant",
+        "note",
+        "shared_with_program",
+    )
     readonly_fields = fields
 
 

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from consultations import (
     batch_offers,
+    confirmations,
     first_contact,
     first_contact_reports,
     matching,
@@ -97,6 +98,14 @@ def _components(match: matching.Match) -> list[dict]:
     ]
 
 
+def _events(consultation) -> list:
+    """The request's history, each note in the reader's language (selectors.event_note)."""
+    events = list(consultation.events.select_related("actor", "consultant"))
+    for event in events:
+        event.note = selectors.event_note(event, consultation)
+    return events
+
+
 @require_GET
 @alliance_required
 def request_detail(request, pk):
@@ -105,7 +114,7 @@ def request_detail(request, pk):
     context = {
         "consultation": consultation,
         "concerns": [_concern_label(code) for code in consultation.concerns],
-        "events": list(consultation.events.select_related("actor", "consultant")),
+        "events": _events(consultation),
         "expiry_days": settings.OFFER_EXPIRY_DAYS,
         "hours": minutes_to_hours(consultation.contact_minutes),
         "waitlist_reasons": waitlist.reasons_for_alliance(consultation),
@@ -131,7 +140,7 @@ def request_detail(request, pk):
 @require_POST
 @alliance_required
 def offer(request, pk):
-    """One click: offer the request to the chosen consultant (services.request_offer)."""
+    """Offer the request to the chosen consultant (services.request_offer), once confirmed."""
     consultation = access_consultation(request.user, pk)
     form = OfferForm(request.POST)
     if not form.is_valid():
@@ -154,6 +163,7 @@ def offer(request, pk):
         done_url=reverse("alliance:queue"),
         failed_url=reverse("alliance:request", args=[consultation.pk]),
         failed_prefix=_("Not offered: "),
+        confirm=confirmations.offer(consultation, consultant),
     )
 
 

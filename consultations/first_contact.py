@@ -135,8 +135,7 @@ def request_log_call(*, actor, consultation: ConsultationRequest) -> Consultatio
             action=RequestEvent.Action.FIRST_CONTACT,
             actor=actor,
             from_status=consultation.status,
-            consultant=consultation.consultant,
-            note=str(_("Phone call")),
+            consultant=consultation.consultant,  # its note: selectors.event_note
         )
     return consultation
 

@@ -195,10 +195,19 @@ class ContactForm(forms.Form):
     )
     modality = forms.ChoiceField(label=_("How"), choices=Modality.choices, widget=forms.RadioSelect)
     note = forms.CharField(
+        label=_("Note"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         required=False,
-        help_text=_("For your records. Never write a child's or family's name."),
+        help_text=_(
+            "Only you and the Alliance read this note, unless you share it with the program. "
+            "Never write a child's or family's name."
+        ),
+    )
+    shared_with_program = forms.BooleanField(
+        label=_("Share this note with the program"),
+        required=False,
+        help_text=_("The program's staff will read the note on the request's page."),
     )
 
     def __init__(self, *args, **kwargs):

@@ -49,7 +49,7 @@ class PublicRequestForm(_RequestFields):
     zip = forms.CharField(label=_("Program ZIP code"), max_length=5, validators=[zip_validator])
     setting_type = forms.ChoiceField(
         label=_("Kind of program"),
-        choices=SettingType.choices,
+        choices=[("", _("Choose the kind of program")), *SettingType.choices],
         help_text=_("Used if your program is new to us."),
     )
     street = forms.CharField(

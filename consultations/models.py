@@ -357,6 +357,12 @@ class Contact(models.Model):
     contact_type = models.CharField(max_length=32, choices=ContactType.choices, blank=True)
     modality = models.CharField(max_length=16, choices=Modality.choices)
     note = models.TextField(blank=True, max_length=2000)
+    # A note is the consultant's own (and the Alliance's, which supervises the work) unless
+    # shared: the program never sees an unshared note (selectors.contact_list).
+    shared_with_program = models.BooleanField(
+        default=False,
+        help_text=_("The program sees the note only when it is shared."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

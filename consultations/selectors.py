@@ -1,5 +1,6 @@
 """Every scoped read of consultation requests, contacts and caseloads."""
 
+import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -17,9 +18,11 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import is_alliance_admin, is_consultant_user, is_program_user
+from consultations.matching.rules import EXCLUSIONS
 from consultations.models import ConsultationRequest, Contact, RequestEvent, SubmissionKey
 from directory.models import Consultant, County, Program
 from iecmhc.units import minutes_to_hours
@@ -145,15 +148,58 @@ def _actor_label(event: RequestEvent, consultation: ConsultationRequest, *, alli
     return str(A_CONSULTANT)
 
 
+# An expiry stores its days ("5"); older ones stored "Not answered within 5 days.".
+EXPIRY_DAYS = re.compile(r"^(?:Not answered within )?(\d+)(?: days\.)?$")
+WAITLIST_REASON = re.compile(r"^(\w+) \((\d+)\)$")
+
+
+def _waitlist_note(note: str) -> str:
+    """A waitlisting's reasons (for the Alliance), stored as "code (n); code (n)", named as
+    matching names them; an older note, stored as text, is shown as it is."""
+    reasons = [WAITLIST_REASON.match(part) for part in note.split("; ")] if note else []
+    if not reasons or not all(r and r.group(1) in EXCLUSIONS for r in reasons):
+        return note
+    return "; ".join(f"{EXCLUSIONS[r.group(1)]} ({r.group(2)})" for r in reasons)
+
+
+def event_note(event: RequestEvent, consultation: ConsultationRequest) -> str:
+    """An event's note in the reader's language. The notes the service writes itself (an
+    expiry, a closure's reason, a call, the brief team) are built here from the event, not
+    stored as text: a stored sentence would stay in the language of whoever caused it. Older
+    events stored them in English; their note gives way to the translated text."""
+    Action = RequestEvent.Action
+    if event.action == Action.EXPIRED:
+        stored = EXPIRY_DAYS.match(event.note)
+        days = int(stored.group(1)) if stored else settings.OFFER_EXPIRY_DAYS
+        return ngettext(
+            "Not answered within %(days)s day.", "Not answered within %(days)s days.", days
+        ) % {"days": days}
+    if event.action == Action.CLOSED and consultation.closure_reason:
+        return str(consultation.get_closure_reason_display())
+    if event.action == Action.FIRST_CONTACT:
+        return gettext("Phone call")
+    if event.action == Action.BRIEF_TEAM:
+        return gettext("Brief consultation: 1 to 3 virtual sessions.")
+    if event.action == Action.WAITLISTED:
+        return _waitlist_note(event.note)
+    return event.note
+
+
 def request_history(*, consultation: ConsultationRequest, user) -> list[RequestEvent]:
     """The request's events in order, as `user` may read them, each with `actor_label` (see
-    _actor_label): a consultant's reason for declining is for the Alliance only (its note
-    comes back blank for everyone else), and so is who declined."""
+    _actor_label) and its note in the reader's language (event_note): a consultant's reason
+    for declining is for the Alliance only (its note comes back blank for everyone else), and
+    so is who declined; so are a waitlisting's reasons (matching's exclusions, which count
+    consultants who declined; the program reads where its request stands in
+    waitlist.waiting_for)."""
     events = list(consultation.events.all())
     alliance = is_alliance_admin(user)
+    alliance_only = (RequestEvent.Action.DECLINED, RequestEvent.Action.WAITLISTED)
     for event in events:
-        if not alliance and event.action == RequestEvent.Action.DECLINED:
+        if not alliance and event.action in alliance_only:
             event.note = ""
+        else:
+            event.note = event_note(event, consultation)
         event.actor_label = _actor_label(event, consultation, alliance=alliance)
     return events
 
@@ -181,8 +227,17 @@ def program_recipients(program: Program) -> list[tuple[str, object]]:
     return result
 
 
-def contact_list(*, consultation: ConsultationRequest) -> QuerySet[Contact]:
-    return consultation.contacts.all()
+def contact_list(*, consultation: ConsultationRequest, user) -> list[Contact]:
+    """The request's contacts in order, as `user` may read them. A note is the consultant's
+    own, and the Alliance's, which supervises the work, until the consultant shares it with
+    the program: an unshared note comes back blank for everyone else (docs/domain.md,
+    "Privacy")."""
+    contacts = list(consultation.contacts.select_related("consultant"))
+    if not is_alliance_admin(user):
+        for contact in contacts:
+            if not contact.shared_with_program and contact.consultant.user_id != user.pk:
+                contact.note = ""
+    return contacts
 
 
 CLOSED_SHOWN = 20  # closed engagements on the caseload page

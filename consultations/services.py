@@ -281,7 +281,8 @@ def request_expire(*, consultation: ConsultationRequest, now=None) -> bool:
         actor=None,
         from_status=Status.OFFERED,
         consultant=consultant,
-        note=f"Not answered within {settings.OFFER_EXPIRY_DAYS} days.",
+        # The days it waited: selectors.event_note writes the sentence in the reader's language.
+        note=str(settings.OFFER_EXPIRY_DAYS),
     )
     notify_alliance(consultation, "request_expired", consultant=consultant)
     notify_consultant(consultant, consultation, "request_expired_consultant")
@@ -364,8 +365,7 @@ def request_close(
         action=Action.CLOSED,
         actor=actor,
         from_status=Status.ACTIVE,
-        consultant=consultant,
-        note=consultation.get_closure_reason_display(),
+        consultant=consultant,  # its note, the reason, in the reader's language (event_note)
     )
     notify_program(consultation, "request_closed", consultant=consultant)
     return consultation
@@ -384,8 +384,10 @@ def contact_log(
     activity: str,
     modality: str,
     note: str = "",
+    shared_with_program: bool = False,
 ) -> Contact:
-    """The assigned consultant logs a piece of work on an active engagement."""
+    """The assigned consultant logs a piece of work on an active engagement; its note stays
+    theirs (and the Alliance's) unless `shared_with_program`."""
     # Checked against the current assignment, under the lock, not the caller's copy.
     consultation = _lock_request(consultation)
     if not can_log_contact(actor, consultation):
@@ -409,6 +411,7 @@ def contact_log(
         activity=activity,
         modality=modality,
         note=(note or "").strip(),
+        shared_with_program=bool(shared_with_program),
     )
     contact.full_clean(validate_unique=False)
     contact.save()

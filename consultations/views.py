@@ -20,8 +20,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.roles import is_consultant_user
-from consultations import first_contact, selectors, services, submission, waitlist
+from accounts.roles import is_alliance_admin, is_consultant_user
+from consultations import (
+    confirmations,
+    first_contact,
+    selectors,
+    services,
+    submission,
+    waitlist,
+)
 from consultations.engagement import with_dosage
 from consultations.filters import RequestFilter
 from consultations.forms import CloseForm, ContactForm, ReasonForm, RequestForm, StatusFilterForm
@@ -108,8 +115,10 @@ def _render_detail(request, consultation, *, status=200, **forms):
         "back": back,
         "consultation": _with_labels(consultation),
         "timeline": _timeline(consultation, user),
-        "contacts": selectors.contact_list(consultation=consultation),
+        "contacts": selectors.contact_list(consultation=consultation, user=user),
         "hours": minutes_to_hours(consultation.contact_minutes),
+        # Those who read unshared notes are told which notes the program reads too.
+        "show_note_sharing": is_consultant_user(user) or is_alliance_admin(user),
         "show_program_contacts": can_see_program_contacts(user, consultation),
         "show_demographics": can_see_child_demographics(user, consultation),
         "show_consultant_contacts": consultation.consultant_id is not None
@@ -230,6 +239,7 @@ def request_withdraw(request, pk):
         consultation=consultation,
         success=_("Request #%(pk)s is withdrawn.") % {"pk": consultation.pk},
         done_url=_detail_url(consultation),
+        confirm=confirmations.withdraw(consultation),
     ) or _render_detail(request, consultation, withdraw_form=form)
 
 
@@ -333,6 +343,7 @@ def request_decline(request, pk):
         % {"pk": consultation.pk},
         done_url=reverse("consultations:offers"),
         failed_prefix=_("Request #%(pk)s was not declined: ") % {"pk": consultation.pk},
+        confirm=confirmations.decline(consultation),
     ) or _render_detail(request, consultation, decline_form=form)
 
 
@@ -381,4 +392,5 @@ def request_close(request, pk):
         success=_("Request #%(pk)s is closed; its place on the caseload is free.")
         % {"pk": consultation.pk},
         done_url=_detail_url(consultation),
+        confirm=confirmations.close(consultation),
     ) or _render_detail(request, consultation, close_form=form)

@@ -128,10 +128,8 @@ def request_waitlist_check(*, consultation: ConsultationRequest, full=None, now=
             action=RequestEvent.Action.WAITLISTED,
             actor=None,
             from_status=Status.SUBMITTED,
-            note="; ".join(
-                f"{matching.EXCLUSIONS[code]} ({n})"
-                for code, n in consultation.waitlist_reasons.items()
-            ),
+            # The reasons' codes: selectors.event_note names them in the reader's language.
+            note="; ".join(f"{code} ({n})" for code, n in consultation.waitlist_reasons.items()),
         )
         notify_program(consultation, "request_waitlisted", waiting_for=waiting_for(consultation))
     return True
@@ -186,8 +184,7 @@ def request_route_to_brief_team(*, actor, consultation: ConsultationRequest):
         action=RequestEvent.Action.BRIEF_TEAM,
         actor=actor,
         from_status=Status.SUBMITTED,
-        consultant=consultant,
-        note=str(_("Brief consultation: 1 to 3 virtual sessions.")),
+        consultant=consultant,  # its note, in the reader's language: selectors.event_note
     )
     return consultation
 

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import MAX_COUNTIES_PER_STATE, MAX_LANGUAGES, County
-from directory.selectors import language_choices
+from directory.selectors import language_choices, listing_counties, served_states
 from directory.vocabularies import (
     AgeGroup,
     LicenseType,
@@ -55,7 +55,11 @@ class ListingForm(forms.Form):
         required=False,
         help_text=_("Your background, training and approach to consultation."),
     )
-    license_type = forms.ChoiceField(label=_("License type"), choices=LicenseType.choices)
+    # A required choice starts empty: nobody's answer is chosen for them (issue 17).
+    license_type = forms.ChoiceField(
+        label=_("License type"),
+        choices=[("", _("Choose your license type")), *LicenseType.choices],
+    )
     license_state = forms.RegexField(
         r"^[A-Z]{2}$",
         label=_("Licence state"),
@@ -139,12 +143,18 @@ class ListingForm(forms.Form):
 
     def __init__(self, *args, state: str = "WI", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["counties_served"].queryset = County.objects.filter(state=state)
+        counties = self.fields["counties_served"]
+        counties.queryset = listing_counties(state)
+        if state not in served_states():  # counties of every state served: say which
+            counties.label_from_instance = lambda county: f"{county.name}, {county.state}"
 
 
 class ProgramForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
-    setting_type = forms.ChoiceField(choices=SettingType.choices, label=_("Kind of program"))
+    setting_type = forms.ChoiceField(
+        choices=[("", _("Choose the kind of program")), *SettingType.choices],
+        label=_("Kind of program"),
+    )
     license_number = forms.CharField(label=_("License number"), max_length=40, required=False)
     street = forms.CharField(label=_("Street"), max_length=200, required=False)
     city = forms.CharField(

@@ -107,6 +107,22 @@ def program_get(*, user, pk) -> Program:
         raise Http404("No such program.") from None
 
 
+def served_states() -> list[str]:
+    """The states the service works in: those whose counties are loaded
+    (services.county_load_state), e.g. ["WI"]."""
+    return list(County.objects.order_by("state").values_list("state", flat=True).distinct())
+
+
+def listing_counties(state: str) -> QuerySet[County]:
+    """The counties a listing based in `state` may choose: its own state's when the service
+    works there; else (a consultant living across a border) those of every state served, so
+    that an out-of-state ZIP code never leaves the list empty."""
+    own = County.objects.filter(state=state)
+    if own.exists():
+        return own
+    return County.objects.filter(state__in=served_states()).order_by("state", "name")
+
+
 def county_list(*, state: str | None = None) -> QuerySet[County]:
     qs = County.objects.all()
     if state:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.i18n import language_for
 from accounts.roles import is_alliance_admin
@@ -20,7 +21,7 @@ from directory.permissions import (
     can_review_listings,
     is_listing_owner,
 )
-from directory.selectors import county_for_place
+from directory.selectors import county_for_place, served_states
 from directory.vocabularies import Modality
 from iecmhc.emails import send_templated_email
 from iecmhc.exceptions import StateConflict
@@ -41,7 +42,9 @@ def _split_m2m(fields: dict, names: Iterable[str]) -> tuple[dict, dict]:
 def _place_for_zip(zip_code: str, *, field: str) -> geo.ZipPlace:
     place = geo.zip_lookup(zip_code)
     if place is None:
-        raise ValidationError({field: [f"{zip_code} is not a known US ZIP code."]})
+        raise ValidationError(
+            {field: [_("%(zip)s is not a known US ZIP code.") % {"zip": zip_code}]}
+        )
     return place
 
 
@@ -81,9 +84,9 @@ def _notify_alliance_review_needed(consultant: Consultant, *, edited: bool) -> N
 def consultant_create(*, actor, **fields) -> Consultant:
     """Create the actor's listing as a draft. One listing per consultant user (409)."""
     if not can_create_consultant(actor):
-        raise PermissionDenied("Only consultant accounts can create a listing.")
+        raise PermissionDenied(_("Only consultant accounts can create a listing."))
     if Consultant.objects.filter(user=actor).exists():
-        raise StateConflict("You already have a listing; edit it instead.")
+        raise StateConflict(_("You already have a listing; edit it instead."))
     plain, m2m = _split_m2m(fields, CONSULTANT_M2M_FIELDS)
     consultant = Consultant(user=actor, listing_status=Status.DRAFT, **plain)
     _set_consultant_base(consultant)
@@ -93,7 +96,7 @@ def consultant_create(*, actor, **fields) -> Consultant:
             consultant.save()
     except IntegrityError:
         # A concurrent request created the listing between our check and our insert.
-        raise StateConflict("You already have a listing; edit it instead.") from None
+        raise StateConflict(_("You already have a listing; edit it instead.")) from None
     for name, values in m2m.items():
         getattr(consultant, name).set(values)
     return consultant
@@ -116,9 +119,9 @@ def consultant_update(*, actor, consultant: Consultant, **fields) -> Consultant:
     """Edit a listing (owner or admin). An owner's change to a public field of an approved
     listing sends it back to review."""
     if not can_edit_consultant(actor, consultant):
-        raise PermissionDenied("Only the listing's owner or an Alliance admin may edit it.")
+        raise PermissionDenied(_("Only the listing's owner or an Alliance admin may edit it."))
     if "brief_team" in fields and not is_alliance_admin(actor):
-        raise PermissionDenied("Only the Alliance puts a consultant on the brief team.")
+        raise PermissionDenied(_("Only the Alliance puts a consultant on the brief team."))
     consultant = Consultant.objects.select_for_update().get(pk=consultant.pk)
     plain, m2m = _split_m2m(fields, CONSULTANT_M2M_FIELDS)
     changed = {name for name, value in plain.items() if not _same(getattr(consultant, name), value)}
@@ -165,7 +168,7 @@ def _lock_for_transition(consultant: Consultant, *, allowed_from: Iterable[str],
 def _require_reason(reason: str | None) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": ["Give a reason; the consultant will read it."]})
+        raise ValidationError({"reason": [_("Give a reason; the consultant will read it.")]})
     return reason
 
 
@@ -173,19 +176,19 @@ def listing_missing_fields(consultant: Consultant) -> dict[str, list[str]]:
     """What a listing still lacks before the Alliance can review it."""
     missing = {}
     if not consultant.bio.strip():
-        missing["bio"] = ["Describe your background and approach."]
+        missing["bio"] = [_("Describe your background and approach.")]
     if not consultant.languages.exists():
-        missing["languages"] = ["Name at least one language you consult in."]
+        missing["languages"] = [_("Name at least one language you consult in.")]
     if not consultant.modalities:
-        missing["modalities"] = ["Choose on site, virtual or both."]
+        missing["modalities"] = [_("Choose on site, virtual or both.")]
     if not consultant.specialties:
-        missing["specialties"] = ["Choose at least one specialty."]
+        missing["specialties"] = [_("Choose at least one specialty.")]
     if not consultant.setting_types:
-        missing["setting_types"] = ["Choose at least one setting you work with."]
+        missing["setting_types"] = [_("Choose at least one setting you work with.")]
     if not consultant.counties_served.exists() and Modality.VIRTUAL not in consultant.modalities:
-        missing["counties_served"] = ["Name the counties you serve, or offer virtual work."]
+        missing["counties_served"] = [_("Name the counties you serve, or offer virtual work.")]
     if not (consultant.public_email or consultant.public_phone):
-        missing["public_email"] = ["Give programs a public email address or phone number."]
+        missing["public_email"] = [_("Give programs a public email address or phone number.")]
     return missing
 
 
@@ -193,7 +196,7 @@ def listing_missing_fields(consultant: Consultant) -> dict[str, list[str]]:
 def consultant_submit(*, actor, consultant: Consultant) -> Consultant:
     """Owner sends a draft or rejected listing for review: draft|rejected -> pending."""
     if not is_listing_owner(actor, consultant):
-        raise PermissionDenied("Only the listing's owner may submit it for review.")
+        raise PermissionDenied(_("Only the listing's owner may submit it for review."))
     consultant = _lock_for_transition(
         consultant, allowed_from=(Status.DRAFT, Status.REJECTED), verb="submitted for review"
     )
@@ -211,7 +214,7 @@ def consultant_submit(*, actor, consultant: Consultant) -> Consultant:
 
 def _review(consultant, *, actor, action, to_status, allowed_from, verb, reason=""):
     if not can_review_listings(actor):
-        raise PermissionDenied("Only Alliance admins may review listings.")
+        raise PermissionDenied(_("Only Alliance admins may review listings."))
     consultant = _lock_for_transition(consultant, allowed_from=allowed_from, verb=verb)
     from_status = consultant.listing_status
     consultant.listing_status = to_status
@@ -249,7 +252,7 @@ def consultant_approve(*, actor, consultant: Consultant) -> Consultant:
 def consultant_reject(*, actor, consultant: Consultant, reason: str) -> Consultant:
     """Admin rejects a pending listing with a reason the consultant reads."""
     if not can_review_listings(actor):
-        raise PermissionDenied("Only Alliance admins may review listings.")
+        raise PermissionDenied(_("Only Alliance admins may review listings."))
     reason = _require_reason(reason)
     return _review(
         consultant,
@@ -266,7 +269,7 @@ def consultant_reject(*, actor, consultant: Consultant, reason: str) -> Consulta
 def consultant_suspend(*, actor, consultant: Consultant, reason: str) -> Consultant:
     """Admin suspends a listing: hidden from the directory and from matching."""
     if not can_review_listings(actor):
-        raise PermissionDenied("Only Alliance admins may review listings.")
+        raise PermissionDenied(_("Only Alliance admins may review listings."))
     reason = _require_reason(reason)
     return _review(
         consultant,
@@ -285,7 +288,12 @@ def _place_program(program: Program, *, county_given: bool) -> None:
     place = _place_for_zip(program.zip, field="zip")
     if program.state and program.state != place.state:
         raise ValidationError(
-            {"zip": [f"ZIP code {program.zip} is in {place.state}, not {program.state}."]}
+            {
+                "zip": [
+                    _("ZIP code %(zip)s is in %(state)s, not %(given)s.")
+                    % {"zip": program.zip, "state": place.state, "given": program.state}
+                ]
+            }
         )
     program.state = place.state
     program.city = program.city or place.city
@@ -295,29 +303,42 @@ def _place_program(program: Program, *, county_given: bool) -> None:
             raise ValidationError(
                 {
                     "county": [
-                        f"{program.county.name} is in {program.county.state}, not {place.state}."
+                        _("%(county)s is in %(state)s, not %(zip_state)s.")
+                        % {
+                            "county": program.county.name,
+                            "state": program.county.state,
+                            "zip_state": place.state,
+                        }
                     ]
                 }
             )
         return
     county = county_for_place(place)
     if county is None:
-        raise ValidationError(
-            {
-                "zip": [
-                    f"The counties of {place.state} are not loaded yet; choose a county or ask "
-                    "the Alliance to load them."
-                ]
-            }
-        )
+        raise ValidationError({"zip": [outside_served_states(program.zip, place.state)]})
     program.county = county
+
+
+def outside_served_states(zip_code: str, state: str) -> str:
+    """In plain words: a ZIP code lies outside the states the service works in (or, rarely,
+    in a county of a served state that the list does not hold)."""
+    served = served_states()
+    if state in served:
+        return _(
+            "We cannot find the county of ZIP code %(zip)s. Check the ZIP code, or write to "
+            "the Alliance."
+        ) % {"zip": zip_code}
+    return _(
+        "ZIP code %(zip)s is in %(state)s. This service works with child care programs in "
+        "%(served)s only, so it cannot find a county or a consultant for this ZIP code."
+    ) % {"zip": zip_code, "state": state, "served": ", ".join(served) or "—"}
 
 
 @transaction.atomic
 def program_create(*, actor, **fields) -> Program:
     """Register a program; its creator becomes its first member."""
     if not can_create_program(actor):
-        raise PermissionDenied("Only program accounts can register a program.")
+        raise PermissionDenied(_("Only program accounts can register a program."))
     plain, m2m = _split_m2m(fields, PROGRAM_M2M_FIELDS)
     program = Program(**plain)
     _place_program(program, county_given=plain.get("county") is not None)
@@ -344,7 +365,7 @@ def program_create_unattended(**fields) -> Program:
 def program_update(*, actor, program: Program, **fields) -> Program:
     """Edit a program (members and admins); a new ZIP code re-derives county and location."""
     if not can_edit_program(actor, program):
-        raise PermissionDenied("Only the program's members or an Alliance admin may edit it.")
+        raise PermissionDenied(_("Only the program's members or an Alliance admin may edit it."))
     program = Program.objects.select_for_update().get(pk=program.pk)
     plain, m2m = _split_m2m(fields, PROGRAM_M2M_FIELDS)
     location_changed = any(

@@ -7,8 +7,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,7 +25,7 @@ from directory.permissions import (
 )
 from directory.vocabularies import language_name
 from iecmhc.exceptions import StateConflict
-from iecmhc.pages import add_service_errors, alliance_required
+from iecmhc.pages import add_service_errors, alliance_required, confirm_page, confirmed
 
 PAGE_SIZE = 20
 
@@ -111,6 +112,19 @@ def _listing_initial(listing: Consultant) -> dict:
     return initial
 
 
+def _outside_served_states(listing: Consultant | None) -> str:
+    """Plain words for a listing whose ZIP code lies outside the states the service works in
+    (a consultant living across a border): what still works. Empty otherwise."""
+    served = selectors.served_states()
+    if listing is None or not served or listing.base_state in served:
+        return ""
+    return _(
+        "Your ZIP code %(zip)s is in %(state)s, outside the states this service works in "
+        "(%(served)s). Programs can still find you for virtual work, and for on-site work in "
+        "the counties you choose below; distances are counted from your ZIP code."
+    ) % {"zip": listing.base_zip, "state": listing.base_state, "served": ", ".join(served)}
+
+
 @login_required
 def listing_edit(request):
     """Create the listing (a draft) or edit it; an approved listing whose public details
@@ -123,7 +137,7 @@ def listing_edit(request):
         data = form.cleaned_data
         try:
             if listing is None:
-                services.consultant_create(actor=request.user, **data)
+                saved = services.consultant_create(actor=request.user, **data)
                 messages.success(
                     request,
                     _(
@@ -149,13 +163,20 @@ def listing_edit(request):
                     )
                 else:
                     messages.success(request, _("Your listing is saved."))
+                saved = updated
+            if outside := _outside_served_states(saved):
+                messages.warning(request, outside)
             return redirect("directory:listing")
         except ValidationError as exc:
             add_service_errors(form, exc)
         except StateConflict as exc:
             messages.error(request, exc.detail)
             return redirect("directory:listing")
-    return render(request, "directory/listing_form.html", {"form": form, "listing": listing})
+    return render(
+        request,
+        "directory/listing_form.html",
+        {"form": form, "listing": listing, "outside": _outside_served_states(listing)},
+    )
 
 
 @login_required
@@ -235,6 +256,33 @@ def listing_queue(request):
     return render(request, "directory/listing_queue.html", {"page": page})
 
 
+def _confirm_decision(request, consultant: Consultant, action: str, form) -> HttpResponse:
+    """The confirmation step of a rejection or a suspension: the consultant is emailed."""
+    name = {"name": consultant.display_name}
+    if action == "reject":
+        title = _("Reject %(name)s's listing?") % name
+        consequence = _(
+            "%(name)s is emailed this reason and may change the listing and send it again. "
+            "It stays out of the directory until it is approved."
+        )
+        button = _("Yes, reject the listing")
+    else:
+        title = _("Suspend %(name)s's listing?") % name
+        consequence = _(
+            "The listing leaves the directory and matching at once, and %(name)s is emailed "
+            "this reason."
+        )
+        button = _("Yes, suspend the listing")
+    return confirm_page(
+        request,
+        title=title,
+        consequence=consequence % name,
+        button=button,
+        cancel_url=reverse("directory:listing_review", args=[consultant.pk]),
+        details=[(_("Reason"), form.cleaned_data["reason"])],
+    )
+
+
 @alliance_required
 def listing_review(request, pk: int):
     consultant = selectors.consultant_get(user=request.user, pk=pk)
@@ -251,6 +299,8 @@ def listing_review(request, pk: int):
                 )
                 return redirect("directory:listing_queue")
             if action in ("reject", "suspend") and form.is_valid():
+                if not confirmed(request):
+                    return _confirm_decision(request, consultant, action, form)
                 service = (
                     services.consultant_reject
                     if action == "reject"

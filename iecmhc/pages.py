@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.roles import is_alliance_admin
@@ -25,6 +25,47 @@ def add_service_errors(form, exc: ValidationError) -> None:
             form.add_error(None, error)
 
 
+CONFIRM_FIELD = "confirm"
+
+
+def confirmed(request) -> bool:
+    """Whether a POST is the second step of a confirmation (see confirm_page)."""
+    return request.POST.get(CONFIRM_FIELD) == "yes"
+
+
+def confirm_page(
+    request,
+    *,
+    title: str,
+    consequence: str,
+    button: str,
+    cancel_url: str,
+    details: list[tuple[str, str]] = (),
+) -> HttpResponse:
+    """The confirmation step of a destructive or binding action, with no script needed: a
+    page that says what will happen and posts the same fields again, with `confirm=yes`, to
+    the same address. Nothing has changed yet; "Cancel" goes back to `cancel_url`."""
+    fields = [
+        (name, value)
+        for name, values in request.POST.lists()
+        if name not in ("csrfmiddlewaretoken", CONFIRM_FIELD)
+        for value in values
+    ]
+    return render(
+        request,
+        "confirm.html",
+        {
+            "title": title,
+            "consequence": consequence,
+            "button": button,
+            "cancel_url": cancel_url,
+            "details": [(label, value) for label, value in details if value],
+            "fields": fields,
+            "confirm_field": CONFIRM_FIELD,
+        },
+    )
+
+
 def run_service(
     request,
     service: Callable,
@@ -34,11 +75,14 @@ def run_service(
     done_url: str | Callable[[object], str],
     failed_url: str | None = None,
     failed_prefix: str = "",
+    confirm: Callable[[dict], dict] | None = None,
     **kwargs,
 ) -> HttpResponse | None:
     """A page's POST: call one service as the signed-in user, with the valid form's data and
     `kwargs`, and turn what it answers into what the page shows.
 
+    - not yet confirmed (with `confirm`, a function of the form's data giving confirm_page's
+      keyword arguments): the confirmation page, and nothing changes;
     - done: the `success` message and a redirect to `done_url` (either may be a function of the
       service's result);
     - StateConflict or PermissionDenied: an error message and a redirect to `failed_url`
@@ -53,6 +97,8 @@ def run_service(
         if not form.is_valid():
             return None
         kwargs = {**form.cleaned_data, **kwargs}
+    if confirm is not None and not confirmed(request):
+        return confirm_page(request, **confirm(kwargs))
     try:
         result = service(actor=request.user, **kwargs)
     except (StateConflict, PermissionDenied) as exc:

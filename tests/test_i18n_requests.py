@@ -76,12 +76,12 @@ def test_a_programs_request_journey_has_no_english_left(world, lang):
     assert_all_translated(client.get(detail), lang, "offered")
     assert_all_translated(client.get(reverse("consultations:requests")), lang, "list")
 
-    response = client.post(
-        reverse("consultations:request_withdraw", args=[consultation.pk]),
-        {"withdraw-reason": "Ya no hace falta."},
-        follow=True,
-    )
+    withdraw = reverse("consultations:request_withdraw", args=[consultation.pk])
+    reason = {"withdraw-reason": "Ya no hace falta."}
+    assert_all_translated(client.post(withdraw, reason), lang, "confirm withdrawing")
+    response = client.post(withdraw, {**reason, "confirm": "yes"}, follow=True)
     assert_all_translated(response, lang, "withdrawn")
+    assert ConsultationRequest.objects.get(pk=consultation.pk).status == "withdrawn"
 
 
 def test_the_request_form_in_spanish_speaks_plainly(world):

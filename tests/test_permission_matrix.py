@@ -504,7 +504,7 @@ SPECS: dict[str, Spec] = {
             ),
         },
         target=pk_of("offered"),
-        body=lambda m: {"withdraw-reason": REASON},
+        body=lambda m: {"withdraw-reason": REASON, "confirm": "yes"},  # the confirmed step
     ),
     "requests/<pk>/accept/": Spec(
         {
@@ -533,7 +533,7 @@ SPECS: dict[str, Spec] = {
             ),
         },
         target=pk_of("offered"),
-        body=lambda m: {"decline-reason": REASON},
+        body=lambda m: {"decline-reason": REASON, "confirm": "yes"},  # the confirmed step
     ),
     "requests/<pk>/contacts/": Spec(
         {
@@ -567,6 +567,7 @@ SPECS: dict[str, Spec] = {
             "close-closure_reason": "goals_met",
             "close-suspension_prevented": "unknown",
             "close-goals_met": "unknown",
+            "confirm": "yes",  # the confirmed step (tests/test_confirmation_steps.py: the first)
         },
     ),
     "offers/": Spec({"GET": CONSULTANT_PAGE, "POST": CONSULTANT_PAGE}),
@@ -586,7 +587,7 @@ SPECS: dict[str, Spec] = {
             ),
         },
         target=pk_of("submitted"),
-        body=lambda m: {"consultant": m.world.other_listing.pk},
+        body=lambda m: {"consultant": m.world.other_listing.pk, "confirm": "yes"},
     ),
     "alliance/matching/": Spec({"GET": ALLIANCE_PAGE, "POST": everyone(NOT_ALLOWED)}),
     "alliance/matching/confirm/": Spec(

@@ -78,3 +78,39 @@ def test_listing_form_offers_checkboxes_with_a_county_filter(db):
 
 def client_for_anonymous():
     return Client()
+
+
+@pytest.mark.parametrize(
+    ("role", "url", "field", "prompt"),
+    [
+        ("program", "directory:program_new", "setting_type", "Choose the kind of program"),
+        ("new_consultant", "directory:listing_edit", "license_type", "Choose your license type"),
+        (None, "intake:ask", "setting_type", "Choose the kind of program"),
+    ],
+)
+def test_required_selects_start_empty(world, role, url, field, prompt):
+    """Nobody's answer is chosen for them: a required select starts on its prompt, and a form
+    sent without choosing says so and saves nothing."""
+    if role == "new_consultant":
+        client = Client()
+        client.force_login(UserFactory(role="consultant"))
+    else:
+        client = client_for(world, role) if role else Client()
+    page = client.get(reverse(url)).content.decode()
+    select = page.split(f'name="{field}"')[1].split("</select>")[0]
+    first = select.split("<option")[1]
+    assert first.startswith(
+        (f' value="" selected>{prompt}</option>', f' value="">{prompt}</option>')
+    )
+    assert " selected" not in select.split("<option", 2)[2]  # no real answer chosen
+
+
+def test_a_program_sent_without_its_kind_is_refused(world):
+    from directory.models import Program
+
+    before = Program.objects.count()
+    data = {"name": "Sunny Days", "zip": "53703", "ages_served": ["toddler"]}
+    response = client_for(world, "program").post(reverse("directory:program_new"), data)
+    assert response.status_code == 200
+    assert 'href="#id_setting_type"' in response.content.decode()
+    assert Program.objects.count() == before

@@ -287,6 +287,7 @@ class ContactSerializer(serializers.ModelSerializer):
             "contact_type",
             "modality",
             "note",
+            "shared_with_program",
             "created_at",
         ]
         read_only_fields = fields
@@ -298,6 +299,8 @@ class ContactInputSerializer(StrictInputSerializer):
     activity = serializers.ChoiceField(choices=ContactActivity.choices)
     modality = serializers.ChoiceField(choices=Modality.choices)
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    # The note is the consultant's and the Alliance's unless shared (selectors.contact_list).
+    shared_with_program = serializers.BooleanField(required=False, default=False)
 
 
 class DosageSerializer(serializers.Serializer):

@@ -235,7 +235,7 @@ class RequestViewSet(
     def contacts(self, request, pk=None):
         consultation = self.get_object()
         if request.method == "GET":
-            contacts = selectors.contact_list(consultation=consultation)
+            contacts = selectors.contact_list(consultation=consultation, user=request.user)
             return Response(ContactSerializer(contacts, many=True).data)
         data = ContactInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

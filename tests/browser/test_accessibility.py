@@ -10,6 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from consultations import services
+from consultations.models import ConsultationRequest
 from directory.models import Consultant
 from tests.browser.conftest import sign_in
 from tests.consultations import factories as f
@@ -178,3 +179,96 @@ def test_a_program_requests_consultation_by_keyboard_only(open_page, site):
     page.keyboard.press("Enter")
     page.wait_for_url("**/requests/*/")
     expect(page.get_by_text("is submitted")).to_be_visible()
+
+
+def tab_to(page, locator, limit=80):
+    """Press Tab until `locator` has the focus (a keyboard user's way there)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if locator.evaluate("el => el === document.activeElement"):
+            return
+    raise AssertionError(f"Tab never reached {locator}")
+
+
+def _withdraw(page):
+    consultation = ConsultationRequest.objects.get(status="submitted")
+    page.goto(f"/requests/{consultation.pk}/")
+    page.get_by_text("Withdraw the request…").click()
+    page.get_by_label("Why withdraw it?").fill("We found help nearby.")
+    page.get_by_role("button", name="Withdraw the request").click()
+    return (
+        "Yes, withdraw the request",
+        lambda: ConsultationRequest.objects.get(pk=consultation.pk).status == "withdrawn",
+    )
+
+
+def _offer(page):
+    consultation = ConsultationRequest.objects.get(status="submitted")
+    page.goto(f"/alliance/requests/{consultation.pk}/")
+    page.get_by_role("button", name="Offer to Maria Lopez…").click()
+    return (
+        "Yes, offer it to Maria Lopez",
+        lambda: ConsultationRequest.objects.get(pk=consultation.pk).status == "offered",
+    )
+
+
+def _reject(page):
+    pending = Consultant.objects.get(display_name="Paj Yang")
+    page.goto(f"/alliance/listings/{pending.pk}/")
+    page.get_by_label("Reason").fill("Add your licence number.")
+    page.get_by_role("button", name="Reject with this reason").click()
+    return (
+        "Yes, reject the listing",
+        lambda: Consultant.objects.get(pk=pending.pk).listing_status == "rejected",
+    )
+
+
+@pytest.mark.parametrize(
+    ("username", "ask"),
+    [("dana", _withdraw), ("alex", _offer), ("alex", _reject)],
+    ids=["withdraw", "offer", "reject-listing"],
+)
+def test_a_confirmation_page_works_by_keyboard_at_320_px(open_page, site, username, ask):
+    """The confirmation step (iecmhc.pages.confirm_page): no serious violation, no sideways
+    scrolling at 320 px, and its button reached and pressed by keyboard alone."""
+    page = open_page("narrow")
+    sign_in(page, username, PASSWORD)
+    page.wait_for_load_state()
+    button, acted = ask(page)
+    expect(page.get_by_role("button", name=button)).to_be_visible()
+    assert not acted()  # asked: nothing changed yet
+    assert axe_violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    tab_to(page, page.get_by_role("button", name=button))
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    expect(page.get_by_role("button", name=button)).to_have_count(0)
+    assert acted()
+
+
+def test_chart_labels_keep_their_size_on_a_phone(open_page, site):
+    """Issue 17: the reports' charts shrank to fit 320 px, their labels to about 6 px. They
+    keep their size and scroll inside their own frame instead."""
+    page = open_page("narrow")
+    sign_in(page, "alex", PASSWORD)
+    page.wait_for_load_state()
+    page.goto("/alliance/reports/")
+    heights = page.evaluate(
+        "[...document.querySelectorAll('svg.chart text')]"
+        ".map(t => t.getBoundingClientRect().height).filter(h => h > 0)"
+    )
+    assert heights, "no chart label on the reports page"
+    assert min(heights) >= 11, min(heights)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
+def test_the_focus_ring_stands_out_from_the_page(open_page, site):
+    """Issue 17: the yellow focus ring had 1.8:1 contrast on the white page; the page's own
+    ring is the dark ink colour (the yellow stays on the dark header only)."""
+    page = open_page("desktop")
+    page.goto("/accounts/login/")
+    field = page.get_by_label("Username")
+    tab_to(page, field)
+    color = field.evaluate("el => getComputedStyle(el).outlineColor")
+    assert color not in ("rgb(242, 177, 52)", "rgba(0, 0, 0, 0)"), color
+    assert field.evaluate("el => parseFloat(getComputedStyle(el).outlineWidth)") >= 2

@@ -61,8 +61,11 @@ def test_from_request_to_closed_consultation(open_page, people):
     alliance.get_by_role("link", name=f"#{request.pk}").first.click()
     expect(alliance.get_by_text("specialises in the concern").first).to_be_visible()
     screenshot(alliance, "alliance-matches-desktop")
-    alliance.get_by_text("Offer to Maria Lopez…").click()  # the confirmation step
-    alliance.get_by_role("button", name="Offer to Maria Lopez").click()
+    alliance.get_by_role("button", name="Offer to Maria Lopez…").click()
+    request.refresh_from_db()
+    assert request.status == "submitted"  # the confirmation step: nothing changed yet
+    screenshot(alliance, "alliance-confirm-offer-desktop")
+    alliance.get_by_role("button", name="Yes, offer it to Maria Lopez").click()
     request.refresh_from_db()
     assert request.status == "offered"
 
@@ -95,6 +98,10 @@ def test_from_request_to_closed_consultation(open_page, people):
         "Only about one child: was there any suspension or expulsion?"
     ).select_option("none")
     consultant.get_by_role("button", name="Close the consultation").click()
+    request.refresh_from_db()
+    assert request.status == "active"  # the confirmation step: nothing changed yet
+    screenshot(consultant, "confirm-close-phone")
+    consultant.get_by_role("button", name="Yes, close the consultation").click()
     request.refresh_from_db()
     assert request.status == "closed"
 

@@ -55,7 +55,7 @@ def test_post_routes_are_for_alliance_admins_only(
     before = db_snapshot()
     url = _url(name, request)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"consultant": world.listing.pk})
+        response = client.post(url, {"consultant": world.listing.pk, "confirm": "yes"})
     if role == "admin":
         assert response.status_code in (200, 302)
         request.refresh_from_db()

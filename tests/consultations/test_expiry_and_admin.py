@@ -8,12 +8,14 @@ import pytest
 from django.contrib.messages import get_messages
 from django.core import mail
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from consultations import services
 from consultations.models import ConsultationRequest, RequestEvent
 from directory.models import Consultant
 from tests.consultations import factories
+from tests.consultations.page_helpers import client_for
 from tests.factories import ConsultantFactory, UserFactory, county
 
 pytestmark = pytest.mark.django_db
@@ -84,12 +86,13 @@ def test_expiry_writes_a_system_event(world, django_capture_on_commit_callbacks)
         event.from_status,
         event.to_status,
         event.note,
-    ) == ("expired", None, world.listing.pk, "offered", "submitted", "Not answered within 5 days.")
+    ) == ("expired", None, world.listing.pk, "offered", "submitted", "5")
     api_event = world.client("program").get(f"/api/v1/requests/{request_obj.pk}/").json()
-    assert (api_event["events"][-1]["actor"], api_event["events"][-1]["actor_role"]) == (
-        "system",
-        "system",
-    )
+    assert (
+        api_event["events"][-1]["actor"],
+        api_event["events"][-1]["actor_role"],
+        api_event["events"][-1]["note"],
+    ) == ("system", "system", "Not answered within 5 days.")
 
 
 def test_expiry_is_idempotent(world, django_capture_on_commit_callbacks):
@@ -141,7 +144,12 @@ def test_expiry_follows_the_setting(world, settings, django_capture_on_commit_ca
     request_obj = make(world, "offered")
     offered_days_ago(request_obj, 3)
     assert expire(django_capture_on_commit_callbacks) == "1 offer(s) expired.\n"
-    assert request_obj.events.last().note == "Not answered within 2 days."
+    assert request_obj.events.last().note == "2"
+    settings.OFFER_EXPIRY_DAYS = 9  # the history keeps the days the offer waited
+    page = client_for(world, "program").get(
+        reverse("consultations:request_detail", args=[request_obj.pk])
+    )
+    assert "Not answered within 2 days." in page.content.decode()
 
 
 def test_quiet_prints_nothing(world, django_capture_on_commit_callbacks):

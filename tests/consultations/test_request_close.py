@@ -76,7 +76,7 @@ def test_close_by_role(world, role):
     request_obj = active_with_cora(world)
     before = state(request_obj)
     url = reverse("consultations:request_close", args=[request_obj.pk])
-    response = client_for(world, role).post(url, CLOSE_DATA)
+    response = client_for(world, role).post(url, {**CLOSE_DATA, "confirm": "yes"})
     expected = CLOSE_EXPECTED[role]
     if expected == "login":
         assert_login_redirect(response, url)

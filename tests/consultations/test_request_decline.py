@@ -72,7 +72,8 @@ def test_decline_by_role(world, role):
     request_obj = offered_to_cora(world)
     before = state(request_obj)
     url = reverse("consultations:request_decline", args=[request_obj.pk])
-    response = client_for(world, role).post(url, {"decline-reason": "Caseload too heavy"})
+    data = {"decline-reason": "Caseload too heavy", "confirm": "yes"}  # the confirmed step
+    response = client_for(world, role).post(url, data)
     expected = ANSWER_EXPECTED[role]
     if expected == "login":
         assert_login_redirect(response, url)

@@ -90,6 +90,7 @@ def test_closed_request_shows_contacts_hours_and_outcome(world):
         activity="classroom_observation",
         modality="on_site",
         note="Watched the morning routine.",
+        shared_with_program=True,  # an unshared note is the consultant's only
     )
     services.request_close(
         actor=world.users["consultant"],

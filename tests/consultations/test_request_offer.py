@@ -127,7 +127,7 @@ def test_emails_fall_back_to_the_consultants_account_address(
     assert mail.outbox[0].to == [world.users["consultant"].email]
 
 
-def test_one_click_offer_offers_and_emails_the_consultant(
+def test_a_confirmed_offer_offers_and_emails_the_consultant(
     client, world, django_capture_on_commit_callbacks
 ):
     request = factories.submitted(world.program)
@@ -135,7 +135,8 @@ def test_one_click_offer_offers_and_emails_the_consultant(
     client.force_login(world.users["admin"])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("alliance:offer", args=[request.pk]), {"consultant": world.listing.pk}
+            reverse("alliance:offer", args=[request.pk]),
+            {"consultant": world.listing.pk, "confirm": "yes"},
         )
     assert response.status_code == 302
     assert response.url == reverse("alliance:queue")
@@ -172,7 +173,7 @@ def test_an_offer_in_conflict_shows_an_error_and_changes_nothing(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("alliance:offer", args=[request.pk]),
-            {"consultant": world.listing.pk},
+            {"consultant": world.listing.pk, "confirm": "yes"},
             follow=True,
         )
     assert response.status_code == 200

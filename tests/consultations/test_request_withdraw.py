@@ -59,7 +59,8 @@ def test_withdraw_by_role(world, role):
     request_obj = f.submitted(world.program)
     before = state(request_obj)
     url = reverse("consultations:request_withdraw", args=[request_obj.pk])
-    response = client_for(world, role).post(url, {"withdraw-reason": "Found help nearby."})
+    data = {"withdraw-reason": "Found help nearby.", "confirm": "yes"}  # the confirmed step
+    response = client_for(world, role).post(url, data)
     expected = WITHDRAW_EXPECTED[role]
     if expected == "login":
         assert_login_redirect(response, url)

@@ -278,6 +278,14 @@ def test_reject_needs_a_reason_then_emails_it(client, world, django_capture_on_c
     assert pending.listing_status == Status.PENDING
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"action": "reject", "reason": "Add your license number."})
+    assert response.status_code == 200  # the confirmation step: nothing changes yet
+    assert 'name="confirm" value="yes"' in response.content.decode()
+    pending.refresh_from_db()
+    assert (pending.listing_status, len(mail.outbox)) == (Status.PENDING, 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url, {"action": "reject", "reason": "Add your license number.", "confirm": "yes"}
+        )
     assert response.status_code == 302
     pending.refresh_from_db()
     assert pending.listing_status == Status.REJECTED
