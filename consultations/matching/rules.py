@@ -196,6 +196,13 @@ class Match:
 class Ranking:
     matches: list[Match]
     excluded: dict[str, int]
+    # How many consultants may take the consultation: len(matches) unless only the best were
+    # kept (ranked_matches' `limit`).
+    count: int | None = None
+
+    def __post_init__(self):
+        if self.count is None:
+            self.count = len(self.matches)
 
 
 # --- hard constraints ------------------------------------------------------------------------
