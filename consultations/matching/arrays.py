@@ -67,6 +67,7 @@ class ConsultantColumns:
         ).reshape(len(SETTING_CODES), len(consultants))
         self._speakers: dict[str, np.ndarray] = {}
         self._endorsement: dict[frozenset, np.ndarray] = {}
+        self._in_state: dict[str, np.ndarray] = {}
 
     def __len__(self) -> int:
         return len(self.consultants)
@@ -88,6 +89,12 @@ class ConsultantColumns:
             for program_id in c.programs_served:
                 cols.setdefault(program_id, []).append(j)
         return {program: np.array(js, dtype=np.int64) for program, js in cols.items()}
+
+    def in_state(self, state: str) -> np.ndarray:
+        """Who is based in the state (works virtually there, if at all)."""
+        if state not in self._in_state:
+            self._in_state[state] = self.state == state
+        return self._in_state[state]
 
     def speakers(self, language: str) -> np.ndarray:
         """Who speaks the language."""
@@ -119,6 +126,7 @@ class Pairs:
     hours_fit: np.ndarray
     speaks: np.ndarray
     total: np.ndarray
+    unrounded: np.ndarray  # the total before rounding
 
     @property
     def reach(self) -> np.ndarray:
@@ -163,7 +171,7 @@ def pair_arrays(
     onsite_ok = r_onsite[:, None] & cols.onsite[None, :]
     by_county = onsite_ok & serves
     by_radius = onsite_ok & ~serves & in_radius
-    same_state = cols.state == state
+    same_state = cols.in_state(state)
     by_virtual = (
         r_virtual[:, None] & cols.virtual[None, :] & same_state[None, :] & ~(by_county | by_radius)
     )
@@ -187,4 +195,4 @@ def pair_arrays(
         + w["continuity"] * continuity
         + w["endorsement"] * endorse
     )
-    return Pairs(by_county, by_radius, by_virtual, hours_fit, speaks, np.round(total, 4))
+    return Pairs(by_county, by_radius, by_virtual, hours_fit, speaks, np.round(total, 4), total)

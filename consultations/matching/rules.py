@@ -204,6 +204,10 @@ class Ranking:
         if self.count is None:
             self.count = len(self.matches)
 
+    def limited(self, limit: int | None) -> "Ranking":
+        """The same ranking with only the `limit` best matches (all with None)."""
+        return Ranking(self.matches[:limit], self.excluded, count=self.count)
+
 
 # --- hard constraints ------------------------------------------------------------------------
 

@@ -40,9 +40,9 @@ from consultations.matching.rules import EXCLUSIONS, Ranking, RequestFacts, scor
 from consultations.models import ConsultationRequest
 from directory.models import Consultant, places_free
 
-# Array scores may differ from rules.score's in the last rounded digit: when only the best are
-# kept, every consultant within this margin of the last one kept is scored again exactly.
-SCORE_MARGIN = 1e-3
+# An array score is rules.score's exactly unless its unrounded value lies this close to a
+# rounding boundary (the two differ by a few units in the last place before rounding).
+BOUNDARY = 1e-6
 
 
 @dataclass
@@ -92,16 +92,26 @@ class Snapshot:
         excluded["not_approved"] += self.not_approved
 
         feasible = np.flatnonzero(first < 0)
-        chosen = feasible
-        if limit is not None and limit <= 0:
-            chosen = feasible[:0]
-        elif limit is not None and limit < len(feasible):
-            totals = pairs.total[0, feasible]
-            last_kept = np.partition(totals, len(totals) - limit)[len(totals) - limit]
-            chosen = feasible[totals >= last_kept - SCORE_MARGIN]
-        matches = [score(consultation, cols.consultants[j], weights) for j in chosen.tolist()]
+        if limit is not None and limit < len(feasible):
+            return self._best(consultation, weights, pairs, feasible, max(limit, 0), excluded)
+        matches = [score(consultation, cols.consultants[j], weights) for j in feasible.tolist()]
         matches.sort(key=lambda m: (-m.score, m.consultant_id))
-        return Ranking(matches=matches[:limit], excluded=excluded, count=len(feasible))
+        return Ranking(matches=matches, excluded=excluded, count=len(feasible))
+
+    def _best(self, consultation, weights, pairs, feasible, limit, excluded) -> Ranking:
+        """The `limit` best feasible consultants by (score, id), chosen by their array scores
+        (those near a rounding boundary scored by rules.score first), then scored by it."""
+        scores = pairs.total[0, feasible].copy()
+        scaled = pairs.unrounded[0, feasible] * 10_000
+        near = np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) < BOUNDARY)
+        consultants = self.columns.consultants
+        for i in near.tolist():
+            scores[i] = score(consultation, consultants[feasible[i]], weights).score
+        order = np.lexsort((self.columns.ids[feasible], -scores))[:limit]
+        matches = [score(consultation, consultants[j], weights) for j in feasible[order].tolist()]
+        if [m.score for m in matches] != scores[order].tolist():  # never expected: be exact
+            return self.rank(consultation, weights).limited(limit)
+        return Ranking(matches=matches, excluded=excluded, count=len(feasible))
 
 
 def build(token: str | None = None, today: date | None = None) -> Snapshot:
@@ -154,7 +164,8 @@ def ranked_matches(
     declined = frozenset(declined_consultant_ids(consultation))
     token = version.current()
     if token is None:
-        ranking = ranked_matches_in_sql(consultation, weights=weights, declined=declined)
-        return Ranking(ranking.matches[:limit], ranking.excluded, count=ranking.count)
+        return ranked_matches_in_sql(consultation, weights=weights, declined=declined).limited(
+            limit
+        )
     facts = request_facts(consultation, declined)
     return current(token).rank(facts, weights, limit=limit)
