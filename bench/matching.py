@@ -4,10 +4,11 @@ about 20,000 open requests (all built by seed_demo).
     make bench          # or: DATABASE_URL=postgres://... python bench/matching.py
 
 Prints and writes (bench/results/matching.json): the median and p95 latency of
-GET /api/v1/requests/{id}/matches/ through the whole stack; the batch assignment's time (load,
-score, solve), its total score, and its ratio to a greedy assignment's total and to the bound
-of every request getting its best consultant regardless of capacity. The batch is a dry run:
-nothing is offered.
+GET /api/v1/requests/{id}/matches/ through the whole stack; the same requests in-process by the
+SQL path and by the snapshot, and by the snapshot at 4x the consultants (bench/matching_paths.py);
+the batch assignment's time (load, score, solve), its total score, and its ratio to a greedy
+assignment's total and to the bound of every request getting its best consultant regardless of
+capacity. The batch is a dry run: nothing is offered.
 """
 
 import argparse
@@ -15,6 +16,7 @@ import random
 import time
 
 import _setup
+import matching_paths
 
 
 def main() -> None:
@@ -87,6 +89,10 @@ def main() -> None:
     for key, value in matches.items():
         print(f"  {key:<28} {value}")
 
+    # The same requests in-process: the SQL path against the snapshot, and at 4x consultants.
+    paths = matching_paths.compare(sample)
+    matching_paths.print_result(paths)
+
     started = time.perf_counter()
     run = batch_offers.matching_run(actor=admin, dry_run=True)
     elapsed = time.perf_counter() - started
@@ -107,7 +113,9 @@ def main() -> None:
     print("\nBatch assignment (dry run)")
     for key, value in batch.items():
         print(f"  {key:<28} {value}")
-    path = _setup.write_results("matching", {"sizes": sizes, "matches": matches, "batch": batch})
+    path = _setup.write_results(
+        "matching", {"sizes": sizes, "matches": matches, "paths": paths, "batch": batch}
+    )
     print(f"\nWritten to {path.relative_to(_setup.ROOT)}")
 
 

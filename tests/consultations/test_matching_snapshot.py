@@ -424,3 +424,21 @@ def test_postgres_a_committed_write_changes_the_version_and_the_matches():
     other = factories.submitted(program, modality="either")
     assert matching.ranked_matches(other) == facts.ranked_matches_in_sql(other)
     assert snapshot._current.version == version.current()
+
+
+def test_an_offer_checks_again_what_the_ranking_showed(world):
+    """The ranking is read before the offer; the offer locks the consultant and checks again."""
+    from iecmhc.exceptions import StateConflict
+
+    world.listing.max_caseload = 1
+    world.listing.save()
+    first = factories.submitted(world.program, modality="either")
+    second = factories.submitted(world.program, modality="either")
+    assert world.listing.pk in [m.consultant_id for m in matching.ranked_matches(second).matches]
+    services.request_offer(actor=world.users["admin"], consultation=first, consultant=world.listing)
+    with pytest.raises(StateConflict):
+        services.request_offer(
+            actor=world.users["admin"], consultation=second, consultant=world.listing
+        )
+    second.refresh_from_db()
+    assert second.status == "submitted" and second.consultant_id is None
