@@ -39,13 +39,16 @@ from directory.selectors import code_list_contains
 Status = ConsultationRequest.Status
 
 
+def declined_events(consultation: ConsultationRequest) -> QuerySet:
+    """The ids of the consultants who declined this consultation, as a query."""
+    return consultation.events.filter(action=RequestEvent.Action.DECLINED).values_list(
+        "consultant_id", flat=True
+    )
+
+
 def declined_consultant_ids(consultation: ConsultationRequest) -> set[int]:
     """Consultants who declined this consultation: it is never offered to them again."""
-    return set(
-        consultation.events.filter(action=RequestEvent.Action.DECLINED).values_list(
-            "consultant_id", flat=True
-        )
-    )
+    return set(declined_events(consultation))
 
 
 # What matching reads of a consultation: each RequestFacts field, from its path.

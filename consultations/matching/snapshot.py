@@ -3,7 +3,8 @@
 The snapshot holds the matching facts of every approved consultant (facts.matchable_consultants_
 facts, the same reads as the SQL path's) as numpy columns (arrays.ConsultantColumns, shared
 with the batch), with how many consultants are not approved. It is built when first needed and
-kept while the matching version (consultations.matching.version, one query per call) and the
+kept while the matching version (consultations.matching.version: one query per call, which
+also reads the consultation's earlier declines) and the
 date stay the same: any write to a listing, a credential or a caseload changes the version, so
 the next call in every process rebuilds it; a new day rebuilds it too (licences lapse and
 endorsements expire by date).
@@ -31,7 +32,7 @@ from django.utils import timezone
 from consultations.matching import version
 from consultations.matching.arrays import ConsultantColumns, normalised_weights, pair_arrays
 from consultations.matching.facts import (
-    declined_consultant_ids,
+    declined_events,
     matchable_consultants_facts,
     ranked_matches_in_sql,
     request_facts,
@@ -161,8 +162,8 @@ def ranked_matches(
     by each hard constraint: from the snapshot, or from the database when the version cannot
     be trusted."""
     weights = weights or score_weights()
-    declined = frozenset(declined_consultant_ids(consultation))
-    token = version.current()
+    token, declined = version.current_with(declined_events(consultation))  # one query
+    declined = frozenset(declined)
     if token is None:
         return ranked_matches_in_sql(consultation, weights=weights, declined=declined).limited(
             limit

@@ -18,7 +18,10 @@ A bump is a new random token, not a counter, so a token never comes back after a
 a flush (a missing row also answers None).
 """
 
+import json
+
 from django.db import connection
+from django.db.models import QuerySet
 
 from consultations.models import ConsultationRequest, MatchingVersion
 from directory.credentials import ConsultantEndorsement
@@ -34,17 +37,32 @@ TRACKED = (
 )
 
 _TABLE = MatchingVersion._meta.db_table
-_POSTGRES = (
-    f"SELECT (SELECT token FROM {_TABLE} WHERE id = 1), "
-    "pg_current_xact_id_if_assigned() IS NOT NULL"
-)
-_SQLITE = f"SELECT (SELECT token FROM {_TABLE} WHERE id = 1), 0"
+_TOKEN = f"(SELECT token FROM {_TABLE} WHERE id = 1)"
+_WRITTEN = {"postgresql": "pg_current_xact_id_if_assigned() IS NOT NULL", "sqlite": "0"}
+# A one-column query's values in one cell, by vendor: (the SQL, how to read the cell).
+_COLUMN = {
+    "postgresql": ("ARRAY({sql})", list),
+    "sqlite": ('(SELECT json_group_array("{name}") FROM ({sql}))', json.loads),
+}
 
 
 def current() -> str | None:
     """The version now (one query), or None when it cannot be trusted: no version row, or a
     PostgreSQL transaction that has written and not yet committed."""
+    return current_with()[0]
+
+
+def current_with(column: QuerySet | None = None) -> tuple[str | None, list]:
+    """The version (as `current`) and the values of a one-column queryset (`values_list` of
+    one field), in one query."""
+    vendor = connection.vendor
+    sql, params, read = f"SELECT {_TOKEN}, {_WRITTEN[vendor]}", (), None
+    if column is not None:
+        inner, params = column.query.sql_with_params()
+        template, read = _COLUMN[vendor]
+        sql += ", " + template.format(sql=inner, name=column.query.values_select[0])
     with connection.cursor() as cursor:
-        cursor.execute(_POSTGRES if connection.vendor == "postgresql" else _SQLITE)
-        token, written = cursor.fetchone()
-    return None if written else token
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    token = None if row[1] else row[0]
+    return token, (read(row[2]) if read else [])
