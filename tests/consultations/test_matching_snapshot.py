@@ -442,3 +442,22 @@ def test_an_offer_checks_again_what_the_ranking_showed(world):
         )
     second.refresh_from_db()
     assert second.status == "submitted" and second.consultant_id is None
+
+
+def test_scores_near_a_rounding_boundary_are_rescored_to_the_same_ranking(world, monkeypatch):
+    """With every array score treated as near a boundary, each is rescored by rules.score."""
+    from tests.consultations.test_matching_api import every_kind_of_consultant
+
+    every_kind_of_consultant()
+    consultation = factories.submitted(world.program, modality="either")
+    monkeypatch.setattr(snapshot, "BOUNDARY", 1.0)
+    assert_same_ranking(consultation, limit=3)
+
+
+def test_a_new_day_rebuilds_the_snapshot(world, monkeypatch):
+    kept = snapshot.current("a version")
+    assert snapshot.current("a version") is kept
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    monkeypatch.setattr(snapshot.timezone, "localdate", lambda: tomorrow)
+    rebuilt = snapshot.current("a version")
+    assert rebuilt is not kept and rebuilt.today == tomorrow
