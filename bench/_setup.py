@@ -33,8 +33,9 @@ def ensure_database(url: str) -> None:
         conn.close()
 
 
-def setup_django() -> None:
-    """Point Django at the benchmark database (PostgreSQL only) and migrate it."""
+def setup_django(*, migrate: bool = True) -> None:
+    """Point Django at the benchmark database (PostgreSQL only) and migrate it (unless a
+    read-only benchmark asks not to)."""
     url = os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
     if not url.startswith(("postgres://", "postgresql://")):
         sys.exit("The benchmarks run on PostgreSQL: set DATABASE_URL (or BENCH_DATABASE_URL).")
@@ -58,7 +59,8 @@ def setup_django() -> None:
     warnings.filterwarnings("ignore", message="No directory at")
 
     django.setup()
-    call_command("migrate", verbosity=0, interactive=False)
+    if migrate:
+        call_command("migrate", verbosity=0, interactive=False)
 
 
 def seed(**options) -> None:

@@ -162,11 +162,10 @@ class RequestViewSet(
         )
         query = MatchesQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        ranking = matching.ranked_matches(consultation)
-        top = ranking.matches[: query.validated_data["limit"]]
+        ranking = matching.ranked_matches(consultation, limit=query.validated_data["limit"])
         data = {
-            "count": len(ranking.matches),
-            "results": [vars_of(m) for m in top],
+            "count": ranking.count,
+            "results": [vars_of(m) for m in ranking.matches],
             "excluded": ranking.excluded,
         }
         return Response(MatchesSerializer(data).data)

@@ -2,7 +2,10 @@
 
 - `rules`: the hard constraints, the score and its reasons, as pure code on plain facts;
 - `facts`: what matching reads from the database, and the hard constraints in SQL;
-- `batch`: every open consultation at once, the rules in array form and the optimal solver.
+- `arrays`: the rules in array form, shared by the batch and the snapshot;
+- `batch`: every open consultation at once and the optimal solver;
+- `snapshot`: one consultation's ranked matches from a per-process snapshot of the consultants,
+  kept while the matching `version` (in the database) stays the same.
 """
 
 from consultations.matching.batch import (
@@ -20,7 +23,7 @@ from consultations.matching.facts import (
     match_candidates,
     matchable_consultants_facts,
     open_requests_facts,
-    ranked_matches,
+    ranked_matches_in_sql,
 )
 from consultations.matching.rules import (
     COMPONENTS,
@@ -35,6 +38,7 @@ from consultations.matching.rules import (
     score,
     score_weights,
 )
+from consultations.matching.snapshot import ranked_matches
 
 __all__ = [
     "COMPONENTS",
@@ -57,6 +61,7 @@ __all__ = [
     "plan",
     "rank",
     "ranked_matches",
+    "ranked_matches_in_sql",
     "score",
     "score_weights",
     "solve",

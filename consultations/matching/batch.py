@@ -18,27 +18,20 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from consultations.matching.arrays import ConsultantColumns, normalised_weights, pair_arrays
 from consultations.matching.capacity import batch_capacity
 from consultations.matching.prefilter import (
     Outside,
     circle_boxes,
     could_reach,
-    hundredths,
     unmatched_reasons,
-    weight_hundredths,
 )
 from consultations.matching.rules import (
-    BOTH_AGES,
-    COMPONENTS,
     ConsultantFacts,
     RequestFacts,
-    endorsement_fit,
-    room_share,
     score_weights,
     unavailability,
 )
-from directory import geo
-from directory.vocabularies import CONCERN_SPECIALTIES, Concern, SettingType
 
 SCORE_SCALE = 10_000  # scores become integers (0..10,000) for the flow solver
 
@@ -253,10 +246,7 @@ def batch_options(
     for consultation in consultations:
         by_state.setdefault(consultation.state, []).append(consultation)
 
-    concern_codes = list(Concern.values)
-    setting_codes = list(SettingType.values)
-    total_weight = sum(weights.get(k, 0.0) for k in COMPONENTS) or 1.0
-    w = {k: weights.get(k, 0.0) / total_weight for k in COMPONENTS}
+    w = normalised_weights(weights)
 
     for state, block in sorted(by_state.items()):
         counties = {r.county_id for r in block}
@@ -272,119 +262,21 @@ def batch_options(
                 options[r.id] = {}
                 reasons[r.id] = unmatched_reasons(r, [], outside, unavailable)
             continue
-        n_r, n_c = len(block), len(cands)
-        # Consultant columns.
-        c_lat = np.array([np.nan if c.latitude is None else c.latitude for c in cands])
-        c_lng = np.array([np.nan if c.longitude is None else c.longitude for c in cands])
-        c_radius = np.array([c.travel_radius_miles for c in cands], dtype=float)
-        c_onsite = np.array([c.offers_on_site for c in cands])
-        c_virtual = np.array([c.offers_virtual for c in cands])
-        c_same_state = np.array([c.state == state for c in cands])
-        c_room = np.array([room_share(c) for c in cands])
-        c_hours = np.array([hundredths(c.hours_free) for c in cands])
-        endorse_by_ages: dict[frozenset, np.ndarray] = {}  # the request's ages -> per consultant
-        answers = np.array(  # concern x consultant: a specialty answers it
-            [
-                [bool(c.specialties.intersection(CONCERN_SPECIALTIES.get(k, ()))) for c in cands]
-                for k in concern_codes
-            ],
-            dtype=float,
-        )
-        works_in = np.array(
-            [[s in c.setting_types for c in cands] for s in setting_codes], dtype=float
-        )
-        # Request rows.
-        r_lat = np.array([np.nan if r.latitude is None else r.latitude for r in block])
-        r_lng = np.array([np.nan if r.longitude is None else r.longitude for r in block])
-        r_onsite = np.array([r.accepts_on_site for r in block])
-        r_virtual = np.array([r.accepts_virtual for r in block])
-        concern_share = np.zeros((n_r, len(concern_codes)))
+        # The rules in array form (consultations.matching.arrays, shared with the snapshot).
+        cols = ConsultantColumns(cands)
+        pairs = pair_arrays(block, cols, state, w)
+        feasible = pairs.reach & pairs.hours_fit
         for i, r in enumerate(block):
-            for k in r.concerns:
-                concern_share[i, concern_codes.index(k)] += 1.0 / len(r.concerns)
-        r_setting = np.array([setting_codes.index(r.setting_type) for r in block])
-        r_weight = np.array([weight_hundredths(r.weekly_hours) for r in block])
-        endorse = np.empty((n_r, n_c))
-        for i, r in enumerate(block):
-            ages = r.ages or BOTH_AGES
-            if ages not in endorse_by_ages:
-                endorse_by_ages[ages] = np.array(
-                    [endorsement_fit(ages, c.endorsements) for c in cands]
-                )
-            endorse[i] = endorse_by_ages[ages]
-
-        # Distances (NaN where a point is unknown).
-        dist = geo.distance_miles_array(
-            r_lat[:, None], r_lng[:, None], c_lat[None, :], c_lng[None, :]
-        )
-
-        serves = np.zeros((n_r, n_c), dtype=bool)
-        col_of = {c.id: j for j, c in enumerate(cands)}
-        county_cols: dict[int, list[int]] = {}
-        for j, c in enumerate(cands):
-            for county in c.counties & counties:
-                county_cols.setdefault(county, []).append(j)
-        for i, r in enumerate(block):
-            serves[i, county_cols.get(r.county_id, [])] = True
-        with np.errstate(invalid="ignore"):
-            in_radius = dist <= c_radius[None, :]
-        onsite_ok = r_onsite[:, None] & c_onsite[None, :]
-        by_county = onsite_ok & serves
-        by_radius = onsite_ok & ~serves & in_radius
-        by_virtual = (
-            r_virtual[:, None]
-            & c_virtual[None, :]
-            & c_same_state[None, :]
-            & ~(by_county | by_radius)
-        )
-        # Hours: the consultation's weight within the consultant's hours free (at_capacity).
-        feasible = (by_county | by_radius | by_virtual) & (c_hours[None, :] >= r_weight[:, None])
-
-        # Language and earlier declines.
-        speaks = np.ones((n_r, n_c), dtype=bool)
-        speakers: dict[str, np.ndarray] = {}  # language -> who of cands speaks it
-        for i, r in enumerate(block):
-            if r.preferred_language:
-                if r.preferred_language not in speakers:
-                    speakers[r.preferred_language] = np.array(
-                        [r.preferred_language in c.languages for c in cands], dtype=bool
-                    )
-                speaks[i] = speakers[r.preferred_language]
             if r.language_required:
-                feasible[i] &= speaks[i]
+                feasible[i] &= pairs.speaks[i]
             for declined in r.declined:
-                if declined in col_of:
-                    feasible[i, col_of[declined]] = False
-
-        specialty = concern_share @ answers
-        setting = works_in[r_setting]
-        with np.errstate(invalid="ignore"):
-            distance = np.where(
-                (by_county | by_radius) & ~np.isnan(dist),
-                np.maximum(0.0, 1.0 - dist / np.maximum(c_radius[None, :], 1.0)),
-                0.0,
+                if declined in cols.col_of:
+                    feasible[i, cols.col_of[declined]] = False
+        for i, r in enumerate(block):
+            js = np.flatnonzero(feasible[i])
+            options[r.id] = dict(
+                zip(cols.ids[js].tolist(), pairs.total[i, js].tolist(), strict=True)
             )
-        continuity = np.zeros((n_r, n_c))
-        served_by: dict[int, list[int]] = {}
-        for j, c in enumerate(cands):
-            for program_id in c.programs_served:
-                served_by.setdefault(program_id, []).append(j)
-        for i, r in enumerate(block):
-            continuity[i, served_by.get(r.program_id, [])] = 1.0
-        total = (
-            w["specialty"] * specialty
-            + w["setting"] * setting
-            + w["language"] * speaks
-            + w["distance"] * distance
-            + w["room"] * c_room[None, :]
-            + w["continuity"] * continuity
-            + w["endorsement"] * endorse
-        )
-        total = np.round(total, 4)
-        cand_ids = np.array([c.id for c in cands], dtype=np.int64)
-        for i, r in enumerate(block):
-            cols = np.flatnonzero(feasible[i])
-            options[r.id] = dict(zip(cand_ids[cols].tolist(), total[i, cols].tolist(), strict=True))
             if not options[r.id]:
                 reasons[r.id] = unmatched_reasons(r, cands, outside, unavailable)
     return options, reasons

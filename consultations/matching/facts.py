@@ -39,13 +39,16 @@ from directory.selectors import code_list_contains
 Status = ConsultationRequest.Status
 
 
+def declined_events(consultation: ConsultationRequest) -> QuerySet:
+    """The ids of the consultants who declined this consultation, as a query."""
+    return consultation.events.filter(action=RequestEvent.Action.DECLINED).values_list(
+        "consultant_id", flat=True
+    )
+
+
 def declined_consultant_ids(consultation: ConsultationRequest) -> set[int]:
     """Consultants who declined this consultation: it is never offered to them again."""
-    return set(
-        consultation.events.filter(action=RequestEvent.Action.DECLINED).values_list(
-            "consultant_id", flat=True
-        )
-    )
+    return set(declined_events(consultation))
 
 
 # What matching reads of a consultation: each RequestFacts field, from its path.
@@ -298,10 +301,15 @@ def match_candidates(
     return candidates, counts
 
 
-def ranked_matches(consultation: ConsultationRequest, *, weights=None) -> Ranking:
+def ranked_matches_in_sql(
+    consultation: ConsultationRequest, *, weights=None, declined: frozenset[int] | None = None
+) -> Ranking:
     """The consultants who may take the consultation, best first, each with components and
-    reasons, and the counts of those excluded by each hard constraint."""
-    declined = frozenset(declined_consultant_ids(consultation))
+    reasons, and the counts of those excluded by each hard constraint: the hard constraints in
+    SQL over every consultant, the candidates ranked by `rules.rank`. The reference of the
+    snapshot (snapshot.ranked_matches, which matching uses), and what it falls back on."""
+    if declined is None:
+        declined = frozenset(declined_consultant_ids(consultation))
     candidates, excluded = match_candidates(consultation, declined=declined)
     return rank(
         request_facts(consultation, declined),

@@ -6,8 +6,9 @@ docs/domain.md, "Matching", states them in words.
 Each hard constraint has a code in EXCLUSIONS, in the order they are checked. Besides
 `exclusion` here, two faster forms apply the same constraints and are tested against it:
 the SQL form (facts.hard_constraints, one consultation against every consultant) and the
-array form (batch.batch_options, every open consultation at once). A new constraint gets its
-code in EXCLUSIONS and a check in each of the three.
+array form (arrays.pair_arrays, classified by batch.batch_options for every open consultation
+at once and by snapshot.Snapshot.rank for one). A new constraint gets its code in EXCLUSIONS
+and a check in each of the three forms.
 
 Scores are in [0, 1]: a weighted mean of COMPONENTS, each in [0, 1], with the weights of
 settings.MATCHING_WEIGHTS (read through score_weights()).
@@ -196,6 +197,17 @@ class Match:
 class Ranking:
     matches: list[Match]
     excluded: dict[str, int]
+    # How many consultants may take the consultation: len(matches) unless only the best were
+    # kept (ranked_matches' `limit`).
+    count: int | None = None
+
+    def __post_init__(self):
+        if self.count is None:
+            self.count = len(self.matches)
+
+    def limited(self, limit: int | None) -> "Ranking":
+        """The same ranking with only the `limit` best matches (all with None)."""
+        return Ranking(self.matches[:limit], self.excluded, count=self.count)
 
 
 # --- hard constraints ------------------------------------------------------------------------
