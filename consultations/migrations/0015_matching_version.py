@@ -95,7 +95,7 @@ def uninstall(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("consultations", "0012_intake_first_contact_waitlist"),
+        ("consultations", "0014_contact_note_shared_with_program"),
         ("directory", "0014_consultant_brief_team"),
     ]
 
