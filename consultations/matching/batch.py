@@ -1,5 +1,6 @@
 """Every open consultation at once: the feasible options and their scores in array form
-(`batch_options`), then the best assignment (`solve`), with a greedy one for comparison.
+(`batch_options`), then the best assignment (`solve`), and a greedy one for comparison when
+asked (`plan(compare=True)`).
 
 `batch_options` applies the rules of `rules.exclusion` and `rules.score` with numpy, one state
 at a time over the consultants who could reach that state, so national scale (20,000
@@ -60,7 +61,7 @@ class BatchResult:
     total_score: float
     priority_matched: int
     upper_bound: float  # every consultation with its best option, ignoring capacity
-    greedy_total_score: float = 0.0
+    greedy_total_score: float | None = None  # only when asked (compare=True)
     consultations: Mapping[int, RequestFacts] = field(default_factory=dict)
     consultant_names: Mapping[int, str] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
@@ -77,8 +78,10 @@ def plan(
     *,
     result=BatchResult,
     seconds: dict[str, float] | None = None,
+    compare: bool = False,
 ):
-    """The best assignment, summarised as a `result` (BatchResult or a subclass), timed."""
+    """The best assignment, summarised as a `result` (BatchResult or a subclass), timed;
+    with `compare`, also the greedy assignment's total (its own time: seconds["greedy"])."""
     seconds = dict(seconds or {})
     clock = time.perf_counter()
     options, reasons = batch_options(consultations, consultants, weights)
@@ -87,14 +90,18 @@ def plan(
     priority = {r.id for r in consultations if r.priority}
     assignments = solve(options, capacity, priority)
     seconds |= {"score": round(scored - clock, 3), "solve": round(time.perf_counter() - scored, 3)}
-    greedy_total = sum(a.score for a in greedy(options, capacity, priority))
+    greedy_total = None
+    if compare:
+        clock = time.perf_counter()
+        greedy_total = round(sum(a.score for a in greedy(options, capacity, priority)), 4)
+        seconds["greedy"] = round(time.perf_counter() - clock, 3)
     return summarize(
         options,
         assignments,
         priority,
         reasons,
         result=result,
-        greedy_total_score=round(greedy_total, 4),
+        greedy_total_score=greedy_total,
         consultations={r.id: r for r in consultations},
         consultant_names={c.id: c.display_name for c in consultants},
         seconds=seconds,
@@ -105,14 +112,24 @@ def solve(
     options: Mapping[int, Mapping[int, float]],
     capacity: Mapping[int, int],
     priority: Iterable[int] = (),
+    *,
+    split: bool = True,
+    workers: int | None = None,
+    min_parallel_arcs: int | None = None,
 ) -> list[Assignment]:
     """The optimal assignment: each request to at most one of its options (consultant → score),
     each consultant to at most `capacity` requests, priority requests matched first, then the
-    total score as high as possible. Exact (a min-cost flow) and deterministic."""
+    total score as high as possible. Exact (a min-cost flow on each independent part of the
+    network, `components.solve_split`) and deterministic. Workers: the processes that may
+    share a large network's parts (settings.MATCHING_BATCH_WORKERS by default; 1: this one)."""
     import numpy as np
-    from ortools.graph.python import min_cost_flow
 
-    priority = set(priority)
+    from consultations.matching import components
+
+    if workers is None:
+        from django.conf import settings
+
+        workers = settings.MATCHING_BATCH_WORKERS
     requests = sorted(r for r, opts in options.items() if opts)
     # Every (request, consultant) option as flat arrays, in (request, consultant) order.
     lengths, option_ids, scores = [], [], []
@@ -129,48 +146,29 @@ def solve(
     if not requests or not len(consultants_a):
         return []
     n_r, n_c = len(requests), len(consultants_a)
-    source, sink = 0, 1  # requests are nodes 2.., consultants follow them
     rows = np.repeat(np.arange(n_r, dtype=np.int64), lengths)
     columns = np.minimum(np.searchsorted(consultants_a, option_ids_a), n_c - 1)
     kept = consultants_a[columns] == option_ids_a  # a consultant without room takes no arc
     rows, columns = rows[kept], columns[kept]
-    tails_a, heads_a = rows + 2, columns + 2 + n_r
     points = np.rint(np.array(scores)[kept] * SCORE_SCALE).astype(np.int64)
-    # One more priority request matched must outweigh any difference in scores, including
-    # what other priority requests lose by moving to weaker consultants to make room: so the
-    # bonus exceeds the best conceivable total of every request's best score.
-    best = np.zeros(n_r, dtype=np.int64)
-    np.maximum.at(best, rows, points)
-    bonus = int(best.sum()) + 1
-    is_priority = np.array([r in priority for r in requests])
-    costs = -(points + np.where(is_priority[rows], bonus, 0))
-
-    flow = min_cost_flow.SimpleMinCostFlow()
-    request_nodes = np.arange(2, 2 + n_r, dtype=np.int64)
-    consultant_nodes = np.arange(2 + n_r, 2 + n_r + n_c, dtype=np.int64)
-    ones, zeros = np.ones(n_r, dtype=np.int64), np.zeros(n_r, dtype=np.int64)
-    flow.add_arcs_with_capacity_and_unit_cost(np.full(n_r, source), request_nodes, ones, zeros)
-    flow.add_arcs_with_capacity_and_unit_cost(request_nodes, np.full(n_r, sink), ones, zeros)
-    arcs = flow.add_arcs_with_capacity_and_unit_cost(
-        tails_a, heads_a, np.ones(len(tails_a), dtype=np.int64), costs
-    )
-    flow.add_arcs_with_capacity_and_unit_cost(
-        consultant_nodes,
-        np.full(n_c, sink),
+    priority = set(priority)
+    used = components.solve_split(
+        rows,
+        columns,
+        points,
+        np.array([r in priority for r in requests], dtype=bool),
         np.array([capacity[c] for c in consultants_a.tolist()], dtype=np.int64),
-        np.zeros(n_c, dtype=np.int64),
+        split=split,
+        workers=workers,
+        min_parallel_arcs=components.MIN_PARALLEL_ARCS
+        if min_parallel_arcs is None
+        else min_parallel_arcs,
     )
-    flow.set_node_supply(source, n_r)
-    flow.set_node_supply(sink, -n_r)
-    status = flow.solve()
-    if status != flow.OPTIMAL:
-        raise RuntimeError(f"The min-cost flow solver failed (status {status}).")
-    used = np.flatnonzero(flow.flows(arcs) > 0)
     result = []
     for i, c in zip(rows[used].tolist(), consultants_a[columns[used]].tolist(), strict=True):
         r = requests[i]
         result.append(Assignment(r, c, options[r][c]))
-    return result  # in request order, as the arcs are
+    return result  # in request order, as the options are
 
 
 def greedy(
