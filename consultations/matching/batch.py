@@ -18,13 +18,12 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import islice
 
 from consultations.matching.capacity import batch_capacity
 from consultations.matching.prefilter import (
     Outside,
-    circle_boxes,
-    could_reach,
-    hundredths,
+    Roster,
     unmatched_reasons,
     weight_hundredths,
 )
@@ -246,7 +245,7 @@ def batch_options(
         else:
             unavailable[code] += 1
     unavailable = dict(unavailable)
-    circles = circle_boxes(available)
+    roster = Roster(available)
     by_state: dict[str, list[RequestFacts]] = {}
     for consultation in consultations:
         by_state.setdefault(consultation.state, []).append(consultation)
@@ -256,41 +255,54 @@ def batch_options(
     total_weight = sum(weights.get(k, 0.0) for k in COMPONENTS) or 1.0
     w = {k: weights.get(k, 0.0) / total_weight for k in COMPONENTS}
 
+    # Consultant columns, once for everyone available; each state takes its candidates' slice.
+    a_lat = np.array([np.nan if c.latitude is None else c.latitude for c in available])
+    a_lng = np.array([np.nan if c.longitude is None else c.longitude for c in available])
+    a_radius = np.array([c.travel_radius_miles for c in available], dtype=float)
+    a_room = np.array([room_share(c) for c in available])
+    a_answers = np.array(  # concern x consultant: a specialty answers it
+        [
+            [bool(c.specialties.intersection(CONCERN_SPECIALTIES.get(k, ()))) for c in available]
+            for k in concern_codes
+        ],
+        dtype=float,
+    ).reshape(len(concern_codes), len(available))
+    a_works_in = np.array(
+        [[s in c.setting_types for c in available] for s in setting_codes], dtype=float
+    ).reshape(len(setting_codes), len(available))
+    endorse_by_ages: dict[frozenset, np.ndarray] = {}  # the request's ages -> per consultant
+    speakers: dict[str, np.ndarray] = {}  # language -> who speaks it
+    served_by: dict[int, list[int]] = {}  # program -> who has worked with it
+    for j, c in enumerate(available):
+        for program_id in c.programs_served:
+            served_by.setdefault(program_id, []).append(j)
+
     for state, block in sorted(by_state.items()):
         counties = {r.county_id for r in block}
         lats = [r.latitude for r in block if r.latitude is not None]
         lngs = [r.longitude for r in block if r.longitude is not None]
         box = (min(lats), max(lats), min(lngs), max(lngs)) if lats else None
 
-        cands = [c for c in available if could_reach(c, state, counties, box, circles.get(c.id))]
+        idx = roster.reach(state, counties, box)
         # Those the pre-filter left out, for the reasons of a consultation nobody can take.
-        outside = Outside(available, {c.id for c in cands})
-        if not cands:
+        outside = Outside(roster, idx)
+        if not len(idx):
             for r in block:
                 options[r.id] = {}
                 reasons[r.id] = unmatched_reasons(r, [], outside, unavailable)
             continue
-        n_r, n_c = len(block), len(cands)
-        # Consultant columns.
-        c_lat = np.array([np.nan if c.latitude is None else c.latitude for c in cands])
-        c_lng = np.array([np.nan if c.longitude is None else c.longitude for c in cands])
-        c_radius = np.array([c.travel_radius_miles for c in cands], dtype=float)
-        c_onsite = np.array([c.offers_on_site for c in cands])
-        c_virtual = np.array([c.offers_virtual for c in cands])
-        c_same_state = np.array([c.state == state for c in cands])
-        c_room = np.array([room_share(c) for c in cands])
-        c_hours = np.array([hundredths(c.hours_free) for c in cands])
-        endorse_by_ages: dict[frozenset, np.ndarray] = {}  # the request's ages -> per consultant
-        answers = np.array(  # concern x consultant: a specialty answers it
-            [
-                [bool(c.specialties.intersection(CONCERN_SPECIALTIES.get(k, ()))) for c in cands]
-                for k in concern_codes
-            ],
-            dtype=float,
-        )
-        works_in = np.array(
-            [[s in c.setting_types for c in cands] for s in setting_codes], dtype=float
-        )
+        n_r, n_c = len(block), len(idx)
+        column = np.full(len(available), -1, dtype=np.int64)  # available -> candidate column
+        column[idx] = np.arange(n_c)
+
+        def columns_of(members, column=column):
+            cols = column[members]
+            return cols[cols >= 0]
+
+        c_lat, c_lng, c_radius = a_lat[idx], a_lng[idx], a_radius[idx]
+        c_onsite, c_virtual = roster.on_site[idx], roster.virtual[idx]
+        c_same_state = roster.state[idx] == state
+        c_room, c_hours = a_room[idx], roster.hours[idx]
         # Request rows.
         r_lat = np.array([np.nan if r.latitude is None else r.latitude for r in block])
         r_lng = np.array([np.nan if r.longitude is None else r.longitude for r in block])
@@ -307,9 +319,9 @@ def batch_options(
             ages = r.ages or BOTH_AGES
             if ages not in endorse_by_ages:
                 endorse_by_ages[ages] = np.array(
-                    [endorsement_fit(ages, c.endorsements) for c in cands]
+                    [endorsement_fit(ages, c.endorsements) for c in available], dtype=float
                 )
-            endorse[i] = endorse_by_ages[ages]
+            endorse[i] = endorse_by_ages[ages][idx]
 
         # Distances (NaN where a point is unknown).
         dist = geo.distance_miles_array(
@@ -317,13 +329,11 @@ def batch_options(
         )
 
         serves = np.zeros((n_r, n_c), dtype=bool)
-        col_of = {c.id: j for j, c in enumerate(cands)}
-        county_cols: dict[int, list[int]] = {}
-        for j, c in enumerate(cands):
-            for county in c.counties & counties:
-                county_cols.setdefault(county, []).append(j)
+        county_cols = {
+            county: columns_of(roster.county_members.get(county, [])) for county in counties
+        }
         for i, r in enumerate(block):
-            serves[i, county_cols.get(r.county_id, [])] = True
+            serves[i, county_cols[r.county_id]] = True
         with np.errstate(invalid="ignore"):
             in_radius = dist <= c_radius[None, :]
         onsite_ok = r_onsite[:, None] & c_onsite[None, :]
@@ -340,22 +350,21 @@ def batch_options(
 
         # Language and earlier declines.
         speaks = np.ones((n_r, n_c), dtype=bool)
-        speakers: dict[str, np.ndarray] = {}  # language -> who of cands speaks it
         for i, r in enumerate(block):
             if r.preferred_language:
                 if r.preferred_language not in speakers:
                     speakers[r.preferred_language] = np.array(
-                        [r.preferred_language in c.languages for c in cands], dtype=bool
+                        [r.preferred_language in c.languages for c in available], dtype=bool
                     )
-                speaks[i] = speakers[r.preferred_language]
+                speaks[i] = speakers[r.preferred_language][idx]
             if r.language_required:
                 feasible[i] &= speaks[i]
-            for declined in r.declined:
-                if declined in col_of:
-                    feasible[i, col_of[declined]] = False
+            declined = [roster.index[pk] for pk in r.declined if pk in roster.index]
+            if declined:
+                feasible[i, columns_of(declined)] = False
 
-        specialty = concern_share @ answers
-        setting = works_in[r_setting]
+        specialty = concern_share @ a_answers[:, idx]
+        setting = a_works_in[:, idx][r_setting]
         with np.errstate(invalid="ignore"):
             distance = np.where(
                 (by_county | by_radius) & ~np.isnan(dist),
@@ -363,12 +372,8 @@ def batch_options(
                 0.0,
             )
         continuity = np.zeros((n_r, n_c))
-        served_by: dict[int, list[int]] = {}
-        for j, c in enumerate(cands):
-            for program_id in c.programs_served:
-                served_by.setdefault(program_id, []).append(j)
         for i, r in enumerate(block):
-            continuity[i, served_by.get(r.program_id, [])] = 1.0
+            continuity[i, columns_of(served_by.get(r.program_id, []))] = 1.0
         total = (
             w["specialty"] * specialty
             + w["setting"] * setting
@@ -379,10 +384,14 @@ def batch_options(
             + w["endorsement"] * endorse
         )
         total = np.round(total, 4)
-        cand_ids = np.array([c.id for c in cands], dtype=np.int64)
-        for i, r in enumerate(block):
-            cols = np.flatnonzero(feasible[i])
-            options[r.id] = dict(zip(cand_ids[cols].tolist(), total[i, cols].tolist(), strict=True))
-            if not options[r.id]:
+        # Every feasible pair at once, request by request; then one dict per request.
+        rows, cols = np.nonzero(feasible)
+        ids, scores = roster.ids[idx][cols].tolist(), total[rows, cols].tolist()
+        counts = np.bincount(rows, minlength=n_r).tolist()
+        pairs, cands = iter(zip(ids, scores, strict=True)), None
+        for r, count in zip(block, counts, strict=True):
+            options[r.id] = dict(islice(pairs, count))
+            if not count:
+                cands = cands or [available[j] for j in idx.tolist()]
                 reasons[r.id] = unmatched_reasons(r, cands, outside, unavailable)
     return options, reasons
