@@ -18,7 +18,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import chain, islice
 
 from consultations.matching.capacity import batch_capacity
 from consultations.matching.prefilter import (
@@ -130,26 +130,27 @@ def solve(
 
         workers = settings.MATCHING_BATCH_WORKERS
     requests = sorted(r for r, opts in options.items() if opts)
-    # Every (request, consultant) option as flat arrays, in (request, consultant) order.
-    lengths, option_ids, scores = [], [], []
-    for r in requests:
-        opts = options[r]
-        ids = sorted(opts)
-        lengths.append(len(ids))
-        option_ids.extend(ids)
-        scores.extend(map(opts.__getitem__, ids))
-    option_ids_a = np.array(option_ids, dtype=np.int64)
-    consultants_a = np.array(
-        sorted(c for c in set(option_ids) if capacity.get(c, 0) > 0), dtype=np.int64
+    # Every (request, consultant) option as flat arrays, put in (request, consultant) order
+    # whatever the order of the mappings, so the network, and so the solution, is the same.
+    lengths = np.fromiter((len(options[r]) for r in requests), dtype=np.int64, count=len(requests))
+    count = int(lengths.sum())
+    option_ids = np.fromiter(
+        chain.from_iterable(options[r] for r in requests), dtype=np.int64, count=count
     )
+    scores = np.fromiter(
+        chain.from_iterable(options[r].values() for r in requests), dtype=float, count=count
+    )
+    rows = np.repeat(np.arange(len(requests), dtype=np.int64), lengths)
+    order = np.lexsort((option_ids, rows))
+    rows, option_ids, scores = rows[order], option_ids[order], scores[order]
+    consultants_a = np.array(sorted(c for c, n in capacity.items() if n > 0), dtype=np.int64)
     if not requests or not len(consultants_a):
         return []
-    n_r, n_c = len(requests), len(consultants_a)
-    rows = np.repeat(np.arange(n_r, dtype=np.int64), lengths)
-    columns = np.minimum(np.searchsorted(consultants_a, option_ids_a), n_c - 1)
-    kept = consultants_a[columns] == option_ids_a  # a consultant without room takes no arc
+    n_c = len(consultants_a)
+    columns = np.minimum(np.searchsorted(consultants_a, option_ids), n_c - 1)
+    kept = consultants_a[columns] == option_ids  # a consultant without room takes no arc
     rows, columns = rows[kept], columns[kept]
-    points = np.rint(np.array(scores)[kept] * SCORE_SCALE).astype(np.int64)
+    points = np.rint(scores[kept] * SCORE_SCALE).astype(np.int64)
     priority = set(priority)
     used = components.solve_split(
         rows,

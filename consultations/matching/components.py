@@ -85,7 +85,10 @@ def solve_split(
         _best_requests(np.flatnonzero(one_consultant), rows, columns, points, priority, capacity),
     ]
     rest = np.flatnonzero(~(one_request | one_consultant))
-    if len(rest):
+    if len(rest) and (arc_label[rest] == arc_label[rest[0]]).all():
+        # One flow component: solved as it is (nodes outside it have no arc and take none).
+        chosen.append(rest[_flow(rows[rest], columns[rest], points[rest], priority, capacity)])
+    elif len(rest):
         # The remaining components' options, component by component, largest first.
         order = rest[np.argsort(arc_label[rest], kind="stable")]
         bounds = np.flatnonzero(np.diff(arc_label[order])) + 1
