@@ -290,7 +290,7 @@ def batch_options(
         if not len(idx):
             for r in block:
                 options[r.id] = {}
-                reasons[r.id] = unmatched_reasons(r, [], outside, unavailable)
+                reasons[r.id] = unmatched_reasons(r, {}, outside, unavailable)
             continue
         n_r, n_c = len(block), len(idx)
         column = np.full(len(available), -1, dtype=np.int64)  # available -> candidate column
@@ -389,10 +389,26 @@ def batch_options(
         rows, cols = np.nonzero(feasible)
         ids, scores = roster.ids[idx][cols].tolist(), total[rows, cols].tolist()
         counts = np.bincount(rows, minlength=n_r).tolist()
-        pairs, cands = iter(zip(ids, scores, strict=True)), None
-        for r, count in zip(block, counts, strict=True):
+        pairs = iter(zip(ids, scores, strict=True))
+        for i, (r, count) in enumerate(zip(block, counts, strict=True)):
             options[r.id] = dict(islice(pairs, count))
-            if not count:
-                cands = cands or [available[j] for j in idx.tolist()]
-                reasons[r.id] = unmatched_reasons(r, cands, outside, unavailable)
+            if count:
+                continue
+            # Nobody: each candidate under the first constraint it fails, in exclusion()'s
+            # order (the consultants themselves are available: see `unavailable`).
+            declined = np.zeros(n_c, dtype=bool)
+            declined[columns_of([roster.index[pk] for pk in r.declined if pk in roster.index])] = 1
+            left, first = np.ones(n_c, dtype=bool), {}
+            for code, fails in (
+                ("at_capacity", c_hours < r_weight[i]),
+                ("declined_before", declined),
+                ("modality", ~((r_onsite[i] & c_onsite) | (r_virtual[i] & c_virtual))),
+                ("out_of_area", ~(by_county[i] | by_radius[i] | by_virtual[i])),
+                ("language", r.language_required & ~speaks[i]),
+            ):
+                hit = left & fails
+                left &= ~hit
+                if hit.any():
+                    first[code] = int(hit.sum())
+            reasons[r.id] = unmatched_reasons(r, first, outside, unavailable)
     return options, reasons

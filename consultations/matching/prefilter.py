@@ -4,7 +4,7 @@
 from bisect import bisect_left
 from functools import cached_property
 
-from consultations.matching.rules import EXCLUSIONS, ConsultantFacts, exclusion, modality_fits
+from consultations.matching.rules import EXCLUSIONS, ConsultantFacts, modality_fits
 from directory import geo
 from directory.models import lightest_weekly_hours
 
@@ -108,13 +108,14 @@ def _offers(c: ConsultantFacts) -> tuple[bool, bool]:
     return c.offers_on_site, c.offers_virtual
 
 
-def unmatched_reasons(consultation, cands, outside: Outside, unavailable) -> list[str]:
-    """Why nobody can take a consultation: its own exclusion counts, most common first."""
+def unmatched_reasons(consultation, in_reach, outside: Outside, unavailable) -> list[str]:
+    """Why nobody can take a consultation: its own exclusion counts, most common first.
+    `in_reach`: the first constraint each consultant within the pre-filter's reach fails, as
+    counts by code (batch_options works them out in array form); `unavailable`: the counts
+    of the consultants no consultation can have."""
     counts = dict(unavailable)
-    for c in cands:
-        code = exclusion(consultation, c)
-        if code is not None:
-            counts[code] = counts.get(code, 0) + 1
+    for code, n in in_reach.items():
+        counts[code] = counts.get(code, 0) + n
     # Consultants the cheap pre-filter left out cannot reach the program; each is counted
     # under the first constraint they fail, in exclusion()'s order: too few hours free for
     # this consultation, declined it before, then modality, else out of area.

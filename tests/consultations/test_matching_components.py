@@ -13,7 +13,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from consultations.matching import components, greedy, plan, solve
+from consultations.matching import (
+    EXCLUSIONS,
+    batch_options,
+    components,
+    exclusion,
+    greedy,
+    plan,
+    solve,
+)
 from consultations.matching.capacity import batch_capacity, fits_both_limits
 from directory.models import Consultant
 from tests.consultations.test_matching_properties import (
@@ -302,3 +310,25 @@ def test_greedy_only_when_asked(instance):
         sum(a.score for a in greedy(options, capacity, priority)), 4
     )
     assert compared.assignments == quiet.assignments
+
+
+# --- the reasons of a request nobody can take -------------------------------------------------
+
+
+@FAST
+@given(several_parts(parts=2, max_requests=7, max_consultants=5))
+def test_unmet_reasons_count_each_consultant_under_its_first_failing_constraint(instance):
+    """For a request with no option, the batch's reasons are the scalar rule's exclusion codes
+    counted over every consultant (in reach of its state or not), most common first."""
+    requests, consultants = instance
+    _, reasons = batch_options(requests, consultants, WEIGHTS)
+    for r in requests:
+        if r.id not in reasons:
+            continue
+        counts = Counter(exclusion(r, c) for c in consultants)
+        assert None not in counts
+        expected = [
+            f"{EXCLUSIONS[code]} ({n})"
+            for code, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        ]
+        assert reasons[r.id] == expected
