@@ -42,6 +42,8 @@ def component_labels(rows: np.ndarray, columns: np.ndarray, n_rows: int, n_colum
         apart = low != high
         if not apart.any():
             return parent
+        # Joined ends stay joined: the next round looks only at the edges still apart.
+        tails, heads = tails[apart], heads[apart]
         np.minimum.at(parent, high[apart], low[apart])
         while True:  # every node straight to its root
             grand = parent[parent]
@@ -75,8 +77,12 @@ def solve_split(
     labels = component_labels(rows, columns, n_r, n_c)
     request_label, consultant_label = labels[:n_r], labels[n_r:]
     size = n_r + n_c
-    requests_in = np.bincount(request_label[np.unique(rows)], minlength=size)
-    consultants_in = np.bincount(consultant_label[np.unique(columns)], minlength=size)
+    with_options = np.zeros(n_r, dtype=bool)
+    with_options[rows] = True
+    requests_in = np.bincount(request_label[with_options], minlength=size)
+    with_options = np.zeros(n_c, dtype=bool)
+    with_options[columns] = True
+    consultants_in = np.bincount(consultant_label[with_options], minlength=size)
     arc_label = request_label[rows]
     one_request = requests_in[arc_label] == 1
     one_consultant = (consultants_in[arc_label] == 1) & ~one_request
@@ -85,6 +91,8 @@ def solve_split(
         _best_requests(np.flatnonzero(one_consultant), rows, columns, points, priority, capacity),
     ]
     rest = np.flatnonzero(~(one_request | one_consultant))
+    if len(rest) == len(rows) and (arc_label == arc_label[0]).all():
+        return np.sort(_flow(rows, columns, points, priority, capacity))  # all one component
     if len(rest) and (arc_label[rest] == arc_label[rest[0]]).all():
         # One flow component: solved as it is (nodes outside it have no arc and take none).
         chosen.append(rest[_flow(rows[rest], columns[rest], points[rest], priority, capacity)])
