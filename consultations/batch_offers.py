@@ -25,14 +25,15 @@ class MatchingRun(matching.BatchResult):
 
 
 def matching_run(
-    *, actor, dry_run: bool = True, weights=None, as_system: bool = False
+    *, actor, dry_run: bool = True, weights=None, as_system: bool = False, compare: bool = False
 ) -> MatchingRun:
     """Assign every submitted request at once, optimally (consultations.matching.plan).
 
     A dry run only previews. Otherwise each assignment becomes an offer through
     `request_offer`, one transaction each, so the rules and emails are those of a single
     offer; an assignment the world overtook meanwhile (the request withdrawn, the consultant
-    full) is skipped with the reason, and the others still go out.
+    full) is skipped with the reason, and the others still go out. With `compare`, the run
+    also carries the greedy assignment's total (greedy_total_score; None otherwise).
     """
     if not (as_system or can_offer_requests(actor)):
         raise PermissionDenied(_("Only Alliance admins may run matching."))
@@ -45,6 +46,7 @@ def matching_run(
         weights or matching.score_weights(),
         result=MatchingRun,
         seconds={"load": round(time.perf_counter() - clock, 3)},
+        compare=compare,
     )
     run.dry_run = dry_run
     assignments = run.assignments

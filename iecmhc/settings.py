@@ -374,6 +374,12 @@ MATCHING_WEIGHTS = {
     "endorsement": env.float("MATCH_WEIGHT_ENDORSEMENT", default=0.10),
 }
 
+# Processes that may share the solving of a large batch's independent parts
+# (consultations.matching.components); 1 solves everything in the calling process.
+MATCHING_BATCH_WORKERS = max(
+    1, env.int("MATCHING_BATCH_WORKERS", default=min(2, os.cpu_count() or 1))
+)
+
 # The hours a week an engagement takes by its level until its plan says otherwise; a program or
 # community engagement weighs more than one child's (docs/domain.md, "Capacity").
 ENGAGEMENT_DEFAULT_WEEKLY_HOURS = {

@@ -386,6 +386,11 @@ class MatchingRunInputSerializer(StrictInputSerializer):
     dry_run = serializers.BooleanField(
         default=True, required=False, help_text="Preview only (the default); false makes offers."
     )
+    compare = serializers.BooleanField(
+        default=False,
+        required=False,
+        help_text="Also work out a greedy assignment's total (greedy_total_score), for comparison.",
+    )
 
 
 class AssignmentSerializer(serializers.Serializer):
@@ -410,7 +415,9 @@ class MatchingRunSerializer(serializers.Serializer):
     unmatched = UnmatchedSerializer(many=True)
     total_score = serializers.FloatField()
     greedy_total_score = serializers.FloatField(
-        help_text="What assigning each request in turn to its best free consultant would score."
+        allow_null=True,
+        help_text="What assigning each request in turn to its best free consultant would score "
+        "(null unless compare was asked).",
     )
     upper_bound = serializers.FloatField(
         help_text="Every request with its best consultant, ignoring capacity."

@@ -285,7 +285,11 @@ class MatchingRunView(APIView):
     def post(self, request):
         data = MatchingRunInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        run = batch_offers.matching_run(actor=request.user, dry_run=data.validated_data["dry_run"])
+        run = batch_offers.matching_run(
+            actor=request.user,
+            dry_run=data.validated_data["dry_run"],
+            compare=data.validated_data["compare"],
+        )
         payload = {
             **{
                 name: getattr(run, name)

@@ -72,6 +72,20 @@ class ConsultantColumns:
     def __len__(self) -> int:
         return len(self.consultants)
 
+    def take(self, idx: np.ndarray) -> "ConsultantColumns":
+        """The columns of the consultants at positions `idx` (slices of these arrays); the
+        columns built on demand come from this set's, sliced."""
+        sub = object.__new__(ConsultantColumns)
+        sub.consultants = [self.consultants[j] for j in idx.tolist()]
+        sub.ids = self.ids[idx]
+        sub.col_of = {c.id: k for k, c in enumerate(sub.consultants)}
+        for name in ("lat", "lng", "radius", "onsite", "virtual", "state", "room", "hours"):
+            setattr(sub, name, getattr(self, name)[idx])
+        sub.answers, sub.works_in = self.answers[:, idx], self.works_in[:, idx]
+        sub._speakers, sub._endorsement, sub._in_state = {}, {}, {}
+        sub._parent, sub._idx = self, idx
+        return sub
+
     @cached_property
     def county_cols(self) -> dict[int, np.ndarray]:
         """County -> the columns of the consultants who serve it."""
@@ -99,8 +113,11 @@ class ConsultantColumns:
     def speakers(self, language: str) -> np.ndarray:
         """Who speaks the language."""
         if language not in self._speakers:
-            self._speakers[language] = np.array(
-                [language in c.languages for c in self.consultants], dtype=bool
+            parent = getattr(self, "_parent", None)
+            self._speakers[language] = (
+                parent.speakers(language)[self._idx]
+                if parent is not None
+                else np.array([language in c.languages for c in self.consultants], dtype=bool)
             )
         return self._speakers[language]
 
@@ -108,8 +125,13 @@ class ConsultantColumns:
         """The endorsement component for a consultation concerning these ages."""
         ages = ages or BOTH_AGES
         if ages not in self._endorsement:
-            self._endorsement[ages] = np.array(
-                [endorsement_fit(ages, c.endorsements) for c in self.consultants], dtype=float
+            parent = getattr(self, "_parent", None)
+            self._endorsement[ages] = (
+                parent.endorsement(ages)[self._idx]
+                if parent is not None
+                else np.array(
+                    [endorsement_fit(ages, c.endorsements) for c in self.consultants], dtype=float
+                )
             )
         return self._endorsement[ages]
 

@@ -1,5 +1,6 @@
 """Every open consultation at once: the feasible options and their scores in array form
-(`batch_options`), then the best assignment (`solve`), with a greedy one for comparison.
+(`batch_options`), then the best assignment (`solve`), and a greedy one for comparison when
+asked (`plan(compare=True)`).
 
 `batch_options` applies the rules of `rules.exclusion` and `rules.score` with numpy, one state
 at a time over the consultants who could reach that state, so national scale (20,000
@@ -17,13 +18,13 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import chain, islice
 
 from consultations.matching.arrays import ConsultantColumns, normalised_weights, pair_arrays
 from consultations.matching.capacity import batch_capacity
 from consultations.matching.prefilter import (
     Outside,
-    circle_boxes,
-    could_reach,
+    Roster,
     unmatched_reasons,
 )
 from consultations.matching.rules import (
@@ -53,7 +54,7 @@ class BatchResult:
     total_score: float
     priority_matched: int
     upper_bound: float  # every consultation with its best option, ignoring capacity
-    greedy_total_score: float = 0.0
+    greedy_total_score: float | None = None  # only when asked (compare=True)
     consultations: Mapping[int, RequestFacts] = field(default_factory=dict)
     consultant_names: Mapping[int, str] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
@@ -70,8 +71,10 @@ def plan(
     *,
     result=BatchResult,
     seconds: dict[str, float] | None = None,
+    compare: bool = False,
 ):
-    """The best assignment, summarised as a `result` (BatchResult or a subclass), timed."""
+    """The best assignment, summarised as a `result` (BatchResult or a subclass), timed;
+    with `compare`, also the greedy assignment's total (its own time: seconds["greedy"])."""
     seconds = dict(seconds or {})
     clock = time.perf_counter()
     options, reasons = batch_options(consultations, consultants, weights)
@@ -80,14 +83,18 @@ def plan(
     priority = {r.id for r in consultations if r.priority}
     assignments = solve(options, capacity, priority)
     seconds |= {"score": round(scored - clock, 3), "solve": round(time.perf_counter() - scored, 3)}
-    greedy_total = sum(a.score for a in greedy(options, capacity, priority))
+    greedy_total = None
+    if compare:
+        clock = time.perf_counter()
+        greedy_total = round(sum(a.score for a in greedy(options, capacity, priority)), 4)
+        seconds["greedy"] = round(time.perf_counter() - clock, 3)
     return summarize(
         options,
         assignments,
         priority,
         reasons,
         result=result,
-        greedy_total_score=round(greedy_total, 4),
+        greedy_total_score=greedy_total,
         consultations={r.id: r for r in consultations},
         consultant_names={c.id: c.display_name for c in consultants},
         seconds=seconds,
@@ -98,72 +105,64 @@ def solve(
     options: Mapping[int, Mapping[int, float]],
     capacity: Mapping[int, int],
     priority: Iterable[int] = (),
+    *,
+    split: bool = True,
+    workers: int | None = None,
+    min_parallel_arcs: int | None = None,
 ) -> list[Assignment]:
     """The optimal assignment: each request to at most one of its options (consultant → score),
     each consultant to at most `capacity` requests, priority requests matched first, then the
-    total score as high as possible. Exact (a min-cost flow) and deterministic."""
+    total score as high as possible. Exact (a min-cost flow on each independent part of the
+    network, `components.solve_split`) and deterministic. Workers: the processes that may
+    share a large network's parts (settings.MATCHING_BATCH_WORKERS by default; 1: this one)."""
     import numpy as np
-    from ortools.graph.python import min_cost_flow
 
-    priority = set(priority)
+    from consultations.matching import components
+
+    if workers is None:
+        from django.conf import settings
+
+        workers = settings.MATCHING_BATCH_WORKERS
     requests = sorted(r for r, opts in options.items() if opts)
-    # Every (request, consultant) option as flat arrays, in (request, consultant) order.
-    lengths, option_ids, scores = [], [], []
-    for r in requests:
-        opts = options[r]
-        ids = sorted(opts)
-        lengths.append(len(ids))
-        option_ids.extend(ids)
-        scores.extend(map(opts.__getitem__, ids))
-    option_ids_a = np.array(option_ids, dtype=np.int64)
-    consultants_a = np.array(
-        sorted(c for c in set(option_ids) if capacity.get(c, 0) > 0), dtype=np.int64
+    # Every (request, consultant) option as flat arrays, put in (request, consultant) order
+    # whatever the order of the mappings, so the network, and so the solution, is the same.
+    lengths = np.fromiter((len(options[r]) for r in requests), dtype=np.int64, count=len(requests))
+    count = int(lengths.sum())
+    option_ids = np.fromiter(
+        chain.from_iterable(options[r] for r in requests), dtype=np.int64, count=count
     )
+    scores = np.fromiter(
+        chain.from_iterable(options[r].values() for r in requests), dtype=float, count=count
+    )
+    rows = np.repeat(np.arange(len(requests), dtype=np.int64), lengths)
+    order = np.lexsort((option_ids, rows))
+    rows, option_ids, scores = rows[order], option_ids[order], scores[order]
+    consultants_a = np.array(sorted(c for c, n in capacity.items() if n > 0), dtype=np.int64)
     if not requests or not len(consultants_a):
         return []
-    n_r, n_c = len(requests), len(consultants_a)
-    source, sink = 0, 1  # requests are nodes 2.., consultants follow them
-    rows = np.repeat(np.arange(n_r, dtype=np.int64), lengths)
-    columns = np.minimum(np.searchsorted(consultants_a, option_ids_a), n_c - 1)
-    kept = consultants_a[columns] == option_ids_a  # a consultant without room takes no arc
+    n_c = len(consultants_a)
+    columns = np.minimum(np.searchsorted(consultants_a, option_ids), n_c - 1)
+    kept = consultants_a[columns] == option_ids  # a consultant without room takes no arc
     rows, columns = rows[kept], columns[kept]
-    tails_a, heads_a = rows + 2, columns + 2 + n_r
-    points = np.rint(np.array(scores)[kept] * SCORE_SCALE).astype(np.int64)
-    # One more priority request matched must outweigh any difference in scores, including
-    # what other priority requests lose by moving to weaker consultants to make room: so the
-    # bonus exceeds the best conceivable total of every request's best score.
-    best = np.zeros(n_r, dtype=np.int64)
-    np.maximum.at(best, rows, points)
-    bonus = int(best.sum()) + 1
-    is_priority = np.array([r in priority for r in requests])
-    costs = -(points + np.where(is_priority[rows], bonus, 0))
-
-    flow = min_cost_flow.SimpleMinCostFlow()
-    request_nodes = np.arange(2, 2 + n_r, dtype=np.int64)
-    consultant_nodes = np.arange(2 + n_r, 2 + n_r + n_c, dtype=np.int64)
-    ones, zeros = np.ones(n_r, dtype=np.int64), np.zeros(n_r, dtype=np.int64)
-    flow.add_arcs_with_capacity_and_unit_cost(np.full(n_r, source), request_nodes, ones, zeros)
-    flow.add_arcs_with_capacity_and_unit_cost(request_nodes, np.full(n_r, sink), ones, zeros)
-    arcs = flow.add_arcs_with_capacity_and_unit_cost(
-        tails_a, heads_a, np.ones(len(tails_a), dtype=np.int64), costs
-    )
-    flow.add_arcs_with_capacity_and_unit_cost(
-        consultant_nodes,
-        np.full(n_c, sink),
+    points = np.rint(scores[kept] * SCORE_SCALE).astype(np.int64)
+    priority = set(priority)
+    used = components.solve_split(
+        rows,
+        columns,
+        points,
+        np.array([r in priority for r in requests], dtype=bool),
         np.array([capacity[c] for c in consultants_a.tolist()], dtype=np.int64),
-        np.zeros(n_c, dtype=np.int64),
+        split=split,
+        workers=workers,
+        min_parallel_arcs=components.MIN_PARALLEL_ARCS
+        if min_parallel_arcs is None
+        else min_parallel_arcs,
     )
-    flow.set_node_supply(source, n_r)
-    flow.set_node_supply(sink, -n_r)
-    status = flow.solve()
-    if status != flow.OPTIMAL:
-        raise RuntimeError(f"The min-cost flow solver failed (status {status}).")
-    used = np.flatnonzero(flow.flows(arcs) > 0)
     result = []
     for i, c in zip(rows[used].tolist(), consultants_a[columns[used]].tolist(), strict=True):
         r = requests[i]
         result.append(Assignment(r, c, options[r][c]))
-    return result  # in request order, as the arcs are
+    return result  # in request order, as the options are
 
 
 def greedy(
@@ -241,12 +240,15 @@ def batch_options(
         else:
             unavailable[code] += 1
     unavailable = dict(unavailable)
-    circles = circle_boxes(available)
+    roster = Roster(available)
     by_state: dict[str, list[RequestFacts]] = {}
     for consultation in consultations:
         by_state.setdefault(consultation.state, []).append(consultation)
 
     w = normalised_weights(weights)
+
+    # Consultant columns, once for everyone available; each state takes its candidates' slice.
+    everyone = ConsultantColumns(available)
 
     for state, block in sorted(by_state.items()):
         counties = {r.county_id for r in block}
@@ -254,29 +256,49 @@ def batch_options(
         lngs = [r.longitude for r in block if r.longitude is not None]
         box = (min(lats), max(lats), min(lngs), max(lngs)) if lats else None
 
-        cands = [c for c in available if could_reach(c, state, counties, box, circles.get(c.id))]
+        idx = roster.reach(state, counties, box)
         # Those the pre-filter left out, for the reasons of a consultation nobody can take.
-        outside = Outside(available, {c.id for c in cands})
-        if not cands:
+        outside = Outside(roster, idx)
+        if not len(idx):
             for r in block:
                 options[r.id] = {}
-                reasons[r.id] = unmatched_reasons(r, [], outside, unavailable)
+                reasons[r.id] = unmatched_reasons(r, {}, outside, unavailable)
             continue
         # The rules in array form (consultations.matching.arrays, shared with the snapshot).
-        cols = ConsultantColumns(cands)
+        cols = everyone.take(idx)
         pairs = pair_arrays(block, cols, state, w)
         feasible = pairs.reach & pairs.hours_fit
+        declined = np.zeros_like(feasible)
         for i, r in enumerate(block):
             if r.language_required:
                 feasible[i] &= pairs.speaks[i]
-            for declined in r.declined:
-                if declined in cols.col_of:
-                    feasible[i, cols.col_of[declined]] = False
-        for i, r in enumerate(block):
-            js = np.flatnonzero(feasible[i])
-            options[r.id] = dict(
-                zip(cols.ids[js].tolist(), pairs.total[i, js].tolist(), strict=True)
-            )
-            if not options[r.id]:
-                reasons[r.id] = unmatched_reasons(r, cands, outside, unavailable)
+            for pk in r.declined:
+                if pk in cols.col_of:
+                    declined[i, cols.col_of[pk]] = True
+        feasible &= ~declined
+        # Every feasible pair at once, request by request; then one dict per request.
+        rows, found = np.nonzero(feasible)
+        ids, scores = cols.ids[found].tolist(), pairs.total[rows, found].tolist()
+        counts = np.bincount(rows, minlength=len(block)).tolist()
+        taken = iter(zip(ids, scores, strict=True))
+        for i, (r, count) in enumerate(zip(block, counts, strict=True)):
+            options[r.id] = dict(islice(taken, count))
+            if count:
+                continue
+            # Nobody: each candidate under the first constraint it fails, in exclusion()'s
+            # order (the consultants themselves are available: see `unavailable`).
+            modality = (r.accepts_on_site & cols.onsite) | (r.accepts_virtual & cols.virtual)
+            left, first = np.ones(len(cols), dtype=bool), {}
+            for code, fails in (
+                ("at_capacity", ~pairs.hours_fit[i]),
+                ("declined_before", declined[i]),
+                ("modality", ~modality),
+                ("out_of_area", ~pairs.reach[i]),
+                ("language", r.language_required & ~pairs.speaks[i]),
+            ):
+                hit = left & fails
+                left &= ~hit
+                if hit.any():
+                    first[code] = int(hit.sum())
+            reasons[r.id] = unmatched_reasons(r, first, outside, unavailable)
     return options, reasons

@@ -538,6 +538,8 @@ def test_requests_nobody_can_take_are_reported_with_reasons(world):
         {"dry_run": "maybe"},
         {"dry_run": None},
         {"dry_run": [False]},
+        {"compare": "perhaps"},
+        {"compare": None},
         [],
     ],
 )
@@ -547,6 +549,19 @@ def test_matching_run_rejects_bad_input(world, payload):
     response = world.client("admin").post(RUN_URL, payload, format="json")
     assert response.status_code == 400, response.content
     assert snapshot() == before
+
+
+def test_the_greedy_total_only_when_compare_is_asked(world):
+    only_one_place(world)
+    factories.submitted(world.program)
+    client = world.client("admin")
+    plain = client.post(RUN_URL, {}, format="json").json()
+    assert plain["greedy_total_score"] is None and "greedy" not in plain["seconds"]
+    compared = client.post(RUN_URL, {"compare": True}, format="json").json()
+    # One request, one place: greedy and optimal agree.
+    assert compared["greedy_total_score"] == compared["total_score"] > 0
+    assert "greedy" in compared["seconds"]
+    assert compared["assignments"] == plain["assignments"]
 
 
 # --- manage.py match_pending -----------------------------------------------------------------
@@ -604,6 +619,15 @@ def test_match_pending_refuses_an_actor_who_is_not_an_admin(world, username):
     with pytest.raises(CommandError, match="is not an Alliance admin"):
         run_command("--actor", username)
     assert snapshot() == before
+
+
+def test_match_pending_compares_with_greedy_only_when_asked(world):
+    only_one_place(world)
+    factories.submitted(world.program)
+    assert "greedy" not in run_command("--dry-run")
+    output = run_command("--dry-run", "--compare")
+    assert "(greedy " in output and ", bound " in output
+    assert "greedy " in output.rsplit("Time:", 1)[1]
 
 
 def test_match_pending_with_nothing_to_do(world):

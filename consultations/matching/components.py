@@ -1,0 +1,201 @@
+"""The batch's flow network cut into its independent parts, each solved exactly, in parallel
+when the network is large (consultations.matching.batch.solve; docs/domain.md, "Matching").
+
+Two consultations that share no feasible consultant, directly or through a chain of other
+consultations and consultants, cannot interact: a place one of them takes is never a place the
+other could use. So the network's connected components (consultations and consultants joined
+by their options) are solved one by one, and the union of their optimal assignments is optimal
+for the whole. That holds for the priority rule too: each component matches as many priority
+consultations as it can and then scores as high as it can, so the sum of the components does
+both. Each component gets its own priority bonus (larger than the sum of its own best scores).
+
+Components of one consultation (take its best option) and of one consultant (their places go
+to priority consultations first, then to the best scores) are solved exactly with array
+operations; the others with OR-Tools' min-cost flow. When the flow components together have at
+least `min_parallel_arcs` options and `workers` > 1, they are shared out between this process
+and `workers - 1` forked ones (OR-Tools holds the GIL, so threads would not help); each is
+handed plain numpy arrays, never a solver object.
+
+This module reads no Django setting and no model: the caller passes everything in.
+"""
+
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+
+import numpy as np
+
+# Below this many options in the flow components, forking costs more than it saves.
+MIN_PARALLEL_ARCS = 200_000
+
+
+def component_labels(rows: np.ndarray, columns: np.ndarray, n_rows: int, n_columns: int):
+    """The connected component of every node of the bipartite graph whose edges are
+    (rows[i], columns[i]): an array over the n_rows + n_columns nodes (rows first, then the
+    columns), each labelled by the smallest node of its component. Hooking and pointer
+    jumping in numpy: each round hooks every edge's larger root under its smaller one."""
+    parent = np.arange(n_rows + n_columns, dtype=np.int64)
+    tails = rows.astype(np.int64, copy=False)
+    heads = columns.astype(np.int64, copy=False) + n_rows
+    while True:
+        low = np.minimum(parent[tails], parent[heads])
+        high = np.maximum(parent[tails], parent[heads])
+        apart = low != high
+        if not apart.any():
+            return parent
+        # Joined ends stay joined: the next round looks only at the edges still apart.
+        tails, heads = tails[apart], heads[apart]
+        np.minimum.at(parent, high[apart], low[apart])
+        while True:  # every node straight to its root
+            grand = parent[parent]
+            if np.array_equal(grand, parent):
+                break
+            parent = grand
+
+
+def solve_split(
+    rows: np.ndarray,
+    columns: np.ndarray,
+    points: np.ndarray,
+    priority: np.ndarray,
+    capacity: np.ndarray,
+    *,
+    split: bool = True,
+    workers: int = 1,
+    min_parallel_arcs: int = MIN_PARALLEL_ARCS,
+) -> np.ndarray:
+    """The options (indices into the arrays) of the optimal assignment, sorted.
+
+    rows[i], columns[i], points[i]: option i's request index, consultant index and score in
+    integer points (>= 0); priority[r]: request r is a priority; capacity[c] (> 0): consultant
+    c's places. Priority requests are matched first, then the total points are as high as
+    possible. With split=False the whole network is one flow problem (for comparison)."""
+    n_r, n_c = len(priority), len(capacity)
+    if not len(rows):
+        return np.zeros(0, dtype=np.int64)
+    if not split:
+        return np.sort(_flow(rows, columns, points, priority, capacity))
+    labels = component_labels(rows, columns, n_r, n_c)
+    request_label, consultant_label = labels[:n_r], labels[n_r:]
+    size = n_r + n_c
+    with_options = np.zeros(n_r, dtype=bool)
+    with_options[rows] = True
+    requests_in = np.bincount(request_label[with_options], minlength=size)
+    with_options = np.zeros(n_c, dtype=bool)
+    with_options[columns] = True
+    consultants_in = np.bincount(consultant_label[with_options], minlength=size)
+    arc_label = request_label[rows]
+    one_request = requests_in[arc_label] == 1
+    one_consultant = (consultants_in[arc_label] == 1) & ~one_request
+    chosen = [
+        _best_option(np.flatnonzero(one_request), rows, columns, points),
+        _best_requests(np.flatnonzero(one_consultant), rows, columns, points, priority, capacity),
+    ]
+    rest = np.flatnonzero(~(one_request | one_consultant))
+    if len(rest) == len(rows) and (arc_label == arc_label[0]).all():
+        return np.sort(_flow(rows, columns, points, priority, capacity))  # all one component
+    if len(rest) and (arc_label[rest] == arc_label[rest[0]]).all():
+        # One flow component: solved as it is (nodes outside it have no arc and take none).
+        chosen.append(rest[_flow(rows[rest], columns[rest], points[rest], priority, capacity)])
+    elif len(rest):
+        # The remaining components' options, component by component, largest first.
+        order = rest[np.argsort(arc_label[rest], kind="stable")]
+        bounds = np.flatnonzero(np.diff(arc_label[order])) + 1
+        parts = sorted(np.split(order, bounds), key=lambda arcs: (-len(arcs), int(arcs[0])))
+        jobs = [
+            (rows[arcs], columns[arcs], points[arcs], priority, capacity, arcs) for arcs in parts
+        ]
+        chosen.extend(_run(jobs, workers if len(rest) >= min_parallel_arcs else 1))
+    return np.sort(np.concatenate(chosen))
+
+
+def _best_option(arcs, rows, columns, points) -> np.ndarray:
+    """Components of one request: its best option (ties: the lowest consultant index)."""
+    if not len(arcs):
+        return arcs
+    ordered = arcs[np.lexsort((columns[arcs], -points[arcs], rows[arcs]))]
+    first = np.r_[True, rows[ordered][1:] != rows[ordered][:-1]]
+    return ordered[first]
+
+
+def _best_requests(arcs, rows, columns, points, priority, capacity) -> np.ndarray:
+    """Components of one consultant (each request there has that one option): the places go
+    to the priority requests, best scores first, then to the others, best scores first (ties:
+    the lowest request index)."""
+    if not len(arcs):
+        return arcs
+    ordered = arcs[np.lexsort((rows[arcs], -points[arcs], ~priority[rows[arcs]], columns[arcs]))]
+    consultant = columns[ordered]
+    starts = np.r_[0, np.flatnonzero(consultant[1:] != consultant[:-1]) + 1]
+    rank = np.arange(len(ordered)) - np.repeat(starts, np.diff(np.r_[starts, len(ordered)]))
+    return ordered[rank < capacity[consultant]]
+
+
+def _run(jobs, workers: int) -> list[np.ndarray]:
+    """Solve the flow components: in this process, or shared with workers - 1 forked ones
+    (the largest first, each to the least loaded; this process takes the first share)."""
+    if workers <= 1 or len(jobs) < 2:
+        return [_solve_jobs(jobs)]
+    shares: list[list] = [[] for _ in range(min(workers, len(jobs)))]
+    loads = [0] * len(shares)
+    for job in jobs:
+        i = loads.index(min(loads))
+        shares[i].append(job)
+        loads[i] += len(job[0])
+    context = multiprocessing.get_context("fork")  # the parent's modules, no Django set-up
+    with ProcessPoolExecutor(max_workers=len(shares) - 1, mp_context=context) as pool:
+        futures = [pool.submit(_solve_jobs, share) for share in shares[1:]]
+        here = _solve_jobs(shares[0])
+        return [here, *(future.result() for future in futures)]
+
+
+def _solve_jobs(jobs) -> np.ndarray:
+    """The chosen options (global indices) of several flow components."""
+    chosen = [np.zeros(0, dtype=np.int64)]
+    for rows, columns, points, priority, capacity, arcs in jobs:
+        local_rows, rows = np.unique(rows, return_inverse=True)
+        local_columns, columns = np.unique(columns, return_inverse=True)
+        used = _flow(rows, columns, points, priority[local_rows], capacity[local_columns])
+        chosen.append(arcs[used])
+    return np.concatenate(chosen)
+
+
+def _flow(rows, columns, points, priority, capacity) -> np.ndarray:
+    """One min-cost flow (source → request, capacity 1; request → consultant, cost −points,
+    minus a bonus for a priority request; consultant → sink, capacity = places; request →
+    sink, cost 0, so a request may stay unmatched): the indices of the options used."""
+    from ortools.graph.python import min_cost_flow
+
+    n_r, n_c = len(priority), len(capacity)
+    source, sink = 0, 1  # requests are nodes 2.., consultants follow them
+    # One more priority request matched must outweigh any difference in scores, including
+    # what other priority requests lose by moving to weaker consultants to make room: so the
+    # bonus exceeds the best conceivable total of every request's best score.
+    best = np.zeros(n_r, dtype=np.int64)
+    np.maximum.at(best, rows, points)
+    bonus = int(best.sum()) + 1
+    costs = -(points + np.where(priority[rows], bonus, 0))
+
+    flow = min_cost_flow.SimpleMinCostFlow()
+    request_nodes = np.arange(2, 2 + n_r, dtype=np.int64)
+    consultant_nodes = np.arange(2 + n_r, 2 + n_r + n_c, dtype=np.int64)
+    ones, zeros = np.ones(n_r, dtype=np.int64), np.zeros(n_r, dtype=np.int64)
+    flow.add_arcs_with_capacity_and_unit_cost(np.full(n_r, source), request_nodes, ones, zeros)
+    flow.add_arcs_with_capacity_and_unit_cost(request_nodes, np.full(n_r, sink), ones, zeros)
+    arcs = flow.add_arcs_with_capacity_and_unit_cost(
+        rows.astype(np.int64) + 2,
+        columns.astype(np.int64) + 2 + n_r,
+        np.ones(len(rows), dtype=np.int64),
+        costs.astype(np.int64),
+    )
+    flow.add_arcs_with_capacity_and_unit_cost(
+        consultant_nodes,
+        np.full(n_c, sink),
+        capacity.astype(np.int64),
+        np.zeros(n_c, dtype=np.int64),
+    )
+    flow.set_node_supply(source, n_r)
+    flow.set_node_supply(sink, -n_r)
+    status = flow.solve()
+    if status != flow.OPTIMAL:
+        raise RuntimeError(f"The min-cost flow solver failed (status {status}).")
+    return np.flatnonzero(flow.flows(arcs) > 0)
