@@ -16,6 +16,7 @@ from consultations.matching.batch import (
     summarize,
 )
 from consultations.matching.facts import (
+    declined_by,
     declined_consultant_ids,
     match_candidates,
     matchable_consultants_facts,
@@ -48,6 +49,7 @@ __all__ = [
     "RequestFacts",
     "batch_options",
     "concerns_answered",
+    "declined_by",
     "declined_consultant_ids",
     "exclusion",
     "greedy",

@@ -39,13 +39,18 @@ from directory.selectors import code_list_contains
 Status = ConsultationRequest.Status
 
 
+def _declines():
+    return RequestEvent.objects.filter(action=RequestEvent.Action.DECLINED)
+
+
 def declined_consultant_ids(consultation: ConsultationRequest) -> set[int]:
     """Consultants who declined this consultation: it is never offered to them again."""
-    return set(
-        consultation.events.filter(action=RequestEvent.Action.DECLINED).values_list(
-            "consultant_id", flat=True
-        )
-    )
+    return set(_declines().filter(request=consultation).values_list("consultant_id", flat=True))
+
+
+def declined_by(consultant_id: int) -> Exists:
+    """The same rule in SQL, for a query of requests: the consultant declined this one."""
+    return Exists(_declines().filter(request=OuterRef("pk"), consultant_id=consultant_id))
 
 
 # What matching reads of a consultation: each RequestFacts field, from its path.
