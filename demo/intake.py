@@ -14,6 +14,7 @@ from django.utils import timezone
 from consultations import matching, waitlist
 from consultations.first_contact import first_contact_due
 from consultations.models import ConsultationRequest
+from demo.bulk import update_objects
 from demo.common import chunks, rng_for
 from directory.models import Consultant, Language
 from directory.vocabularies import ReferralSource
@@ -68,7 +69,7 @@ def fill_front_door(*, seed: int, admin) -> int:
             _front_door(consultation, index, seed=seed, admin=admin)
             index += 1
         with transaction.atomic():
-            ConsultationRequest.objects.bulk_update(batch, FIELDS)
+            update_objects(ConsultationRequest, batch, FIELDS)
         filled += len(batch)
     return filled
 
