@@ -92,9 +92,16 @@ def waitlist_unmatched() -> int:
     consultant may take, as the periodic job would."""
     if ConsultationRequest.objects.filter(waitlisted_at__isnull=False).exists():
         return 0
-    facts = matching.open_requests_facts()
-    options, _ = matching.batch_options(facts, matching.matchable_consultants_facts())
-    unmatched = [r for r in facts if not options.get(r.id)][:MAX_WAITLISTED]
+    consultants = matching.matchable_consultants_facts()
+    unmatched = []
+    # In chunks, until enough are found: a request's options do not depend on the others', and
+    # every open request's at once would hold gigabytes at four times national.
+    for facts in chunks(matching.open_requests_facts(), 2000):
+        options, _ = matching.batch_options(facts, consultants)
+        unmatched += [r for r in facts if not options.get(r.id)]
+        if len(unmatched) >= MAX_WAITLISTED:
+            break
+    unmatched = unmatched[:MAX_WAITLISTED]
     if not unmatched:
         return 0
     full = waitlist.full_consultants_facts()
