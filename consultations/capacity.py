@@ -9,7 +9,7 @@ offer and an accept make under the lock on the consultant's row.
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Case, DecimalField, Sum, Value, When
+from django.db.models import Case, DecimalField, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from consultations import messages as M
@@ -40,18 +40,32 @@ def weekly_hours_expression():
     return Coalesce("planned_hours_per_week", defaults, output_field=output)
 
 
+def _holding(consultant: Consultant, statuses):
+    return ConsultationRequest.objects.filter(consultant_id=consultant.pk, status__in=statuses)
+
+
 def committed_hours(consultant: Consultant, statuses=HOLDING) -> Decimal:
     """The weekly hours of the consultant's requests in `statuses` (offers and engagements)."""
-    total = ConsultationRequest.objects.filter(
-        consultant_id=consultant.pk, status__in=statuses
-    ).aggregate(hours=Sum(weekly_hours_expression()))["hours"]
-    return Decimal(total or 0).quantize(Decimal("0.01"))
+    total = _holding(consultant, statuses).aggregate(hours=Sum(weekly_hours_expression()))
+    return Decimal(total["hours"] or 0).quantize(Decimal("0.01"))
 
 
 def recount_hours(consultant: Consultant) -> None:
-    """Set the consultant's hours_committed from their requests (the caller holds the lock
-    and saves it with the other counters)."""
-    consultant.hours_committed = committed_hours(consultant)
+    """Set the consultant's hours_committed from their requests, as a SQL expression that the
+    caller's save computes in its UPDATE (one statement, under the caller's lock). The value
+    is read again only if something asks for it after the save."""
+    hours = (
+        _holding(consultant, HOLDING)
+        .order_by()
+        .values("consultant_id")
+        .annotate(hours=Sum(weekly_hours_expression()))
+        .values("hours")
+    )
+    consultant.hours_committed = Coalesce(
+        Subquery(hours),
+        Value(Decimal("0")),
+        output_field=DecimalField(max_digits=6, decimal_places=2),
+    )
 
 
 def check_room_for_offer(consultant: Consultant, consultation: ConsultationRequest) -> None:

@@ -9,6 +9,7 @@ from django.db.models import (
     Count,
     IntegerField,
     OuterRef,
+    Prefetch,
     QuerySet,
     Subquery,
     Sum,
@@ -47,6 +48,11 @@ def _visible_to(qs: QuerySet[ConsultationRequest], user) -> QuerySet[Consultatio
     return qs.none()
 
 
+def history_prefetch() -> Prefetch:
+    """A request's history with each event's actor, in one query (for prefetch_related)."""
+    return Prefetch("events", queryset=RequestEvent.objects.select_related("actor"))
+
+
 def request_list(*, user) -> QuerySet[ConsultationRequest]:
     """Requests a user may see: their programs' (program staff), those offered or assigned to
     them (consultants: a declined or expired offer is no longer theirs), or all (admins)."""
@@ -60,7 +66,7 @@ def request_list(*, user) -> QuerySet[ConsultationRequest]:
         ConsultationRequest.objects.select_related(
             "program__county", "consultant__user", "preferred_language"
         )
-        .prefetch_related("events__actor")
+        .prefetch_related(history_prefetch())
         .annotate(contact_minutes=Coalesce(Subquery(minutes), 0))
     )
     return _visible_to(qs, user)

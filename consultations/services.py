@@ -22,12 +22,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.roles import is_program_user, user_role
-from consultations import first_contact
+from accounts.roles import is_consultant_user, is_program_user, user_role
+from consultations import first_contact, matching
 from consultations import messages as M
 from consultations.capacity import check_room_for_accept, check_room_for_offer, recount_hours
 from consultations.followup import check_child_outcome, schedule_follow_up
-from consultations.matching import declined_consultant_ids
 from consultations.models import ConsultationRequest, Contact, RequestEvent
 from consultations.notifications import notify_alliance, notify_consultant, notify_program
 from consultations.permissions import (
@@ -62,27 +61,31 @@ def _event(consultation, *, action, actor, from_status, note="", consultant=None
     )
 
 
-def _lock_request(consultation: ConsultationRequest) -> ConsultationRequest:
+def _lock_request(
+    consultation: ConsultationRequest, *, declined_by: int | None = None
+) -> ConsultationRequest:
     """Lock the request's row and read it again: the one read a service makes of it, with what
-    the API's answer shows (so the view need not read it a fourth time)."""
-    return (
-        ConsultationRequest.objects.select_for_update(of=("self",), no_key=True)
-        .select_related("program__county", "consultant__user", "preferred_language")
-        .get(pk=consultation.pk)
-    )
+    the API's answer and the emails show (so neither reads it again) and, with `declined_by`,
+    whether that consultant declined it before (`declined_before`)."""
+    locked = ConsultationRequest.objects.select_for_update(of=("self",), no_key=True)
+    if declined_by is not None:
+        locked = locked.annotate(declined_before=matching.declined_by(declined_by))
+    return locked.select_related(
+        "program__county", "consultant__user", "preferred_language", "created_by"
+    ).get(pk=consultation.pk)
 
 
-def _lock_consultant(pk: int) -> Consultant:
-    return (
-        Consultant.objects.select_for_update(of=("self",), no_key=True)
-        .select_related("user")
-        .get(pk=pk)
-    )
+def _lock_consultant(pk: int | None = None, *, user=None) -> Consultant:
+    """Lock a consultant's row and read it: by its key, or (`user`) the listing of a
+    consultant user (Consultant.DoesNotExist if they have none)."""
+    locked = Consultant.objects.select_for_update(of=("self",), no_key=True).select_related("user")
+    return locked.get(user=user) if user is not None else locked.get(pk=pk)
 
 
 def _save_counters(consultant: Consultant) -> None:
-    """Save the caseload counters (the consultant's row is locked by the caller). They are
-    not in the listing's audit trail: the requests' events and history record each move."""
+    """Save the caseload counters (the consultant's row is locked by the caller), the hours
+    recounted by the UPDATE itself. They are not in the listing's audit trail: the requests'
+    events and history record each move."""
     recount_hours(consultant)
     consultant.skip_history_when_saving = True
     try:
@@ -91,6 +94,8 @@ def _save_counters(consultant: Consultant) -> None:
         )
     finally:
         del consultant.skip_history_when_saving
+        # The recount was an expression: read its value back only if someone asks.
+        del consultant.hours_committed
 
 
 def _require_text(value: str | None, *, field: str, message: str) -> str:
@@ -142,7 +147,7 @@ def request_offer(
     elif not can_offer_requests(actor):
         raise PermissionDenied(M.ONLY_ADMIN_OFFERS)
     consultant = _lock_consultant(consultant.pk)
-    consultation = _lock_request(consultation)
+    consultation = _lock_request(consultation, declined_by=consultant.pk)
     _check_transition(consultation, "offer")
     if consultant.listing_status != Consultant.ListingStatus.APPROVED:
         raise StateConflict(M.NOT_APPROVED % {"name": consultant.display_name})
@@ -151,7 +156,7 @@ def request_offer(
     if license_lapsed(consultant.license_expires, timezone.localdate()):
         raise StateConflict(M.LICENCE_LAPSED % {"name": consultant.display_name})
     check_room_for_offer(consultant, consultation)
-    if consultant.pk in declined_consultant_ids(consultation):
+    if consultation.declined_before:
         raise StateConflict(M.DECLINED_BEFORE % {"name": consultant.display_name})
     consultation.status = Status.OFFERED
     consultation.consultant = consultant
@@ -179,10 +184,12 @@ def request_accept(*, actor, consultation: ConsultationRequest) -> ConsultationR
     The capacity check: the consultant's row is locked, so concurrent accepts queue behind
     each other and each sees the caseload the previous one left.
     """
-    listing = listing_of(actor)
-    if listing is None:
+    try:  # the actor's listing, read once, under its lock
+        consultant = _lock_consultant(user=actor) if is_consultant_user(actor) else None
+    except Consultant.DoesNotExist:
+        consultant = None
+    if consultant is None:
         raise PermissionDenied(M.ONLY_OFFERED_ACCEPTS)
-    consultant = _lock_consultant(listing.pk)
     consultation = _lock_request(consultation)
     if consultation.consultant_id != consultant.pk:
         raise StateConflict(M.NO_LONGER_OFFERED)

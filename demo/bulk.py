@@ -101,6 +101,40 @@ def insert_rows(model, names: Sequence[str], rows: Iterable[tuple]) -> None:
         _executemany(model, fields, rows)
 
 
+def update_objects(model, objects: Sequence[models.Model], names: Sequence[str]) -> None:
+    """Write the fields `names` of saved instances of `model`, in one statement on PostgreSQL:
+    UPDATE ... FROM (VALUES ...). Django's bulk_update writes a CASE over the whole batch for
+    every field, whose cost grows with the square of the batch. Elsewhere, executemany."""
+    if not objects:
+        return
+    fields = [model._meta.get_field(name) for name in names]
+    rows = [
+        [obj.pk, *(field.get_db_prep_save(getattr(obj, field.attname), connection)
+                   for field in fields)]
+        for obj in objects
+    ]  # fmt: skip
+    quote = connection.ops.quote_name
+    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+    columns = [quote(field.column) for field in fields]
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            assignments = ", ".join(f"{column} = %s" for column in columns)
+            cursor.executemany(
+                f"UPDATE {table} SET {assignments} WHERE {pk} = %s",
+                [[*row[1:], row[0]] for row in rows],
+            )
+            return
+        types = [model._meta.pk.db_type(connection)] + [f.db_type(connection) for f in fields]
+        placeholders = "(" + ", ".join(f"%s::{db_type}" for db_type in types) + ")"
+        assignments = ", ".join(f"{column} = v.{column}" for column in columns)
+        cursor.execute(
+            f"UPDATE {table} SET {assignments} "
+            f"FROM (VALUES {', '.join([placeholders] * len(rows))}) "
+            f"AS v({', '.join([pk, *columns])}) WHERE {table}.{pk} = v.{pk}",
+            [value for row in rows for value in row],
+        )
+
+
 def _refuse_null_marker(row: tuple) -> tuple:
     """COPY would read the text \\N as NULL: refuse it on every database alike."""
     if COPY_NULL in row:

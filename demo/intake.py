@@ -14,6 +14,7 @@ from django.utils import timezone
 from consultations import matching, waitlist
 from consultations.first_contact import first_contact_due
 from consultations.models import ConsultationRequest
+from demo.bulk import update_objects
 from demo.common import chunks, rng_for
 from directory.models import Consultant, Language
 from directory.vocabularies import ReferralSource
@@ -68,7 +69,7 @@ def fill_front_door(*, seed: int, admin) -> int:
             _front_door(consultation, index, seed=seed, admin=admin)
             index += 1
         with transaction.atomic():
-            ConsultationRequest.objects.bulk_update(batch, FIELDS)
+            update_objects(ConsultationRequest, batch, FIELDS)
         filled += len(batch)
     return filled
 
@@ -91,9 +92,16 @@ def waitlist_unmatched() -> int:
     consultant may take, as the periodic job would."""
     if ConsultationRequest.objects.filter(waitlisted_at__isnull=False).exists():
         return 0
-    facts = matching.open_requests_facts()
-    options, _ = matching.batch_options(facts, matching.matchable_consultants_facts())
-    unmatched = [r for r in facts if not options.get(r.id)][:MAX_WAITLISTED]
+    consultants = matching.matchable_consultants_facts()
+    unmatched = []
+    # In chunks, until enough are found: a request's options do not depend on the others', and
+    # every open request's at once would hold gigabytes at four times national.
+    for facts in chunks(matching.open_requests_facts(), 2000):
+        options, _ = matching.batch_options(facts, consultants)
+        unmatched += [r for r in facts if not options.get(r.id)]
+        if len(unmatched) >= MAX_WAITLISTED:
+            break
+    unmatched = unmatched[:MAX_WAITLISTED]
     if not unmatched:
         return 0
     full = waitlist.full_consultants_facts()

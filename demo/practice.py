@@ -1,9 +1,9 @@
 """The demo engagements' practice: plans, pre and post scores, child outcomes at closure and
 answered 30-day follow-ups, so that the caseload, the request pages and the reports have content.
 
-A pass over the demo consultations already inserted (demo/consultations.py): each engagement is
-given what it lacks, from a generator seeded by its id, so a second run adds nothing and costs
-two queries.
+A pass over the demo consultations already inserted (demo/consultations.py), in chunks of
+CHUNK engagements (memory stays flat at four times national): each engagement is given what it
+lacks, from a generator seeded by its id, so a second run adds nothing and costs one query.
 """
 
 from datetime import timedelta
@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from consultations.models import ConsultationRequest, Exclusion, FollowUp, Instrument, Score
+from demo.bulk import update_objects
 from demo.common import rng_for
 from demo.programs import DIRECTOR_PREFIX
 from directory.models import Consultant
@@ -41,12 +42,22 @@ def _score(rng, instrument, low_share, high_share) -> Decimal:
 def seed_practice(*, seed: int) -> int:
     """Give the demo engagements without a plan their plan, scores and outcomes. Returns how
     many engagements were completed."""
-    todo = list(_engagements().filter(planned_weeks__isnull=True).order_by("id"))
-    if not todo:
-        return 0
-    instruments: dict[str, list[Instrument]] = {}
-    for instrument in Instrument.objects.filter(active=True):
-        instruments.setdefault(instrument.level, []).append(instrument)
+    todo = _engagements().filter(planned_weeks__isnull=True).order_by("id")
+    instruments: dict[str, list[Instrument]] | None = None
+    done, after = 0, 0
+    while chunk := list(todo.filter(id__gt=after)[:CHUNK]):
+        if instruments is None:
+            instruments = {}
+            for instrument in Instrument.objects.filter(active=True):
+                instruments.setdefault(instrument.level, []).append(instrument)
+        _complete(chunk, seed=seed, instruments=instruments)
+        done += len(chunk)
+        after = chunk[-1].pk
+    return done
+
+
+def _complete(todo: list, *, seed: int, instruments: dict) -> None:
+    """Plans, scores and outcomes for one chunk of engagements."""
     recorder_ids = dict(
         Consultant.objects.filter(pk__in={e.consultant_id for e in todo}).values_list(
             "pk", "user_id"
@@ -89,12 +100,11 @@ def seed_practice(*, seed: int) -> int:
                           date=timezone.localdate(e.closed_at),
                           total=_score(rng, instrument, 0.45, 0.9), recorded_by_id=recorder)
                 )  # fmt: skip
-    ConsultationRequest.objects.bulk_update(
+    update_objects(
+        ConsultationRequest,
         todo,
         ["planned_weeks", "planned_hours_per_week", "goals", "phase", "maintained_in_program",
          "exclusion"],
-        batch_size=CHUNK,
     )  # fmt: skip
     Score.objects.bulk_create([s for s in scores if s.recorded_by_id], batch_size=CHUNK)
     FollowUp.objects.bulk_create(follow_ups, batch_size=CHUNK, ignore_conflicts=True)
-    return len(todo)

@@ -9,14 +9,29 @@ keeps it current. The fold is one SQL function, `iecmhc_fold(text)`:
   serves `LIKE '%word%'`);
 - on SQLite, `fold()` below, registered on every connection (`register_sqlite_fold`).
 
-A query matches a listing when every word of it, folded the same way, occurs in `search_text`;
-the results rank listings whose name holds more of the words first, then by name. A search
-scans every listing it matches to rank them, so its page and total are read in one query
+A query matches a listing when every word of it, folded the same way, is found in `search_text`:
+
+- on PostgreSQL, by full-text search: each word must begin a word of the name or bio (so
+  "reflect" finds "reflective", "hern" finds "Hernández"), read from a GIN index on
+  `to_tsvector('simple', search_text)` (`WORDS_INDEX_SQL`; the 'simple' configuration neither
+  stems nor drops stop words, so a name is found as written). The words are also checked as
+  written (`LIKE '%word%'`) among the index's candidates, so punctuation in a query word
+  ("100%") is not lost. A query word with no letter or digit in it has nothing to look up in
+  the index: it falls back to the trigram index on `search_text` (`LIKE`);
+- on SQLite, every word by `LIKE '%word%'` on `search_text` (a substring anywhere).
+
+A common word ("infant", "reflective") matches a third of the listings: the index lists them
+without reading the listings' text, where `LIKE '%word%'` (even through the trigram index) had to
+read every row's name and bio.
+
+The results rank listings whose name holds more of the words first, then by name. A search
+reads every listing it matches to rank them, so its page and total are read in one query
 (iecmhc.pagination.WindowCountPaginator).
 """
 
 import unicodedata
 
+from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db.models import Case, F, Func, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Concat, Length, StrIndex
 
@@ -31,6 +46,15 @@ CREATE OR REPLACE FUNCTION {FOLD_FUNCTION}(text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
     AS $$ SELECT lower(public.unaccent('public.unaccent'::regdictionary, $1)) $$
 """
+
+
+WORDS_INDEX = "consultant_search_words_idx"
+# The words of search_text, as the GIN index (created by the directory's migrations) and the
+# query (Words below) both spell them: the same expression, or the index is not used.
+WORDS_SQL = "to_tsvector('simple'::regconfig, search_text)"
+WORDS_INDEX_SQL = (
+    f"CREATE INDEX IF NOT EXISTS {WORDS_INDEX} ON directory_consultant USING gin ({WORDS_SQL})"
+)
 
 
 def fold(text: str | None) -> str | None:
@@ -56,6 +80,24 @@ class Fold(Func):
     output_field = TextField()
 
 
+class Words(Func):
+    """to_tsvector('simple', search_text): the words of the folded name and bio (PostgreSQL)."""
+
+    template = WORDS_SQL.replace("search_text", "%(expressions)s")
+    arity = 1
+    output_field = SearchVectorField()
+
+
+def word_prefix_query(word: str) -> str:
+    """`word` as a tsquery that matches words beginning with it: 'word':* (quoted, so the
+    query's own syntax characters are only text)."""
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "':*"
+
+
+def _has_lexeme(word: str) -> bool:
+    return any(c.isalnum() for c in word)
+
+
 def search_text_expression() -> Fold:
     """What Consultant.search_text holds: the folded name and bio."""
     return Fold(Concat(F("display_name"), Value(" "), F("bio"), output_field=TextField()))
@@ -72,8 +114,22 @@ def search(qs: QuerySet, *, text: str) -> QuerySet:
     words = query_words(text)
     if not words:
         return qs
-    for word in words:
-        qs = qs.filter(search_text__contains=word)
+    # Where each word first occurs in search_text: the rank below, and the check as written.
+    positions = {f"_at_{i}": StrIndex("search_text", Value(word)) for i, word in enumerate(words)}
+    qs = qs.alias(**positions)
+    indexed = [w for w in words if _has_lexeme(w)] if _postgres(qs.db) else []
+    if indexed:
+        query = SearchQuery(
+            " & ".join(word_prefix_query(w) for w in indexed), config="simple", search_type="raw"
+        )
+        qs = qs.alias(_words=Words("search_text")).filter(_words=query)
+    for i, word in enumerate(words):
+        if not indexed:
+            qs = qs.filter(search_text__contains=word)  # LIKE: the trigram index, or SQLite
+        elif not word.isalnum():
+            # Among the index's candidates only (STRPOS, which no index serves, so the plan
+            # stays on the words' index): "100%" is not just "100".
+            qs = qs.filter(**{f"_at_{i}__gt": 0})
     # A word is in the name when its first place in search_text (which starts with the folded
     # name) lies within the name's length: no second fold of the name per row.
     in_name = [
@@ -84,7 +140,10 @@ def search(qs: QuerySet, *, text: str) -> QuerySet:
         for i in range(len(words))
     ]
     rank = sum((Case(when, default=Value(0)) for when in in_name), Value(0))
-    positions = {f"_at_{i}": StrIndex("search_text", Value(word)) for i, word in enumerate(words)}
-    return (
-        qs.alias(**positions).alias(search_rank=rank).order_by("-search_rank", "display_name", "id")
-    )
+    return qs.alias(search_rank=rank).order_by("-search_rank", "display_name", "id")
+
+
+def _postgres(alias: str) -> bool:
+    from django.db import connections
+
+    return connections[alias].vendor == "postgresql"

@@ -1,5 +1,5 @@
 from django.core.paginator import Paginator
-from django.db.models import Count, Window
+from django.db.models import Count, F, Window
 from rest_framework import pagination
 
 
@@ -11,25 +11,37 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
 
 class WindowCountPaginator(Paginator):
-    """Reads a page and the total in one query (`COUNT(*) OVER ()`), so a search or a filter
-    that scans the table scans it once rather than once to count and again for the page. Only
-    a page past the end costs a second query (a plain count, to tell it apart from an empty
-    list). The object list is a values() queryset: each row is a dict."""
+    """Reads a ranked list's page keys and its total in one pass (`COUNT(*) OVER ()`), so a
+    search or a distance that must rank every row it matches does so once, not once to count
+    and again for the page. That pass carries only the keys (a window over whole rows, names
+    and bios, spills to disk at 20,000 listings) and what the list computes (a distance); the
+    page's columns are then read by key, without the search's conditions. A page
+    past the end costs one more query (a plain count, to tell it apart from an empty list).
+    The object list is a values() queryset: each row is a dict."""
 
-    TOTAL = "_window_total"
+    KEY = "_page_key"
 
     def page(self, number):
         number = self._first_guess(number)
         bottom = (number - 1) * self.per_page
-        rows = list(
-            self.object_list.annotate(**{self.TOTAL: Window(Count("pk"))})[
+        query = self.object_list.query
+        computed = list(query.annotation_select)  # a distance: read in the ranking pass
+        keys = list(
+            self.object_list.values_list("pk", *computed, Window(Count("pk")))[
                 bottom : bottom + self.per_page
             ]
         )
-        if rows:
-            self.count = rows[0][self.TOTAL]  # the cached_property's value, known without a query
-            for row in rows:
-                del row[self.TOTAL]
+        rows = []
+        if keys:
+            self.count = keys[0][-1]  # the cached_property's value, known without a query
+            columns = self.object_list.model._base_manager.filter(pk__in=[k[0] for k in keys])
+            by_key = {
+                row.pop(self.KEY): row
+                for row in columns.values(*query.values_select, **{self.KEY: F("pk")})
+            }
+            rows = [
+                {**by_key[key[0]], **dict(zip(computed, key[1:-1], strict=True))} for key in keys
+            ]
         number = self.validate_number(number)
         return self._get_page(rows, number, self)
 

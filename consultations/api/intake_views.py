@@ -19,6 +19,7 @@ from consultations.api.intake_serializers import (
 )
 from consultations.api.serializers import RequestSerializer
 from consultations.permissions import access_consultation
+from consultations.selectors import history_prefetch
 from iecmhc.schema import CONFLICT, FORBIDDEN, TOO_MANY_REQUESTS
 from iecmhc.throttling import IntakeThrottle
 
@@ -26,7 +27,7 @@ SENT = "If the details are complete, a link to confirm the request was emailed."
 
 
 def _detail(request, consultation, status_code=status.HTTP_200_OK):
-    prefetch_related_objects([consultation], "events__actor")
+    prefetch_related_objects([consultation], history_prefetch())
     data = RequestSerializer(consultation, context={"request": request}).data
     return Response(data, status=status_code)
 

@@ -92,7 +92,7 @@ class RequestViewSet(
     def _detail(self, consultation, *, status_code=status.HTTP_200_OK):
         """The request as the service left it. The service re-read its row under the lock, so
         it is not read again: only its history (and, once closed, its hours) are added."""
-        prefetch_related_objects([consultation], "events__actor")
+        prefetch_related_objects([consultation], selectors.history_prefetch())
         if consultation.status == ConsultationRequest.Status.CLOSED:
             consultation.contact_minutes = consultation.contacts.aggregate(
                 total=Coalesce(Sum("minutes"), 0)

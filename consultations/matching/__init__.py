@@ -19,6 +19,7 @@ from consultations.matching.batch import (
     summarize,
 )
 from consultations.matching.facts import (
+    declined_by,
     declined_consultant_ids,
     match_candidates,
     matchable_consultants_facts,
@@ -52,6 +53,7 @@ __all__ = [
     "RequestFacts",
     "batch_options",
     "concerns_answered",
+    "declined_by",
     "declined_consultant_ids",
     "exclusion",
     "greedy",

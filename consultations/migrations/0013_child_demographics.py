@@ -9,7 +9,7 @@ import directory.fields
 class Migration(migrations.Migration):
     dependencies = [
         ("consultations", "0012_intake_first_contact_waitlist"),
-        ("directory", "0015_program_tribal_affiliation_and_data_settings"),
+        ("directory", "0016_program_tribal_affiliation_and_data_settings"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -28,7 +28,7 @@ def grant(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("directory", "0014_consultant_brief_team"),
+        ("directory", "0015_county_rurality_and_wisconsin_regions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
