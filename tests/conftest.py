@@ -4,6 +4,7 @@ anonymous, program (a member of `program`), other_program (a member of another p
 consultant (owns `listing`), other_consultant (owns `other_listing`), admin (Alliance).
 """
 
+import os
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -13,9 +14,11 @@ from django.db import DEFAULT_DB_ALIAS, connection
 from django.test import TestCase
 from django.test.utils import override_settings
 from django_tasks_db.models import DBTaskResult
+from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
 from background.worker import run_ready_tasks
+from tests import db_setup
 from tests.factories import (
     ConsultantFactory,
     ProgramFactory,
@@ -23,6 +26,14 @@ from tests.factories import (
     api_key,
     make_admin,
 )
+
+# Property tests (hypothesis; tests/consultations/test_matching_properties.py): each property
+# tries 150 random instances in CI (.ci/run sets HYPOTHESIS_PROFILE=thorough) and 50 in a
+# developer's `make test`, the explicit examples always. The instances are random (not
+# derandomized), so repeated local runs keep trying new ones.
+hypothesis_settings.register_profile("quick", max_examples=50)
+hypothesis_settings.register_profile("thorough", max_examples=150)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or "quick")
 
 ROLES = ("anonymous", "program", "other_program", "consultant", "other_consultant", "admin")
 
@@ -41,6 +52,57 @@ class World:
         if user is not None:
             client.credentials(HTTP_AUTHORIZATION=f"Token {api_key(user)}")
         return client
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_use_migrations,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+):
+    """pytest-django's fixture, except that on PostgreSQL the test processes clone one migrated
+    template instead of each migrating its own database (tests/db_setup.py)."""
+    from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
+
+    if not django_db_use_migrations:
+        _disable_migrations()
+    keepdb = django_db_keepdb and not django_db_createdb
+    verbosity = request.config.option.verbose
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    cloned = db_setup.clones(request.config, keepdb=keepdb, use_migrations=django_db_use_migrations)
+    with django_db_blocker.unblock():
+        if cloned:
+            old_name = db_setup.setup_cloned(
+                request.config,
+                verbosity=verbosity,
+                serialize=DEFAULT_DB_ALIAS in serialized_aliases,
+            )
+        else:
+            db_cfg = db_setup.setup_default(
+                verbosity=verbosity,
+                keepdb=keepdb,
+                aliases=aliases,
+                serialized_aliases=serialized_aliases,
+            )
+    yield
+    if django_db_keepdb:
+        return
+    with django_db_blocker.unblock():
+        if cloned:
+            db_setup.teardown_cloned(old_name, verbosity=verbosity)
+        else:
+            db_setup.teardown_databases(db_cfg, verbosity=verbosity)
+
+
+def pytest_sessionfinish(session):
+    from pytest_django.plugin import blocking_manager_key
+
+    if blocking_manager_key in session.config.stash:
+        db_setup.drop_template(session.config, session.config.stash[blocking_manager_key])
 
 
 @pytest.fixture(scope="session", autouse=True)
