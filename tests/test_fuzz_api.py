@@ -16,7 +16,6 @@ work: in one piece it was the suite's slowest test by far; every role, the admin
 random phase.
 """
 
-import os
 from datetime import timedelta
 
 import pytest
@@ -47,11 +46,6 @@ CHECKS = [
     response_schema_conformance,
 ]
 
-# Examples per operation and role in the random phase: 15 in CI (.ci/run sets
-# HYPOTHESIS_PROFILE=thorough, as for the property tests, tests/conftest.py), 5 in a developer's
-# `make test`, where they were a third of the suite's time. The coverage phase is the same in both.
-MAX_EXAMPLES = 15 if os.environ.get("HYPOTHESIS_PROFILE") == "thorough" else 5
-
 # Production serves HTTPS only (SECURE_SSL_REDIRECT); so do the tests.
 BASE_URL = "https://localhost"
 
@@ -71,7 +65,7 @@ def fuzz_config(role: str) -> schemathesis.Config:
         {
             "seed": 20240601,
             "generation": {
-                "max-examples": MAX_EXAMPLES,  # per operation and role
+                "max-examples": 15,  # per operation and role
                 "deterministic": True,
                 "database": "none",
                 # Each role sends its own token; generated credentials would only be noise.
