@@ -4,7 +4,6 @@ anonymous, program (a member of `program`), other_program (a member of another p
 consultant (owns `listing`), other_consultant (owns `other_listing`), admin (Alliance).
 """
 
-import os
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -14,7 +13,6 @@ from django.db import DEFAULT_DB_ALIAS, connection
 from django.test import TestCase
 from django.test.utils import override_settings
 from django_tasks_db.models import DBTaskResult
-from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
 from background.worker import run_ready_tasks
@@ -26,14 +24,6 @@ from tests.factories import (
     api_key,
     make_admin,
 )
-
-# Property tests (hypothesis; tests/consultations/test_matching_properties.py): each property
-# tries 150 random instances in CI (.ci/run sets HYPOTHESIS_PROFILE=thorough) and 50 in a
-# developer's `make test`, the explicit examples always. The instances are random (not
-# derandomized), so repeated local runs keep trying new ones.
-hypothesis_settings.register_profile("quick", max_examples=50)
-hypothesis_settings.register_profile("thorough", max_examples=150)
-hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or "quick")
 
 ROLES = ("anonymous", "program", "other_program", "consultant", "other_consultant", "admin")
 
