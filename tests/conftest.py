@@ -16,6 +16,7 @@ from django_tasks_db.models import DBTaskResult
 from rest_framework.test import APIClient
 
 from background.worker import run_ready_tasks
+from tests import db_setup
 from tests.factories import (
     ConsultantFactory,
     ProgramFactory,
@@ -41,6 +42,57 @@ class World:
         if user is not None:
             client.credentials(HTTP_AUTHORIZATION=f"Token {api_key(user)}")
         return client
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_use_migrations,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+):
+    """pytest-django's fixture, except that on PostgreSQL the test processes clone one migrated
+    template instead of each migrating its own database (tests/db_setup.py)."""
+    from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
+
+    if not django_db_use_migrations:
+        _disable_migrations()
+    keepdb = django_db_keepdb and not django_db_createdb
+    verbosity = request.config.option.verbose
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    cloned = db_setup.clones(request.config, keepdb=keepdb, use_migrations=django_db_use_migrations)
+    with django_db_blocker.unblock():
+        if cloned:
+            old_name = db_setup.setup_cloned(
+                request.config,
+                verbosity=verbosity,
+                serialize=DEFAULT_DB_ALIAS in serialized_aliases,
+            )
+        else:
+            db_cfg = db_setup.setup_default(
+                verbosity=verbosity,
+                keepdb=keepdb,
+                aliases=aliases,
+                serialized_aliases=serialized_aliases,
+            )
+    yield
+    if django_db_keepdb:
+        return
+    with django_db_blocker.unblock():
+        if cloned:
+            db_setup.teardown_cloned(old_name, verbosity=verbosity)
+        else:
+            db_setup.teardown_databases(db_cfg, verbosity=verbosity)
+
+
+def pytest_sessionfinish(session):
+    from pytest_django.plugin import blocking_manager_key
+
+    if blocking_manager_key in session.config.stash:
+        db_setup.drop_template(session.config, session.config.stash[blocking_manager_key])
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -66,6 +66,7 @@ from tests.matrix.harness import (
     Outcome,
     check,
     send,
+    sign_in_once,
     snapshot,
 )
 from tests.matrix.urlconf import Route, all_routes, build_path
@@ -140,6 +141,7 @@ class Matrix:
     offered: ConsultationRequest  # offered to `listing`
     active: ConsultationRequest  # accepted by `listing`
     reset_user: object  # not one of the roles: signing in as a role changes its reset token
+    sessions: dict = field(default_factory=dict)  # role → its session key (sign_in_once)
 
     @property
     def users(self) -> dict:
@@ -198,6 +200,7 @@ def matrix(django_db_setup, django_db_blocker):
             reset_user=UserFactory(username="rita_reset", role="program"),
         )
         _admin_records(built)
+        built.sessions = sign_in_once(world.users)
         yield built
         transaction.set_rollback(True)
 
@@ -1450,7 +1453,13 @@ def test_route_access(route, method, role, matrix, clients, django_capture_on_co
         state["before"], state["outbox"] = snapshot(), len(mail.outbox)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = send(call, clients=clients, user=matrix.users[role], before_call=before_call)
+        response = send(
+            call,
+            clients=clients,
+            user=matrix.users[role],
+            session=matrix.sessions.get(role),
+            before_call=before_call,
+        )
     check(call, expected, response, state["before"], snapshot(), state["outbox"])
 
 

@@ -1,0 +1,117 @@
+"""The test databases (tests/conftest.py's `django_db_setup`): on PostgreSQL with several test
+processes (pytest-xdist), the first process migrates one template database and every process
+clones it (CREATE DATABASE ... TEMPLATE, as Django's own parallel runner does), instead of
+each running every migration. Elsewhere (SQLite, one process, --reuse-db) pytest-django's way.
+
+The migrations run once, so their reference data (languages, counties, the instrument
+catalogue, regions, the Alliance's group) is in every clone, exactly as migrated.
+"""
+
+import fcntl
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connection
+from django.test.utils import setup_databases, teardown_databases
+
+TEMPLATE_SUFFIX = "_template"
+
+
+def clones(config, *, keepdb: bool, use_migrations: bool) -> bool:
+    """Whether this process clones the run's template: PostgreSQL, a pytest-xdist worker, a
+    fresh database wanted (not --reuse-db, which keeps each worker's own) and migrations on."""
+    return (
+        connection.vendor == "postgresql"
+        and hasattr(config, "workerinput")
+        and not keepdb
+        and use_migrations
+    )
+
+
+def template_name(test_name: str) -> str:
+    """test_iecmhc_gw0 (a worker's database) or test_iecmhc (the controller's name for it) →
+    test_iecmhc_template."""
+    return test_name.rsplit("_gw", 1)[0] + TEMPLATE_SUFFIX
+
+
+@contextmanager
+def _exclusive(path: Path):
+    with path.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _marker(template: str, run: str) -> Path:
+    return Path(tempfile.gettempdir()) / f"{template}.{run}.ready"
+
+
+def setup_cloned(config, *, verbosity: int, serialize: bool) -> str:
+    """This worker's database, cloned from the run's template (migrated by whichever worker
+    comes first). Returns the original database name, for `teardown_cloned`."""
+    creation, settings_dict = connection.creation, connection.settings_dict
+    old_name = settings_dict["NAME"]
+    worker_db = creation._get_test_db_name()
+    template = template_name(worker_db)
+    run = config.workerinput["testrunuid"]
+    quote = connection.ops.quote_name
+    with _exclusive(Path(tempfile.gettempdir()) / f"{template}.lock"):
+        if not _marker(template, run).exists():
+            settings_dict["TEST"]["NAME"] = template
+            try:
+                creation.create_test_db(verbosity=verbosity, autoclobber=True, serialize=False)
+            finally:
+                settings_dict["TEST"]["NAME"] = worker_db
+            _marker(template, run).touch()
+        # Nobody may be connected to a template while it is copied.
+        connection.close()
+        with creation._nodb_cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {quote(worker_db)}")
+            cursor.execute(f"CREATE DATABASE {quote(worker_db)} WITH TEMPLATE {quote(template)}")
+    settings.DATABASES[DEFAULT_DB_ALIAS]["NAME"] = settings_dict["NAME"] = worker_db
+    if serialize:
+        connection._test_serialized_contents = creation.serialize_db_to_string()
+    return old_name
+
+
+def teardown_cloned(old_name: str, *, verbosity: int) -> None:
+    connection.creation.destroy_test_db(old_name, verbosity, keepdb=False)
+
+
+def drop_template(config, blocker) -> None:
+    """The controller (pytest-xdist's), once every worker is done: the run's template goes."""
+    if connection.vendor != "postgresql" or hasattr(config, "workerinput"):
+        return
+    template = template_name(connection.creation._get_test_db_name())
+    markers = list(Path(tempfile.gettempdir()).glob(f"{template}.*.ready"))
+    if not markers:
+        return
+    for marker in markers:
+        marker.unlink(missing_ok=True)
+    with blocker.unblock(), connection.creation._nodb_cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(template)}")
+
+
+def setup_default(*, verbosity: int, keepdb: bool, aliases, serialized_aliases):
+    """pytest-django's own setup (its django_db_setup fixture)."""
+    return setup_databases(
+        verbosity=verbosity,
+        interactive=False,
+        aliases=aliases,
+        serialized_aliases=serialized_aliases,
+        **({"keepdb": True} if keepdb else {}),
+    )
+
+
+__all__ = [
+    "clones",
+    "drop_template",
+    "setup_cloned",
+    "setup_default",
+    "teardown_cloned",
+    "teardown_databases",
+]
