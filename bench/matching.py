@@ -3,13 +3,13 @@ about 20,000 open requests (all built by seed_demo).
 
     make bench          # or: DATABASE_URL=postgres://... python bench/matching.py
 
-Prints and writes (bench/results/matching.json): the median and p95 latency of
-GET /api/v1/requests/{id}/matches/ through the whole stack; the same requests in-process by the
-SQL path and by the snapshot, and by the snapshot at 4x the consultants (bench/matching_paths.py); the batch assignment's time (load,
-score, solve), its total score and its ratio to the bound of every request getting its best
-consultant regardless of capacity; with --compare, also a greedy assignment's total and the
-ratio to it (the greedy solution is worked out only then, and timed apart: seconds_greedy).
-The batch is a dry run: nothing is offered.
+Prints and writes (bench/results/matching.json): the median and p95 latency of GET
+/api/v1/requests/{id}/matches/ through the whole stack; the same requests in-process by the SQL
+path and by the snapshot, and by the snapshot at 4x the consultants (bench/matching_paths.py);
+the batch assignment's time (load, score, solve), its total score and its ratio to the bound of
+every request getting its best consultant regardless of capacity; with --compare, also a greedy
+assignment's total and the ratio to it (the greedy solution is worked out only then, and timed
+apart: seconds_greedy). The batch is a dry run: nothing is offered.
 """
 
 import argparse

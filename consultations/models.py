@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from consultations.outcome_models import Exclusion, FollowUp, Instrument, Score  # noqa: F401
+from consultations.version_models import MatchingVersion  # noqa: F401
 from directory.fields import CodeListField
 from directory.models import Consultant, Language, Program, phone_validator
 from directory.vocabularies import (
@@ -441,15 +442,3 @@ class IntakeSubmission(models.Model):
 
     def __str__(self):
         return f"Public request from {self.email} ({self.created_at:%Y-%m-%d %H:%M})"
-
-
-class MatchingVersion(models.Model):
-    """One row: a token the database replaces in the transaction of every write to what matching
-    reads of the consultants (triggers on those tables, consultations.matching.version), so a
-    process's snapshot of them (consultations.matching.snapshot) knows when it is stale."""
-
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    token = models.CharField(max_length=32)
-
-    def __str__(self):
-        return self.token

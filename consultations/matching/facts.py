@@ -42,6 +42,7 @@ Status = ConsultationRequest.Status
 def _declines():
     return RequestEvent.objects.filter(action=RequestEvent.Action.DECLINED)
 
+
 def declined_events(consultation: ConsultationRequest) -> QuerySet:
     """The ids of the consultants who declined this consultation, as a query."""
     return _declines().filter(request=consultation).values_list("consultant_id", flat=True)
@@ -50,6 +51,8 @@ def declined_events(consultation: ConsultationRequest) -> QuerySet:
 def declined_consultant_ids(consultation: ConsultationRequest) -> set[int]:
     """Consultants who declined this consultation: it is never offered to them again."""
     return set(declined_events(consultation))
+
+
 def declined_by(consultant_id: int) -> Exists:
     """The same rule in SQL, for a query of requests: the consultant declined this one."""
     return Exists(_declines().filter(request=OuterRef("pk"), consultant_id=consultant_id))
