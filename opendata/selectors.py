@@ -20,8 +20,10 @@ def hsds_listings(*, modified_after: datetime | None = None) -> QuerySet[Consult
 
 
 def hsds_listings_plain(*, modified_after: datetime | None = None) -> QuerySet[Consultant]:
-    """As hsds_listings, without the related rows (the list endpoints show none)."""
-    return hsds_listings(modified_after=modified_after).prefetch_related(None)
+    """As hsds_listings, with only the related rows a service's own fields read (its current
+    endorsements, in `accreditations`)."""
+    qs = hsds_listings(modified_after=modified_after).prefetch_related(None)
+    return qs.prefetch_related("endorsements")
 
 
 def hsds_listing_get(*, kind: str, record_id: str) -> Consultant | None:

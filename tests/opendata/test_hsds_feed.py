@@ -246,3 +246,20 @@ def test_the_project_schema_leaves_the_hsds_feed_out(client):
     response = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200
     assert not [p for p in json.loads(response.content)["paths"] if p.startswith("/api/hsds")]
+
+
+@pytest.mark.parametrize("path", ["services", "organizations", "service_at_locations"])
+def test_list_pages_take_as_many_queries_whatever_the_number_of_listings(client, listings, path):
+    """No query per listing: the endorsements a service's accreditations read come prefetched."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert get(client, path)[0].status_code == 200
+        return len(captured)
+
+    few = queries()
+    for i in range(6):
+        ConsultantFactory(display_name=f"More {i}", endorsements=["infant_family_associate"])
+    assert queries() == few
