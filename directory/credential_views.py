@@ -16,9 +16,8 @@ from directory.credential_forms import (
     LedgerDeleteForm,
     LedgerEntryForm,
 )
-from directory.ledger import ledger_csv, renewal_status
+from directory.ledger import ledger_csv, renewal_statuses
 from directory.models import Consultant
-from directory.vocabularies import EndorsementStatus
 from iecmhc.pages import run_service
 
 
@@ -74,14 +73,6 @@ def credentials(request):
     )
 
 
-def _statuses(listing: Consultant, entries) -> list:
-    today = timezone.localdate()
-    return [
-        renewal_status(entries, category=e.category, renewal_date=e.renewal_date, today=today)
-        for e in listing.endorsements.filter(status=EndorsementStatus.ENDORSED)
-    ]
-
-
 @login_required
 def ledger(request):
     """The ledger: progress towards renewal for each endorsement, the entries, a new entry."""
@@ -121,7 +112,7 @@ def ledger(request):
             "listing": listing,
             "form": form,
             "entries": entries,
-            "statuses": _statuses(listing, entries),
+            "statuses": renewal_statuses(listing, entries, today=timezone.localdate()),
         },
     )
 

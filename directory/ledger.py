@@ -18,7 +18,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from directory.vocabularies import ENDORSEMENTS_NEEDING_RSC, LedgerKind, SupervisionFormat
+from directory.vocabularies import (
+    ENDORSEMENTS_NEEDING_RSC,
+    EndorsementStatus,
+    LedgerKind,
+    SupervisionFormat,
+)
 from iecmhc.validators import SingleLineValidator
 
 RENEWAL_TRAINING_HOURS = Decimal("15")
@@ -118,6 +123,14 @@ def renewal_status(
         rsc_hours=totals[LedgerKind.RSC],
         needs_rsc=category in ENDORSEMENTS_NEEDING_RSC,
     )
+
+
+def renewal_statuses(consultant, entries, *, today: date) -> list[RenewalStatus]:
+    """The renewal rule for each of the consultant's endorsed categories, over `entries`."""
+    return [
+        renewal_status(entries, category=e.category, renewal_date=e.renewal_date, today=today)
+        for e in consultant.endorsements.filter(status=EndorsementStatus.ENDORSED)
+    ]
 
 
 CSV_HEADER = ["date", "kind", "hours", "individual_or_group", "supervisor", "training_title"]

@@ -20,7 +20,7 @@ from directory import credential_services as services
 from directory import selectors
 from directory.api.serializers import EndorsementPrivateSerializer
 from directory.credential_forms import CATEGORIES
-from directory.ledger import LedgerEntry, renewal_status
+from directory.ledger import LedgerEntry, renewal_statuses
 from directory.models import Consultant
 from directory.permissions import can_view_consultant_private
 from directory.vocabularies import EndorsementStatus, LedgerKind, SupervisionFormat
@@ -126,11 +126,7 @@ class EndorsementDetailView(APIView):
 
 def _ledger(consultant: Consultant) -> dict:
     entries = list(consultant.ledger_entries.all())
-    today = timezone.localdate()
-    renewal = [
-        renewal_status(entries, category=e.category, renewal_date=e.renewal_date, today=today)
-        for e in consultant.endorsements.filter(status=EndorsementStatus.ENDORSED)
-    ]
+    renewal = renewal_statuses(consultant, entries, today=timezone.localdate())
     return LedgerSerializer({"renewal": renewal, "entries": entries}).data
 
 
