@@ -39,6 +39,22 @@ def consultant_list_public() -> QuerySet[Consultant]:
     return _consultant_base().filter(listing_status=Consultant.ListingStatus.APPROVED)
 
 
+def approved_only(qs: QuerySet[Consultant]) -> bool:
+    """Whether `qs` holds every approved listing and no other: its only condition is approval
+    (consultant_list_public, or consultant_list for anyone but an admin, or an admin's list
+    filtered by listing_status=approved)."""
+    approved = Consultant.objects.filter(listing_status=Consultant.ListingStatus.APPROVED)
+    where, (condition,) = qs.query.where, approved.query.where.children
+    return (
+        bool(where.children)
+        and where.connector == "AND"
+        and not where.negated
+        and all(child == condition for child in where.children)
+        and not qs.query.distinct
+        and qs.query.combinator is None
+    )
+
+
 def consultant_get(*, user, pk) -> Consultant:
     """A listing the user may see (approved; their own; any for admins), else 404."""
     visible = Q(listing_status=Consultant.ListingStatus.APPROVED)
