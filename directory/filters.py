@@ -11,10 +11,10 @@ from directory import geo, search_index
 from directory.credentials import current_endorsement_condition, license_verified_condition
 from directory.models import Consultant, ConsultantQuerySet, County, Language
 from directory.selectors import (
-    approved_only,
     code_list_contains,
     consultant_near,
     consultant_search,
+    status_scope,
 )
 from directory.vocabularies import Endorsement, Modality, SettingType, Specialty
 
@@ -150,10 +150,10 @@ class ConsultantFilter(django_filters.FilterSet):
         return queryset  # applied together in filter_queryset
 
     def ranked_by_index(self) -> list[int] | None:
-        """The keys of the listings a search of the approved listings by words alone matches,
-        best first, from the in-memory index (directory.search_index); None when the index
-        does not answer: another filter, a list beyond the approved listings, bad input, a
-        query or a database the index leaves to SQL. The answer equals filter_queryset's."""
+        """The keys of the listings a search by words alone matches (within a listing status
+        or none), best first, from the in-memory index (directory.search_index); None when
+        the index does not answer: another filter, bad input, a query or a database the index
+        leaves to SQL. The answer equals filter_queryset's."""
         if not self.is_bound or not self.is_valid():
             return None
         data = self.form.cleaned_data
@@ -164,9 +164,8 @@ class ConsultantFilter(django_filters.FilterSet):
             return None
         status = data.get("listing_status")
         base = self.queryset.filter(listing_status=status) if status else self.queryset
-        if not approved_only(base):
-            return None
-        return search_index.ranked(data["q"])
+        simple, status = status_scope(base)
+        return search_index.ranked(data["q"], status) if simple else None
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

@@ -1,18 +1,18 @@
-"""Directory search from a per-process index of the approved listings' words (PostgreSQL).
+"""Directory search from a per-process index of the listings' words (PostgreSQL).
 
-A search of the approved listings by words alone (the directory's `q`, no other filter) is
+A search by words alone (the directory's `q`, with no other filter than a listing status) is
 answered here, without asking the database to find, rank and count the listings it matches: a
 common word ("infant") matches half of them, and finding, ranking and counting those in SQL
 reads every one of them. The database is asked only for the search version and the query's
 parse (one query, directory.search_version.read), then for the page's rows by key.
 
-The index holds, for every approved listing in the directory's order (display_name, id, as the
-database collates them): its key; the words of its search text as the words' GIN index has
-them (PostgreSQL's own `to_tsvector('simple', search_text)`, so a word is cut where the
+The index holds, for every listing in the directory's order (display_name, id, as the
+database collates them): its key and status; the words of its search text as the words' GIN
+index has them (PostgreSQL's own `to_tsvector('simple', search_text)`, so a word is cut where the
 database cuts it); and the start of its search text, up to the end of its name (to rank). It is
-built when first needed (two queries) and kept while the search version stays the same: any
-write that changes an approved listing's name, bio or approval changes the version, so the
-next search in every process rebuilds it (directory.search_version).
+built when first needed (one query) and kept while the search version stays the same: any
+write that changes a listing's name, bio or status changes the version, so the next search in
+every process rebuilds it (directory.search_version).
 
 Its answer is directory.search's exactly (tests/directory/test_search_index.py holds them
 equal): every word must begin a word of the listing (a tsquery prefix, 'word':*), and the
@@ -38,19 +38,24 @@ MAX_WORD = 64
 
 @dataclass
 class Index:
-    """The approved listings' words at one search version."""
+    """The listings' words at one search version."""
 
     version: str
     ids: np.ndarray  # listing keys, in the directory's order
+    in_status: dict[str, np.ndarray]  # {listing_status: whether each listing has it}
     name_lengths: np.ndarray  # each listing's length(display_name)
     heads: str  # each listing's search text up to the end of its name, joined by "\n"
     starts: np.ndarray  # where each listing's head begins in `heads`
     words: list[str]  # every word of every listing, sorted
     postings: list[np.ndarray]  # for each word, the positions of the listings holding it
 
-    def matching(self, words: list[str]) -> np.ndarray:
-        """The positions of the listings holding a word beginning with each of `words`."""
-        found = np.ones(len(self.ids), dtype=bool)
+    def matching(self, words: list[str], status: str | None = None) -> np.ndarray:
+        """The positions of the listings (in `status`, or all) holding a word beginning with
+        each of `words`."""
+        if status is None:
+            found = np.ones(len(self.ids), dtype=bool)
+        else:
+            found = self.in_status.get(status, np.zeros(len(self.ids), dtype=bool)).copy()
         for word in words:
             low = bisect.bisect_left(self.words, word)
             high = bisect.bisect_left(self.words, word[:-1] + chr(ord(word[-1]) + 1))
@@ -73,9 +78,9 @@ class Index:
             inside[owner[offsets - self.starts[owner] < self.name_lengths[owner]]] = True
         return inside
 
-    def ranked(self, words: list[str]) -> list[int]:
-        """The keys of the listings matching `words`, best first."""
-        found = self.matching(words)
+    def ranked(self, words: list[str], status: str | None = None) -> list[int]:
+        """The keys of the listings (in `status`, or all) matching `words`, best first."""
+        found = self.matching(words, status)
         rank = np.zeros(len(found), dtype=np.int64)
         for word in words:
             rank += self.in_name(word)[found]
@@ -94,18 +99,19 @@ def _head(text: str, name_length: int) -> str:
 
 
 def build(version: str) -> Index:
-    """The index of the approved listings now (one query)."""
+    """The index of the listings now (one query)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT id, length(display_name), left(search_text, length(display_name) + %s), "
+            "SELECT id, listing_status, length(display_name), "
+            "left(search_text, length(display_name) + %s), "
             f"tsvector_to_array({search.WORDS_SQL}) FROM directory_consultant "
-            "WHERE listing_status = 'approved' ORDER BY display_name, id",
+            "ORDER BY display_name, id",
             [MAX_WORD],
         )
         rows = cursor.fetchall()
     postings: dict[str, list[int]] = {}
     heads, starts, at = [], [], 0
-    for position, (_pk, name_length, text, lexemes) in enumerate(rows):
+    for position, (_pk, _status, name_length, text, lexemes) in enumerate(rows):
         head = _head(text or "", name_length or 0)
         heads.append(head)
         starts.append(at)
@@ -113,10 +119,12 @@ def build(version: str) -> Index:
         for lexeme in lexemes:
             postings.setdefault(lexeme, []).append(position)
     words = sorted(postings)
+    statuses = np.array([row[1] for row in rows], dtype=object)
     return Index(
         version=version,
         ids=np.array([row[0] for row in rows], dtype=np.int64),
-        name_lengths=np.array([row[1] or 0 for row in rows], dtype=np.int64),
+        in_status={s: statuses == s for s in set(statuses.tolist())},
+        name_lengths=np.array([row[2] or 0 for row in rows], dtype=np.int64),
         heads="\n".join(heads),
         starts=np.array(starts, dtype=np.int64),
         words=words,
@@ -146,10 +154,10 @@ def answerable(words: list[str]) -> bool:
     return bool(words) and all(w.isalnum() and len(w) <= MAX_WORD for w in words)
 
 
-def ranked(text: str) -> list[int] | None:
-    """The keys of the approved listings matching `text`, best first (as directory.search
-    orders them), or None when the index cannot answer: SQLite, a transaction that has written,
-    or a query PostgreSQL parses otherwise than as its words."""
+def ranked(text: str, status: str | None) -> list[int] | None:
+    """The keys of the listings in `status` (None: every listing) matching `text`, best first
+    (as directory.search orders them), or None when the index cannot answer: SQLite, a
+    transaction that has written, or a query PostgreSQL parses otherwise than as its words."""
     words = search.query_words(text)
     if connection.vendor != "postgresql" or not answerable(words):
         return None
@@ -157,4 +165,4 @@ def ranked(text: str) -> list[int] | None:
     version, parsed = search_version.read(tsquery)
     if version is None or parsed != tsquery:
         return None
-    return current(version).ranked(words)
+    return current(version).ranked(words, status)

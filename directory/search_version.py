@@ -4,9 +4,9 @@ in-memory index, directory.search_index) knows when it is stale. Re-exported by
 directory.models.
 
 Triggers on directory_consultant (installed by migration directory 0018, `install`) change it
-for every write that can change a search's answer: an approved listing inserted or deleted, a
-listing's status changed to or from approved, an approved listing's name or bio changed. A
-caseload counter or a contact detail leaves it alone, so the index is not rebuilt for them.
+for every write that can change a search's answer: a listing inserted or deleted, or its
+status, name or bio changed. A caseload counter or a contact detail leaves it alone, so the
+index is not rebuilt for them.
 Every write path is covered (services, admin, queryset update(), bulk inserts, raw SQL).
 
 As for the matching version (consultations.matching.version, the same pattern): the triggers are
@@ -24,18 +24,16 @@ from django.db import connection, models
 TABLE = "directory_searchversion"
 FUNCTION = "iecmhc_search_version_bump"
 TRIGGER = "search_version_consultant"
-_APPROVED = "'approved'"
-# (the trigger's suffix, the event, when it counts)
+# (the trigger's suffix, the event, when it counts: always if empty)
 TRIGGERS = [
-    ("insert", "INSERT", f"NEW.listing_status = {_APPROVED}"),
-    ("delete", "DELETE", f"OLD.listing_status = {_APPROVED}"),
+    ("insert", "INSERT", ""),
+    ("delete", "DELETE", ""),
     (
         "update",
         "UPDATE",
-        f"(OLD.listing_status = {_APPROVED} OR NEW.listing_status = {_APPROVED}) AND ("
         "OLD.listing_status IS DISTINCT FROM NEW.listing_status "
         "OR OLD.display_name IS DISTINCT FROM NEW.display_name "
-        "OR OLD.bio IS DISTINCT FROM NEW.bio)",
+        "OR OLD.bio IS DISTINCT FROM NEW.bio",
     ),
 ]
 POSTGRES_FUNCTION = f"""
@@ -73,10 +71,10 @@ def install(schema_editor) -> None:
         return
     schema_editor.execute(POSTGRES_FUNCTION)
     for suffix, event, condition in TRIGGERS:
+        when = f" WHEN ({condition})" if condition else ""
         schema_editor.execute(
             f"CREATE CONSTRAINT TRIGGER {TRIGGER}_{suffix} AFTER {event} ON directory_consultant "
-            f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN ({condition}) "
-            f"EXECUTE FUNCTION {FUNCTION}()"
+            f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW{when} EXECUTE FUNCTION {FUNCTION}()"
         )
     schema_editor.execute(f"INSERT INTO {TABLE} (id, token) VALUES (1, 'initial')")
 

@@ -8,7 +8,7 @@
   listing version (directory.listing_version), which every write to a listing or a caseload
   changes: an approval or a filled place shows at once. A hit costs one cache read. Only
   successful pages are cached; a bad filter raises before the cache is written.
-- A search of the approved listings by words alone (`q` and no other filter) is answered by the
+- A search by words alone (`q`, with no other filter than a listing status) is answered by the
   in-memory index (directory.search_index, PostgreSQL): one query for the search version, then
   the page's rows by key; its total is the index's.
 """
