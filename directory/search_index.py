@@ -6,13 +6,13 @@ common word ("infant") matches half of them, and finding, ranking and counting t
 reads every one of them. The database is asked only for the search version and the query's
 parse (one query, directory.search_version.read), then for the page's rows by key.
 
-The index holds, for every listing in the directory's order (display_name, id, as the
-database collates them): its key and status; the words of its search text as the words' GIN
-index has them (PostgreSQL's own `to_tsvector('simple', search_text)`, so a word is cut where the
-database cuts it); and the start of its search text, up to the end of its name (to rank). It is
-built when first needed (one query) and kept while the search version stays the same: any
-write that changes a listing's name, bio or status changes the version, so the next search in
-every process rebuilds it (directory.search_version).
+The index holds, for every listing in the directory's order (display_name, id, as the database
+collates them): its key and status; the words of its search text as the words' GIN index has them
+(the stored `to_tsvector('simple', search_text)`, directory.search.WORDS_COLUMN, so a word is cut
+where the database cuts it); and the start of its search text, up to the end of its name (to rank).
+It is built when first needed (one query) and kept while the search version stays the same: any
+write that changes a listing's name, bio or status changes the version, so the next search in every
+process rebuilds it (directory.search_version).
 
 Its answer is directory.search's exactly (tests/directory/test_search_index.py holds them
 equal): every word must begin a word of the listing (a tsquery prefix, 'word':*), and the
@@ -104,7 +104,7 @@ def build(version: str) -> Index:
         cursor.execute(
             "SELECT id, listing_status, length(display_name), "
             "left(search_text, length(display_name) + %s), "
-            f"tsvector_to_array({search.WORDS_SQL}) FROM directory_consultant "
+            f"tsvector_to_array({search.WORDS_COLUMN}) FROM directory_consultant "
             "ORDER BY display_name, id",
             [MAX_WORD],
         )
