@@ -180,6 +180,7 @@ def plan(rng: random.Random) -> tuple[list[dict], dict]:
         {"label": "directory page_size=100", "path": "/api/v1/consultants/?page_size=100"},
         {"label": "directory q=reflective", "path": "/api/v1/consultants/?q=reflective"},
         {"label": "directory q=Hernandez", "path": "/api/v1/consultants/?q=Hernandez"},
+        {"label": "directory q=infant", "path": "/api/v1/consultants/?q=infant"},
         {
             "label": "directory near_zip=53703 50 mi",
             "path": "/api/v1/consultants/?near_zip=53703&radius_miles=50",
@@ -213,6 +214,12 @@ def plan(rng: random.Random) -> tuple[list[dict], dict]:
         {
             "label": "directory, default page, miss",
             "path": "/api/v1/consultants/",
+            "miss": True,
+            "last": True,
+        },
+        {
+            "label": "directory q=infant, miss",
+            "path": "/api/v1/consultants/?q=infant",
             "miss": True,
             "last": True,
         },

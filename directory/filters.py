@@ -7,10 +7,15 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from directory import geo
+from directory import geo, search_index
 from directory.credentials import current_endorsement_condition, license_verified_condition
 from directory.models import Consultant, ConsultantQuerySet, County, Language
-from directory.selectors import code_list_contains, consultant_near, consultant_search
+from directory.selectors import (
+    code_list_contains,
+    consultant_near,
+    consultant_search,
+    status_scope,
+)
 from directory.vocabularies import Endorsement, Modality, SettingType, Specialty
 
 DEFAULT_RADIUS_MILES = 25
@@ -143,6 +148,24 @@ class ConsultantFilter(django_filters.FilterSet):
 
     def filter_noop(self, queryset, name, value):
         return queryset  # applied together in filter_queryset
+
+    def ranked_by_index(self) -> list[int] | None:
+        """The keys of the listings a search by words alone matches (within a listing status
+        or none), best first, from the in-memory index (directory.search_index); None when
+        the index does not answer: another filter, bad input, a query or a database the index
+        leaves to SQL. The answer equals filter_queryset's."""
+        if not self.is_bound or not self.is_valid():
+            return None
+        data = self.form.cleaned_data
+        others = (v for name, v in data.items() if name not in ("q", "listing_status"))
+        if not data.get("q") or any(v not in (None, "", False) for v in others):
+            return None
+        if self.form.near_place is not None:
+            return None
+        status = data.get("listing_status")
+        base = self.queryset.filter(listing_status=status) if status else self.queryset
+        simple, status = status_scope(base)
+        return search_index.ranked(data["q"], status) if simple else None
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

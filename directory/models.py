@@ -417,4 +417,5 @@ from directory.regions import Region  # noqa: E402, F401
 
 # The review history and the approval queue, in a module of their own (they need Consultant).
 from directory.review_models import ListingDecision, ListingReviewQueue  # noqa: E402, F401
+from directory.search_version import SearchVersion  # noqa: E402, F401
 from directory.tribal import TribalDataSetting  # noqa: E402, F401

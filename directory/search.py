@@ -11,13 +11,13 @@ keeps it current. The fold is one SQL function, `iecmhc_fold(text)`:
 
 A query matches a listing when every word of it, folded the same way, is found in `search_text`:
 
-- on PostgreSQL, by full-text search: each word must begin a word of the name or bio (so
-  "reflect" finds "reflective", "hern" finds "Hernández"), read from a GIN index on
-  `to_tsvector('simple', search_text)` (`WORDS_INDEX_SQL`; the 'simple' configuration neither
-  stems nor drops stop words, so a name is found as written). The words are also checked as
-  written (`LIKE '%word%'`) among the index's candidates, so punctuation in a query word
-  ("100%") is not lost. A query word with no letter or digit in it has nothing to look up in
-  the index: it falls back to the trigram index on `search_text` (`LIKE`);
+- on PostgreSQL, by full-text search: each word must begin a word of the name or bio (so "reflect"
+  finds "reflective", "hern" finds "Hernández"), read from a GIN index on the stored words
+  `to_tsvector('simple', search_text)` (`WORDS_COLUMN`; the 'simple' configuration neither stems nor
+  drops stop words, so a name is found as written). The words are also checked as written (`LIKE
+  '%word%'`) among the index's candidates, so punctuation in a query word ("100%") is not lost. A
+  query word with no letter or digit in it has nothing to look up in the index: it falls back to the
+  trigram index on `search_text` (`LIKE`);
 - on SQLite, every word by `LIKE '%word%'` on `search_text` (a substring anywhere).
 
 A common word ("infant", "reflective") matches a third of the listings: the index lists them
@@ -33,6 +33,7 @@ import unicodedata
 
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db.models import Case, F, Func, Q, QuerySet, TextField, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Length, StrIndex
 
 FOLD_FUNCTION = "iecmhc_fold"
@@ -49,12 +50,42 @@ CREATE OR REPLACE FUNCTION {FOLD_FUNCTION}(text) RETURNS text
 
 
 WORDS_INDEX = "consultant_search_words_idx"
-# The words of search_text, as the GIN index (created by the directory's migrations) and the
-# query (Words below) both spell them: the same expression, or the index is not used.
+# Migration 0017's index on the words of search_text, computed for every row it read.
 WORDS_SQL = "to_tsvector('simple'::regconfig, search_text)"
 WORDS_INDEX_SQL = (
     f"CREATE INDEX IF NOT EXISTS {WORDS_INDEX} ON directory_consultant USING gin ({WORDS_SQL})"
 )
+# Since migration 0018, those words are stored (PostgreSQL only, a column the ORM does not
+# know): `search_words`, generated from the same expression as search_text, so a row's words
+# are computed when it is written, not when it is searched or indexed in memory. The GIN index
+# of the same name is on it. (Computing them per row made a common word's search cost up to a
+# second whenever the planner chose a sequential scan.)
+WORDS_COLUMN = "search_words"
+WORDS_COLUMN_INDEX_SQL = (
+    f"CREATE INDEX {WORDS_INDEX} ON directory_consultant USING gin ({WORDS_COLUMN})"
+)
+
+
+def add_words_column(schema_editor) -> None:
+    """The stored words column and its index, replacing the expression index (PostgreSQL)."""
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d JOIN pg_attribute a "
+            "ON a.attrelid = d.adrelid AND a.attnum = d.adnum "
+            "WHERE d.adrelid = 'directory_consultant'::regclass AND a.attname = 'search_text'"
+        )
+        (search_text,) = cursor.fetchone()
+    schema_editor.execute(f"DROP INDEX IF EXISTS {WORDS_INDEX}")
+    schema_editor.execute(
+        f"ALTER TABLE directory_consultant ADD COLUMN {WORDS_COLUMN} tsvector GENERATED ALWAYS "
+        f"AS (to_tsvector('simple'::regconfig, {search_text})) STORED"
+    )
+    schema_editor.execute(WORDS_COLUMN_INDEX_SQL)
+
+
+def drop_words_column(schema_editor) -> None:
+    schema_editor.execute(f"ALTER TABLE directory_consultant DROP COLUMN IF EXISTS {WORDS_COLUMN}")
+    schema_editor.execute(WORDS_INDEX_SQL)
 
 
 def fold(text: str | None) -> str | None:
@@ -80,12 +111,9 @@ class Fold(Func):
     output_field = TextField()
 
 
-class Words(Func):
-    """to_tsvector('simple', search_text): the words of the folded name and bio (PostgreSQL)."""
-
-    template = WORDS_SQL.replace("search_text", "%(expressions)s")
-    arity = 1
-    output_field = SearchVectorField()
+def stored_words() -> RawSQL:
+    """The stored words of the folded name and bio (PostgreSQL; see WORDS_COLUMN)."""
+    return RawSQL(f'"directory_consultant"."{WORDS_COLUMN}"', [], output_field=SearchVectorField())
 
 
 def word_prefix_query(word: str) -> str:
@@ -122,7 +150,7 @@ def search(qs: QuerySet, *, text: str) -> QuerySet:
         query = SearchQuery(
             " & ".join(word_prefix_query(w) for w in indexed), config="simple", search_type="raw"
         )
-        qs = qs.alias(_words=Words("search_text")).filter(_words=query)
+        qs = qs.alias(_words=stored_words()).filter(_words=query)
     for i, word in enumerate(words):
         if not indexed:
             qs = qs.filter(search_text__contains=word)  # LIKE: the trigram index, or SQLite

@@ -2,6 +2,7 @@
 
 from django.db import connection
 from django.db.models import Case, CharField, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models.lookups import Exact
 from django.http import Http404
 
 from accounts.roles import is_alliance_admin
@@ -37,6 +38,25 @@ def consultant_list(*, user) -> QuerySet[Consultant]:
 def consultant_list_public() -> QuerySet[Consultant]:
     """Approved listings: what the public directory shows."""
     return _consultant_base().filter(listing_status=Consultant.ListingStatus.APPROVED)
+
+
+def status_scope(qs: QuerySet[Consultant]) -> tuple[bool, str | None]:
+    """(True, status) when `qs` is every listing with that listing_status and no other
+    condition (consultant_list_public, or consultant_list for anyone but an admin, maybe filtered
+    by the same status); (True, None) when it is every listing (an admin's consultant_list);
+    (False, None) for anything else."""
+    where, query = qs.query.where, qs.query
+    if where.negated or query.distinct or query.combinator is not None:
+        return False, None
+    status_field = Consultant._meta.get_field("listing_status")
+    statuses = set()
+    for child in where.children:
+        if not (isinstance(child, Exact) and getattr(child.lhs, "target", None) is status_field):
+            return False, None
+        statuses.add(str(child.rhs))
+    if len(statuses) > 1 or (statuses and where.connector != "AND"):
+        return False, None
+    return True, (statuses.pop() if statuses else None)
 
 
 def consultant_get(*, user, pk) -> Consultant:

@@ -26,6 +26,7 @@ from directory.permissions import (
 from directory.vocabularies import language_name
 from iecmhc.exceptions import StateConflict
 from iecmhc.pages import add_service_errors, alliance_required, confirm_page, confirmed
+from iecmhc.pagination import KeyedRows
 
 PAGE_SIZE = 20
 
@@ -51,6 +52,8 @@ def consultant_directory(request):
     )
     if filterset.is_bound and not filterset.is_valid():
         consultants = Consultant.objects.none()
+    elif (keys := filterset.ranked_by_index()) is not None:  # words alone: the index's answer
+        consultants = KeyedRows(filterset.queryset, keys)
     else:
         consultants = filterset.qs
     page = Paginator(consultants, PAGE_SIZE).get_page(page_number)

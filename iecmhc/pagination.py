@@ -1,3 +1,5 @@
+from collections.abc import Sequence
+
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Window
 from rest_framework import pagination
@@ -57,3 +59,33 @@ class WindowCountPaginator(Paginator):
 
 class WindowCountPagination(PageNumberPagination):
     django_paginator_class = WindowCountPaginator
+
+
+class KeyedRows(Sequence):
+    """A list already ranked elsewhere, as its keys (an in-memory index's answer,
+    directory.search_index), paginated like a queryset: its count is the keys', and a slice
+    reads only those keys' rows from `queryset` (model instances or values() dicts with "id"),
+    in the keys' order. A key whose row `queryset` no longer holds is left out."""
+
+    def __init__(self, queryset, keys: list):
+        self.queryset = queryset
+        self.keys = keys
+
+    def count(self) -> int:
+        return len(self.keys)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0] if index >= 0 else self[len(self) + index]
+        keys = self.keys[index]
+        if not keys:
+            return []
+        rows = {_key(row): row for row in self.queryset.filter(pk__in=keys).order_by()}
+        return [rows[key] for key in keys if key in rows]
+
+
+def _key(row):
+    return row["id"] if isinstance(row, dict) else row.pk

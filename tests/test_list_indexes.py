@@ -9,11 +9,15 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from consultations.models import ConsultationRequest
 from tests.consultations.api_helpers import make
+from tests.directory.consultant_helpers import make_listing
 
 pytestmark = pytest.mark.django_db
 
-# (role, path, table the page is read from, the index that serves its order, its columns)
+# (role, path, table the page is read from, the index that serves its order, its columns).
+# Every list endpoint of the API and the HSDS feed, each with the filters that change which
+# index serves it. "{program}" stands for a program's id.
 LISTS = [
     ("admin", "/api/v1/requests/", "consultations_consultationrequest", "request_created_idx"),
     (
@@ -22,12 +26,43 @@ LISTS = [
         "consultations_consultationrequest",
         "request_status_new_idx",
     ),
+    (
+        "admin",
+        "/api/v1/requests/?program={program}",
+        "consultations_consultationrequest",
+        "request_program_new_idx",
+    ),
+    (
+        "admin",
+        "/api/v1/requests/?urgency=priority",
+        "consultations_consultationrequest",
+        "request_created_idx",
+    ),
     ("admin", "/api/v1/consultants/", "directory_consultant", "consultant_name_idx"),
+    (
+        "admin",
+        "/api/v1/consultants/?listing_status=pending",
+        "directory_consultant",
+        "consultant_status_name_idx",
+    ),
     ("anonymous", "/api/v1/consultants/", "directory_consultant", "consultant_status_name_idx"),
+    (
+        "anonymous",
+        "/api/v1/consultants/?accepting=true",
+        "directory_consultant",
+        "consultant_status_name_idx",
+    ),
     ("admin", "/api/v1/programs/", "directory_program", "program_name_idx"),
     ("program", "/api/v1/requests/", "consultations_consultationrequest", None),
+    ("consultant", "/api/v1/requests/", "consultations_consultationrequest", None),
+    ("anonymous", "/api/v1/counties/?state=WI", "directory_county", "county_state_name_unique"),
+    ("anonymous", "/api/hsds/services", "directory_consultant", "directory_consultant_pkey"),
+    ("anonymous", "/api/hsds/organizations", "directory_consultant", "directory_consultant_pkey"),
     # Not here: the caseload, which groups a consultant's engagements (at most 100) with their
-    # contacts; it finds them by request_caseload_idx and sorts the grouped rows.
+    # contacts; it finds them by request_caseload_idx and sorts the grouped rows. A directory
+    # search (?q=) is ranked by what it finds, not read in an index's order: it is answered by
+    # the in-memory index (directory.search_index), which holds its listings in name order.
+    # The small fixed lists (languages, regions, vocabularies) are read whole.
 ]
 COLUMNS = {
     "request_created_idx": ["created_at", "id"],
@@ -36,6 +71,8 @@ COLUMNS = {
     "request_caseload_idx": ["consultant_id", "status", "accepted_at", "id"],
     "consultant_name_idx": ["display_name", "id"],
     "consultant_status_name_idx": ["listing_status", "display_name", "id"],
+    "county_state_name_unique": ["state", "name"],
+    "directory_consultant_pkey": ["id"],
     "program_name_idx": ["name", "id"],
     "event_request_at_idx": ["request_id", "at", "id"],
     "contact_request_date_idx": ["request_id", "date", "id"],
@@ -44,13 +81,17 @@ COLUMNS = {
 
 @pytest.fixture
 def requests(world):
-    for status in ("submitted", "offered", "active", "active", "closed"):
-        make(world, status)
+    """Rows in every list: requests in each status (one of them priority), a pending listing."""
+    made = [
+        make(world, status) for status in ("submitted", "offered", "active", "active", "closed")
+    ]
+    ConsultationRequest.objects.filter(pk=made[0].pk).update(urgency="priority")
+    make_listing(status="pending", display_name="Pia Pending")
 
 
 def _page_query(world, role, path, table) -> str:
     with CaptureQueriesContext(connection) as queries:
-        response = world.client(role).get(path)
+        response = world.client(role).get(path.format(program=world.program.pk))
     assert response.status_code == 200, response.content
     found = [
         q["sql"]
@@ -82,7 +123,11 @@ def test_each_list_reads_its_order_off_an_index(world, requests, role, path, tab
 def test_the_list_indexes_exist(table, index):
     with connection.cursor() as cursor:
         constraints = connection.introspection.get_constraints(cursor, table)
-    assert constraints[index]["index"] is True
+        if index.endswith("_pkey"):  # the primary key (named so on PostgreSQL only)
+            primary = connection.introspection.get_primary_key_columns(cursor, table)
+            assert primary == COLUMNS[index]
+            return
+    assert constraints[index]["index"] or constraints[index]["unique"]  # a unique key's too
     assert constraints[index]["columns"] == COLUMNS[index]
 
 

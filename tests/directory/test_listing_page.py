@@ -7,7 +7,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from consultations import services as consultation_services
-from directory import listing_version
+from directory import listing_version, search_version
 from directory.api.listing_page import serialize_rows
 from directory.api.serializers import ConsultantSerializer
 from directory.listing_version import _Bump
@@ -92,8 +92,10 @@ def test_a_search_reads_its_page_and_total_in_one_query(world, people):
     admin = world.client("admin")  # signed in: never cached
     plain = _queries(admin, {"listing_status": "approved"})  # count, page, languages, counties
     # The ranked keys with the total, the page's columns by key, languages, counties: the
-    # search itself runs once.
+    # search itself runs once. (On PostgreSQL the search version is read first, for the
+    # in-memory index: this test's transaction has written, so the search is left to SQL.)
     searched = _queries(admin, {"listing_status": "approved", "q": "hernandez"})
+    searched = [q for q in searched if search_version.TABLE not in q]
     assert len(searched) == len(plain)
     assert sum("search_text" in q for q in searched) == 1, searched
     body = admin.get(url(), {"q": "hernandez", "page_size": 2}).json()
