@@ -1,4 +1,4 @@
-"""The matching rules in array form, shared by the batch (batch.batch_options, a state's open
+"""The matching rules in array form, shared by the batch (options.option_arrays, a state's open
 consultations against the consultants who could reach it) and the snapshot
 (snapshot.ranking, one consultation against every approved consultant).
 
