@@ -142,7 +142,7 @@ def option_arrays(
         rows, found = np.nonzero(feasible)
         found_rows.append(np.asarray(positions, dtype=np.int64)[rows])
         found_columns.append(idx[found])
-        found_scores.append(pairs.total[rows, found])
+        found_scores.append(pairs.scores_at(rows, found))
         counts = np.bincount(rows, minlength=len(block))
         for i in np.flatnonzero(counts == 0).tolist():
             r = block[i]
