@@ -1,4 +1,4 @@
-"""The matching rules in array form, shared by the batch (batch.batch_options, a state's open
+"""The matching rules in array form, shared by the batch (options.option_arrays, a state's open
 consultations against the consultants who could reach it) and the snapshot
 (snapshot.ranking, one consultation against every approved consultant).
 
@@ -6,6 +6,11 @@ consultations against the consultants who could reach it) and the snapshot
 once: the snapshot keeps one per process); `pair_arrays` applies the reach, hours, language and
 score rules of `rules.exclusion` and `rules.score` to a block of consultations of one state
 against those columns. The property tests hold both callers to the scalar rules.
+
+The batch's blocks are large (at four times national scale 62 million pairs, of which 16
+million feasible), so a pair's distance is worked out only where it can count (on-site work,
+within the radius in latitude alone) and its score only when asked for (`Pairs.scores_at`, the
+feasible pairs), each the same float the whole-matrix form gives.
 """
 
 from collections.abc import Mapping
@@ -140,19 +145,87 @@ class ConsultantColumns:
 class Pairs:
     """A block of consultations (rows) against consultant columns: how each consultant could
     reach each program, whether the consultation's weight fits in their hours free, whether
-    they speak its preferred language, and the score (rounded as rules.score rounds it)."""
+    they speak its preferred language, and the score (rounded as rules.score rounds it): of
+    every pair (`total`, `unrounded`), or of some (`scores_at`, the same floats)."""
 
     by_county: np.ndarray
     by_radius: np.ndarray
     by_virtual: np.ndarray
     hours_fit: np.ndarray
     speaks: np.ndarray
-    total: np.ndarray
-    unrounded: np.ndarray  # the total before rounding
+    terms: dict  # what the score is made of (see pair_arrays)
 
     @property
     def reach(self) -> np.ndarray:
         return self.by_county | self.by_radius | self.by_virtual
+
+    @cached_property
+    def unrounded(self) -> np.ndarray:
+        """The score of every pair before rounding."""
+        n_r, n_c = self.speaks.shape
+        return self._score(np.repeat(np.arange(n_r), n_c), np.tile(np.arange(n_c), n_r)).reshape(
+            n_r, n_c
+        )
+
+    @cached_property
+    def total(self) -> np.ndarray:
+        return np.round(self.unrounded, 4)
+
+    def scores_at(self, rows: np.ndarray, found: np.ndarray) -> np.ndarray:
+        """The rounded scores of the pairs (rows[i], found[i]) alone."""
+        return np.round(self._score(rows, found), 4)
+
+    def _score(self, rows, found) -> np.ndarray:
+        """rules.score's sum, term by term in its order, for the pairs given."""
+        t, w = self.terms, self.terms["w"]
+        close = (self.by_county[rows, found] | self.by_radius[rows, found]) & ~np.isnan(
+            dist := t["dist"][rows, found]
+        )
+        with np.errstate(invalid="ignore"):
+            distance = np.where(
+                close, np.maximum(0.0, 1.0 - dist / np.maximum(t["radius"][found], 1.0)), 0.0
+            )
+        return (
+            w["specialty"] * t["specialty"][rows, found]
+            + w["setting"] * t["works_in"][t["setting"][rows], found]
+            + w["language"] * self.speaks[rows, found]
+            + w["distance"] * distance
+            + w["room"] * t["room"][found]
+            + w["continuity"] * t["continuity"][rows, found]
+            + w["endorsement"] * t["endorsement"][t["ages"][rows], found]
+        )
+
+
+# A pair further apart in latitude alone than this many miles beyond the consultant's radius
+# (at least a mile) is out of reach and scores 0 for distance: its distance is not computed.
+# The great-circle distance is never shorter than the difference in latitude; the margin
+# covers rounding.
+LATITUDE_MARGIN_MILES = 1.0
+
+
+def distances(r_lat, r_lng, cols: ConsultantColumns, onsite_ok) -> np.ndarray:
+    """The great-circle distances of the pairs whose distance counts (on-site work both sides
+    accept, within the consultant's radius in latitude alone; NaN where a point is unknown),
+    as geo.distance_miles_array computes them; GREAT elsewhere, which reads as out of reach
+    and a distance score of 0, as the distance itself would."""
+    reach = (np.maximum(cols.radius, 1.0) + LATITUDE_MARGIN_MILES) / geo.MILES_PER_DEGREE
+    with np.errstate(invalid="ignore"):
+        near = onsite_ok & ~(np.abs(r_lat[:, None] - cols.lat[None, :]) > reach[None, :])
+    rows, found = np.nonzero(near)
+    dist = np.full(near.shape, GREAT)
+    # The formula of geo._haversine, step by step as the whole-matrix form takes it, so each
+    # distance is the same float: the per-request and per-consultant terms on their own
+    # arrays, then the pair terms.
+    p1, p2 = np.radians(r_lat), np.radians(cols.lat)
+    cos1, cos2 = np.cos(p1), np.cos(p2)
+    dp = p2[found] - p1[rows]
+    dl = np.radians(cols.lng[found] - r_lng[rows])
+    h = np.sin(dp / 2) ** 2.0 + cos1[rows] * cos2[found] * np.sin(dl / 2) ** 2.0
+    dist[rows, found] = 2 * geo.EARTH_RADIUS_MILES * np.arcsin(np.minimum(1.0, np.sqrt(h)))
+    return dist
+
+
+GREAT = 1e9  # miles: further than any radius
 
 
 def pair_arrays(
@@ -171,26 +244,24 @@ def pair_arrays(
             concern_share[i, CONCERN_CODES.index(k)] += 1.0 / len(r.concerns)
     r_setting = np.array([SETTING_CODES.index(r.setting_type) for r in block])
     r_weight = np.array([weight_hundredths(r.weekly_hours) for r in block])
-    endorse = np.empty((n_r, n_c))
-    for i, r in enumerate(block):
-        endorse[i] = cols.endorsement(r.ages)
+    # The endorsement component depends on the ages alone: one row per set of ages.
+    age_sets = sorted({r.ages for r in block}, key=sorted)
+    by_ages = np.array([cols.endorsement(ages) for ages in age_sets]).reshape(len(age_sets), n_c)
+    r_ages = np.array([age_sets.index(r.ages) for r in block], dtype=np.int64)
 
-    # Distances (NaN where a point is unknown).
-    dist = geo.distance_miles_array(
-        r_lat[:, None], r_lng[:, None], cols.lat[None, :], cols.lng[None, :]
-    )
+    onsite_ok = r_onsite[:, None] & cols.onsite[None, :]
+    dist = distances(r_lat, r_lng, cols, onsite_ok)
     serves = np.zeros((n_r, n_c), dtype=bool)
-    continuity = np.zeros((n_r, n_c))
+    continuity = np.zeros((n_r, n_c), dtype=bool)
     speaks = np.ones((n_r, n_c), dtype=bool)
     no_columns = np.empty(0, dtype=np.int64)
     for i, r in enumerate(block):
         serves[i, cols.county_cols.get(r.county_id, no_columns)] = True
-        continuity[i, cols.served_cols.get(r.program_id, no_columns)] = 1.0
+        continuity[i, cols.served_cols.get(r.program_id, no_columns)] = True
         if r.preferred_language:
             speaks[i] = cols.speakers(r.preferred_language)
     with np.errstate(invalid="ignore"):
         in_radius = dist <= cols.radius[None, :]
-    onsite_ok = r_onsite[:, None] & cols.onsite[None, :]
     by_county = onsite_ok & serves
     by_radius = onsite_ok & ~serves & in_radius
     same_state = cols.in_state(state)
@@ -200,21 +271,16 @@ def pair_arrays(
     # Hours: the consultation's weight within the consultant's hours free (at_capacity).
     hours_fit = cols.hours[None, :] >= r_weight[:, None]
 
-    specialty = concern_share @ cols.answers
-    setting = cols.works_in[r_setting]
-    with np.errstate(invalid="ignore"):
-        distance = np.where(
-            (by_county | by_radius) & ~np.isnan(dist),
-            np.maximum(0.0, 1.0 - dist / np.maximum(cols.radius[None, :], 1.0)),
-            0.0,
-        )
-    total = (
-        w["specialty"] * specialty
-        + w["setting"] * setting
-        + w["language"] * speaks
-        + w["distance"] * distance
-        + w["room"] * cols.room[None, :]
-        + w["continuity"] * continuity
-        + w["endorsement"] * endorse
-    )
-    return Pairs(by_county, by_radius, by_virtual, hours_fit, speaks, np.round(total, 4), total)
+    terms = {
+        "w": w,
+        "specialty": concern_share @ cols.answers,
+        "works_in": cols.works_in,
+        "setting": r_setting,
+        "dist": dist,
+        "radius": cols.radius,
+        "room": cols.room,
+        "continuity": continuity,
+        "endorsement": by_ages,
+        "ages": r_ages,
+    }
+    return Pairs(by_county, by_radius, by_virtual, hours_fit, speaks, terms)

@@ -1,38 +1,30 @@
 """Every open consultation at once: the feasible options and their scores in array form
-(`batch_options`), then the best assignment (`solve`), and a greedy one for comparison when
-asked (`plan(compare=True)`).
+(`options.option_arrays`; `batch_options` gives them as mappings), then the best assignment
+(`solve`, `solve_arrays`), and a greedy one for comparison when asked (`plan(compare=True)`).
 
-`batch_options` applies the rules of `rules.exclusion` and `rules.score` with numpy, one state
-at a time over the consultants who could reach that state, so national scale (20,000
-consultations, 5,000 consultants) takes seconds rather than minutes; tests hold it to them.
+`plan` keeps the options in arrays from the rules to the solver and the summary: at four times
+national scale there are some 16 million of them, far too many for a Python object each.
 
 The assignment is a maximum-weight b-matching solved exactly as a min-cost flow with Google
 OR-Tools (source → consultation, capacity 1; consultation → consultant, cost −score;
 consultant → sink, capacity = free places; consultation → sink, cost 0, so a consultation may
 stay unmatched). Priority consultations are matched first lexicographically: each of their
 edges carries a bonus larger than the sum of every consultation's best score, so no gain in
-score can ever outweigh one more priority consultation.
+score can ever outweigh one more priority consultation. Independent parts of the network are
+solved apart (`components`); a large one is solved a few options at a time and proved optimal
+for all of them by a dual certificate (`pricing`).
 """
 
 import time
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from itertools import chain, islice
+from itertools import chain
 
-from consultations.matching.arrays import ConsultantColumns, normalised_weights, pair_arrays
-from consultations.matching.capacity import batch_capacity
-from consultations.matching.prefilter import (
-    Outside,
-    Roster,
-    unmatched_reasons,
-)
-from consultations.matching.rules import (
-    ConsultantFacts,
-    RequestFacts,
-    score_weights,
-    unavailability,
-)
+from consultations.matching.capacity import capacity_columns
+from consultations.matching.options import batch_options, option_arrays
+from consultations.matching.rules import ConsultantFacts, RequestFacts
+
+__all__ = ["batch_options"]  # re-exported: consultations.matching.options
 
 SCORE_SCALE = 10_000  # scores become integers (0..10,000) for the flow solver
 
@@ -74,26 +66,51 @@ def plan(
     compare: bool = False,
 ):
     """The best assignment, summarised as a `result` (BatchResult or a subclass), timed;
-    with `compare`, also the greedy assignment's total (its own time: seconds["greedy"])."""
+    with `compare`, also the greedy assignment's total (its own time: seconds["greedy"]).
+    The options stay in arrays throughout (options.OptionArrays)."""
+    import numpy as np
+
     seconds = dict(seconds or {})
     clock = time.perf_counter()
-    options, reasons = batch_options(consultations, consultants, weights)
+    options, reasons = option_arrays(consultations, consultants, weights)
     scored = time.perf_counter()
-    capacity = batch_capacity(options, consultations, consultants)
+    capacity = capacity_columns(options, consultations, consultants)
     priority = {r.id for r in consultations if r.priority}
-    assignments = solve(options, capacity, priority)
+    used = solve_arrays(
+        options.rows,
+        options.columns,
+        options.scores,
+        np.isin(options.request_ids, np.fromiter(priority, dtype=np.int64)),
+        capacity,
+    )
+    assignments = [
+        Assignment(r, c, s)
+        for r, c, s in zip(
+            options.request_ids[options.rows[used]].tolist(),
+            options.consultant_ids[options.columns[used]].tolist(),
+            options.scores[used].tolist(),
+            strict=True,
+        )
+    ]
     seconds |= {"score": round(scored - clock, 3), "solve": round(time.perf_counter() - scored, 3)}
     greedy_total = None
     if compare:
         clock = time.perf_counter()
-        greedy_total = round(sum(a.score for a in greedy(options, capacity, priority)), 4)
+        places = dict(zip(options.consultant_ids.tolist(), capacity.tolist(), strict=True))
+        chosen = greedy(options.as_mappings(), places, priority)
+        greedy_total = round(sum(a.score for a in chosen), 4)
         seconds["greedy"] = round(time.perf_counter() - clock, 3)
-    return summarize(
-        options,
-        assignments,
-        priority,
-        reasons,
-        result=result,
+    # The bound sums each consultation's best score state by state, as batch_options lists them.
+    best = dict(zip(options.request_ids.tolist(), options.best_scores().tolist(), strict=True))
+    has = dict(zip(options.request_ids.tolist(), (options.counts() > 0).tolist(), strict=True))
+    in_order = sorted(consultations, key=lambda r: r.state)
+    matched = {a.request_id for a in assignments}
+    return result(
+        assignments=assignments,
+        unmatched=unmatched_of(sorted(has), matched, has, reasons),
+        total_score=round(sum(a.score for a in assignments), 4),
+        priority_matched=sum(1 for a in assignments if a.request_id in priority),
+        upper_bound=round(sum(best[r.id] for r in in_order if has[r.id]), 4),
         greedy_total_score=greedy_total,
         consultations={r.id: r for r in consultations},
         consultant_names={c.id: c.display_name for c in consultants},
@@ -112,17 +129,9 @@ def solve(
 ) -> list[Assignment]:
     """The optimal assignment: each request to at most one of its options (consultant → score),
     each consultant to at most `capacity` requests, priority requests matched first, then the
-    total score as high as possible. Exact (a min-cost flow on each independent part of the
-    network, `components.solve_split`) and deterministic. Workers: the processes that may
-    share a large network's parts (settings.MATCHING_BATCH_WORKERS by default; 1: this one)."""
+    total score as high as possible. Exact and deterministic (see solve_arrays)."""
     import numpy as np
 
-    from consultations.matching import components
-
-    if workers is None:
-        from django.conf import settings
-
-        workers = settings.MATCHING_BATCH_WORKERS
     requests = sorted(r for r, opts in options.items() if opts)
     # Every (request, consultant) option as flat arrays, put in (request, consultant) order
     # whatever the order of the mappings, so the network, and so the solution, is the same.
@@ -140,29 +149,79 @@ def solve(
     consultants_a = np.array(sorted(c for c, n in capacity.items() if n > 0), dtype=np.int64)
     if not requests or not len(consultants_a):
         return []
-    n_c = len(consultants_a)
-    columns = np.minimum(np.searchsorted(consultants_a, option_ids), n_c - 1)
+    columns = np.minimum(np.searchsorted(consultants_a, option_ids), len(consultants_a) - 1)
     kept = consultants_a[columns] == option_ids  # a consultant without room takes no arc
-    rows, columns = rows[kept], columns[kept]
-    points = np.rint(scores[kept] * SCORE_SCALE).astype(np.int64)
+    rows, columns, scores = rows[kept], columns[kept], scores[kept]
     priority = set(priority)
-    used = components.solve_split(
+    used = solve_arrays(
         rows,
         columns,
-        points,
+        scores,
         np.array([r in priority for r in requests], dtype=bool),
         np.array([capacity[c] for c in consultants_a.tolist()], dtype=np.int64),
         split=split,
         workers=workers,
-        min_parallel_arcs=components.MIN_PARALLEL_ARCS
-        if min_parallel_arcs is None
-        else min_parallel_arcs,
+        min_parallel_arcs=min_parallel_arcs,
     )
     result = []
     for i, c in zip(rows[used].tolist(), consultants_a[columns[used]].tolist(), strict=True):
         r = requests[i]
         result.append(Assignment(r, c, options[r][c]))
     return result  # in request order, as the options are
+
+
+def solve_arrays(
+    rows,
+    columns,
+    scores,
+    priority,
+    capacity,
+    *,
+    split: bool = True,
+    workers: int | None = None,
+    min_parallel_arcs: int | None = None,
+):
+    """solve() on arrays: option i pairs request rows[i] with consultant columns[i] at
+    scores[i], the options in (rows, columns) order; priority[r]: request r is a priority;
+    capacity[c]: consultant c's places. The indices of the options of the optimal assignment,
+    sorted. Exact (a min-cost flow on each independent part of the network,
+    `components.solve_split`, a large part proved optimal by a dual certificate,
+    `pricing`) and deterministic. Workers: the processes that may share a large network's
+    parts (settings.MATCHING_BATCH_WORKERS by default; 1: this one)."""
+    import numpy as np
+
+    from consultations.matching import components
+
+    if workers is None:
+        from django.conf import settings
+
+        workers = settings.MATCHING_BATCH_WORKERS
+    capacity = np.asarray(capacity, dtype=np.int64)
+    # Only consultants with a place take arcs, numbered among themselves.
+    with_room = np.flatnonzero(capacity > 0)
+    if not len(rows) or not len(with_room):
+        return np.zeros(0, dtype=np.int64)
+    renumber = np.full(len(capacity), -1, dtype=np.int64)
+    renumber[with_room] = np.arange(len(with_room))
+    new_columns = renumber[columns]
+    kept = np.flatnonzero(new_columns >= 0)
+    filtered = len(kept) < len(rows)
+    if filtered:
+        rows, new_columns, scores = rows[kept], new_columns[kept], scores[kept]
+    points = np.rint(scores * SCORE_SCALE).astype(np.int64)
+    used = components.solve_split(
+        rows.astype(np.int64, copy=False),
+        new_columns,
+        points,
+        np.asarray(priority, dtype=bool),
+        capacity[with_room],
+        split=split,
+        workers=workers,
+        min_parallel_arcs=components.MIN_PARALLEL_ARCS
+        if min_parallel_arcs is None
+        else min_parallel_arcs,
+    )
+    return kept[used] if filtered else used
 
 
 def greedy(
@@ -196,17 +255,10 @@ def summarize(
 ) -> BatchResult:
     priority = set(priority)
     matched = {a.request_id for a in assignments}
-    unmatched = {}
-    for r in sorted(options):
-        if r in matched:
-            continue
-        if options[r]:
-            unmatched[r] = ["every feasible consultant's places went to better-fitting requests"]
-        else:
-            unmatched[r] = list(reasons_unmatched.get(r, ["no feasible consultant"]))
+    has = {r: bool(o) for r, o in options.items()}
     return result(
         assignments=assignments,
-        unmatched=unmatched,
+        unmatched=unmatched_of(sorted(options), matched, has, reasons_unmatched),
         total_score=round(sum(a.score for a in assignments), 4),
         priority_matched=sum(1 for a in assignments if a.request_id in priority),
         upper_bound=round(sum(max(o.values()) for o in options.values() if o), 4),
@@ -214,91 +266,14 @@ def summarize(
     )
 
 
-# --- the rules in array form -------------------------------------------------------------------
-
-
-def batch_options(
-    consultations: list[RequestFacts],
-    consultants: list[ConsultantFacts],
-    weights: Mapping[str, float] | None = None,
-) -> tuple[dict[int, dict[int, float]], dict[int, list[str]]]:
-    """The feasible consultants of every consultation with their scores, and for those with
-    none the hard constraints that ruled everyone out (most common first): the rules of
-    `exclusion` and `score` in array form (see the module's docstring). Weights:
-    score_weights() by default."""
-    import numpy as np
-
-    weights = score_weights() if weights is None else weights
-    options: dict[int, dict[int, float]] = {}
-    reasons: dict[int, list[str]] = {}
-    # The constraints on the consultant alone (not approved, not accepting, at capacity).
-    available, unavailable = [], Counter()
-    for c in consultants:
-        code = unavailability(c)
-        if code is None:
-            available.append(c)
-        else:
-            unavailable[code] += 1
-    unavailable = dict(unavailable)
-    roster = Roster(available)
-    by_state: dict[str, list[RequestFacts]] = {}
-    for consultation in consultations:
-        by_state.setdefault(consultation.state, []).append(consultation)
-
-    w = normalised_weights(weights)
-
-    # Consultant columns, once for everyone available; each state takes its candidates' slice.
-    everyone = ConsultantColumns(available)
-
-    for state, block in sorted(by_state.items()):
-        counties = {r.county_id for r in block}
-        lats = [r.latitude for r in block if r.latitude is not None]
-        lngs = [r.longitude for r in block if r.longitude is not None]
-        box = (min(lats), max(lats), min(lngs), max(lngs)) if lats else None
-
-        idx = roster.reach(state, counties, box)
-        # Those the pre-filter left out, for the reasons of a consultation nobody can take.
-        outside = Outside(roster, idx)
-        if not len(idx):
-            for r in block:
-                options[r.id] = {}
-                reasons[r.id] = unmatched_reasons(r, {}, outside, unavailable)
+def unmatched_of(request_ids, matched, has_options, reasons_unmatched) -> dict[int, list[str]]:
+    """Each request left unmatched, in order, with why."""
+    unmatched = {}
+    for r in request_ids:
+        if r in matched:
             continue
-        # The rules in array form (consultations.matching.arrays, shared with the snapshot).
-        cols = everyone.take(idx)
-        pairs = pair_arrays(block, cols, state, w)
-        feasible = pairs.reach & pairs.hours_fit
-        declined = np.zeros_like(feasible)
-        for i, r in enumerate(block):
-            if r.language_required:
-                feasible[i] &= pairs.speaks[i]
-            for pk in r.declined:
-                if pk in cols.col_of:
-                    declined[i, cols.col_of[pk]] = True
-        feasible &= ~declined
-        # Every feasible pair at once, request by request; then one dict per request.
-        rows, found = np.nonzero(feasible)
-        ids, scores = cols.ids[found].tolist(), pairs.total[rows, found].tolist()
-        counts = np.bincount(rows, minlength=len(block)).tolist()
-        taken = iter(zip(ids, scores, strict=True))
-        for i, (r, count) in enumerate(zip(block, counts, strict=True)):
-            options[r.id] = dict(islice(taken, count))
-            if count:
-                continue
-            # Nobody: each candidate under the first constraint it fails, in exclusion()'s
-            # order (the consultants themselves are available: see `unavailable`).
-            modality = (r.accepts_on_site & cols.onsite) | (r.accepts_virtual & cols.virtual)
-            left, first = np.ones(len(cols), dtype=bool), {}
-            for code, fails in (
-                ("at_capacity", ~pairs.hours_fit[i]),
-                ("declined_before", declined[i]),
-                ("modality", ~modality),
-                ("out_of_area", ~pairs.reach[i]),
-                ("language", r.language_required & ~pairs.speaks[i]),
-            ):
-                hit = left & fails
-                left &= ~hit
-                if hit.any():
-                    first[code] = int(hit.sum())
-            reasons[r.id] = unmatched_reasons(r, first, outside, unavailable)
-    return options, reasons
+        if has_options[r]:
+            unmatched[r] = ["every feasible consultant's places went to better-fitting requests"]
+        else:
+            unmatched[r] = list(reasons_unmatched.get(r, ["no feasible consultant"]))
+    return unmatched

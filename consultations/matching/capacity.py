@@ -14,6 +14,8 @@ the next run (the Alliance can still offer it by hand: an offer checks the exact
 from collections.abc import Iterable, Mapping
 from itertools import accumulate
 
+import numpy as np
+
 from consultations.matching.prefilter import hundredths, weight_hundredths
 from consultations.matching.rules import ConsultantFacts, RequestFacts
 from directory.models import places_free
@@ -42,6 +44,46 @@ def batch_capacity(
             places = fitting if heaviest_first else min(places, c.places_free)
         capacity[c.id] = places
     return capacity
+
+
+def capacity_columns(options, consultations: Iterable[RequestFacts], consultants) -> np.ndarray:
+    """batch_capacity for the consultants of `options` (an options.OptionArrays), as an array
+    over options.consultant_ids, worked out from the options without a Python loop over them:
+    the weights of the consultations come in a few levels, so each consultant's heaviest-first
+    list is a count of options per level."""
+    weight = {r.id: weight_hundredths(r.weekly_hours) for r in consultations}
+    weights = np.array([weight[r] for r in options.request_ids.tolist()], dtype=float)
+    levels, level_of = np.unique(weights, return_inverse=True)
+    levels, level_of = levels[::-1], len(levels) - 1 - level_of  # heaviest first
+    n_c, n_l = len(options.consultant_ids), len(levels)
+    counts = np.bincount(
+        options.columns.astype(np.int64) * n_l + level_of[options.rows], minlength=n_c * n_l
+    ).reshape(n_c, n_l)
+    by_id = {c.id: c for c in consultants}
+    facts = [by_id[c] for c in options.consultant_ids.tolist()]
+    places = np.array(
+        [places_free(c.max_caseload, c.active_caseload, c.open_offers) for c in facts],
+        dtype=np.int64,
+    )
+    free = np.array([hundredths(c.hours_free) for c in facts], dtype=float)
+    # The heaviest `places` of each consultant's options, level by level, while they fit.
+    left, total = places.copy(), np.zeros(n_c)
+    fitting, stopped = np.zeros(n_c, dtype=np.int64), np.zeros(n_c, dtype=bool)
+    for level in range(n_l):
+        take = np.minimum(counts[:, level], left)
+        with np.errstate(invalid="ignore"):
+            room = np.floor((free - total) / levels[level])
+        fit = np.where(stopped, 0, np.minimum(take, np.maximum(room, 0))).astype(np.int64)
+        stopped |= fit < take
+        fitting += fit
+        total += take * levels[level]
+        left -= take
+    hours = np.array([c.hours_free is not None for c in facts], dtype=bool)
+    none_to_take = (counts.sum(axis=1) == 0) | (places == 0)
+    fallback = np.array([c.places_free for c in facts], dtype=np.int64)
+    with_hours = np.where(none_to_take, np.minimum(places, fallback), fitting)
+    accepting = np.array([c.accepting for c in facts], dtype=bool)
+    return np.where(accepting, np.where(hours, with_hours, places), 0)
 
 
 def fits_both_limits(

@@ -16,6 +16,10 @@ least `min_parallel_arcs` options and `workers` > 1, they are shared out between
 and `workers - 1` forked ones (OR-Tools holds the GIL, so threads would not help); each is
 handed plain numpy arrays, never a solver object.
 
+A network of more than MAX_SPLIT_ARCS options is not split (at national scale it is one part,
+and finding that out costs seconds); a flow component of at least pricing.MIN_PRICED_ARCS
+options is solved a few options at a time, proved optimal by a dual certificate (`pricing`).
+
 This module reads no Django setting and no model: the caller passes everything in.
 """
 
@@ -26,6 +30,9 @@ import numpy as np
 
 # Below this many options in the flow components, forking costs more than it saves.
 MIN_PARALLEL_ARCS = 200_000
+# Above this many options the parts are not looked for: finding them takes longer than they
+# save (at national scale the network is one part; the flow is priced, see _flow).
+MAX_SPLIT_ARCS = 4_000_000
 
 
 def component_labels(rows: np.ndarray, columns: np.ndarray, n_rows: int, n_columns: int):
@@ -72,7 +79,7 @@ def solve_split(
     n_r, n_c = len(priority), len(capacity)
     if not len(rows):
         return np.zeros(0, dtype=np.int64)
-    if not split:
+    if not split or len(rows) > MAX_SPLIT_ARCS:
         return np.sort(_flow(rows, columns, points, priority, capacity))
     labels = component_labels(rows, columns, n_r, n_c)
     request_label, consultant_label = labels[:n_r], labels[n_r:]
@@ -162,19 +169,49 @@ def _solve_jobs(jobs) -> np.ndarray:
 def _flow(rows, columns, points, priority, capacity) -> np.ndarray:
     """One min-cost flow (source → request, capacity 1; request → consultant, cost −points,
     minus a bonus for a priority request; consultant → sink, capacity = places; request →
-    sink, cost 0, so a request may stay unmatched): the indices of the options used."""
-    from ortools.graph.python import min_cost_flow
+    sink, cost 0, so a request may stay unmatched): the indices of the options used. A large
+    network is solved a few options at a time, proved optimal by a dual certificate
+    (consultations.matching.pricing); `rows` are then grouped by request (sorted)."""
+    from consultations.matching import pricing
 
-    n_r, n_c = len(priority), len(capacity)
-    source, sink = 0, 1  # requests are nodes 2.., consultants follow them
+    n_r = len(priority)
     # One more priority request matched must outweigh any difference in scores, including
     # what other priority requests lose by moving to weaker consultants to make room: so the
     # bonus exceeds the best conceivable total of every request's best score.
-    best = np.zeros(n_r, dtype=np.int64)
-    np.maximum.at(best, rows, points)
-    bonus = int(best.sum()) + 1
-    costs = -(points + np.where(priority[rows], bonus, 0))
+    bonus = int(_best_per_request(rows, points, n_r).sum()) + 1
+    values = points.astype(np.int64) + np.where(priority[rows], bonus, 0)
+    capacity = capacity.astype(np.int64)
+    if len(rows) < pricing.MIN_PRICED_ARCS:
+        return _network(rows, columns, values, n_r, capacity)
+    # The solver is quicker with a smaller bonus (one above any single score); the certificate
+    # is taken with the true one (pricing.solve_priced).
+    quick = points.astype(np.int64) + np.where(priority[rows], int(points.max()) + 1, 0)
 
+    def flow(subset, weights):
+        # Only the requests with an option in the subset (the others stay unmatched).
+        present, local = np.unique(rows[subset], return_inverse=True)
+        return _network(local, columns[subset], weights, len(present), capacity)
+
+    return pricing.solve_priced(rows, columns, values, quick, points, capacity, flow)
+
+
+def _best_per_request(rows, points, n_r: int) -> np.ndarray:
+    """Each request's best points (0 without options)."""
+    best = np.zeros(n_r, dtype=np.int64)
+    if len(rows) and bool((rows[1:] >= rows[:-1]).all()):  # grouped: no scatter needed
+        starts = np.r_[0, np.flatnonzero(rows[1:] != rows[:-1]) + 1]
+        best[rows[starts]] = np.maximum.reduceat(points, starts)
+    else:
+        np.maximum.at(best, rows, points)
+    return best
+
+
+def _network(rows, columns, values, n_r: int, capacity) -> np.ndarray:
+    """The min-cost flow itself (OR-Tools), every option's cost being −values."""
+    from ortools.graph.python import min_cost_flow
+
+    n_c = len(capacity)
+    source, sink = 0, 1  # requests are nodes 2.., consultants follow them
     flow = min_cost_flow.SimpleMinCostFlow()
     request_nodes = np.arange(2, 2 + n_r, dtype=np.int64)
     consultant_nodes = np.arange(2 + n_r, 2 + n_r + n_c, dtype=np.int64)
@@ -185,13 +222,10 @@ def _flow(rows, columns, points, priority, capacity) -> np.ndarray:
         rows.astype(np.int64) + 2,
         columns.astype(np.int64) + 2 + n_r,
         np.ones(len(rows), dtype=np.int64),
-        costs.astype(np.int64),
+        -values,
     )
     flow.add_arcs_with_capacity_and_unit_cost(
-        consultant_nodes,
-        np.full(n_c, sink),
-        capacity.astype(np.int64),
-        np.zeros(n_c, dtype=np.int64),
+        consultant_nodes, np.full(n_c, sink), capacity, np.zeros(n_c, dtype=np.int64)
     )
     flow.set_node_supply(source, n_r)
     flow.set_node_supply(sink, -n_r)

@@ -6,7 +6,7 @@ docs/domain.md, "Matching", states them in words.
 Each hard constraint has a code in EXCLUSIONS, in the order they are checked. Besides
 `exclusion` here, two faster forms apply the same constraints and are tested against it:
 the SQL form (facts.hard_constraints, one consultation against every consultant) and the
-array form (arrays.pair_arrays, classified by batch.batch_options for every open consultation
+array form (arrays.pair_arrays, classified by options.option_arrays for every open consultation
 at once and by snapshot.Snapshot.rank for one). A new constraint gets its code in EXCLUSIONS
 and a check in each of the three forms.
 

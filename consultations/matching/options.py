@@ -1,0 +1,193 @@
+"""The batch's options: every open consultation's feasible consultants with their scores, in
+array form (`option_arrays`, what `batch.plan` reads), or as one mapping per consultation
+(`batch_options`, what the waitlist, the reports and the tests read).
+
+The rules of `rules.exclusion` and `rules.score` are applied with numpy, one state at a time
+over the consultants who could reach that state (consultations.matching.arrays), so national
+scale takes seconds rather than minutes; tests hold it to them. The feasible pairs stay in
+arrays end to end (no Python object per option): at four times national scale there are some
+16 million of them.
+"""
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from consultations.matching.arrays import ConsultantColumns, normalised_weights, pair_arrays
+from consultations.matching.prefilter import Outside, Roster, unmatched_reasons
+from consultations.matching.rules import (
+    ConsultantFacts,
+    RequestFacts,
+    score_weights,
+    unavailability,
+)
+
+
+@dataclass
+class OptionArrays:
+    """Every feasible (consultation, consultant) pair, grouped by consultation.
+
+    `request_ids`: every consultation given, by id; `consultant_ids`: the available consultants,
+    by id; option i pairs request_ids[rows[i]] with consultant_ids[columns[i]] at scores[i]
+    (rounded as rules.score rounds it), ordered by (rows, columns); `starts[k]`: where
+    consultation k's options begin (starts[-1] = the number of options)."""
+
+    request_ids: np.ndarray
+    consultant_ids: np.ndarray
+    rows: np.ndarray
+    columns: np.ndarray
+    scores: np.ndarray
+    starts: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def counts(self) -> np.ndarray:
+        """How many options each consultation has."""
+        return np.diff(self.starts)
+
+    def best_scores(self) -> np.ndarray:
+        """Each consultation's best score (0 where it has no option)."""
+        counts = self.counts()
+        best = np.zeros(len(self.request_ids))
+        has = counts > 0
+        if len(self.rows):
+            best[has] = np.maximum.reduceat(self.scores, self.starts[:-1][has])
+        return best
+
+    def as_mappings(self) -> dict[int, dict[int, float]]:
+        """consultation id -> {consultant id: score} (batch_options' form)."""
+        ids = self.consultant_ids[self.columns].tolist()
+        scores = self.scores.tolist()
+        bounds = self.starts.tolist()
+        return {
+            r: dict(
+                zip(ids[bounds[k] : bounds[k + 1]], scores[bounds[k] : bounds[k + 1]], strict=True)
+            )
+            for k, r in enumerate(self.request_ids.tolist())
+        }
+
+
+def batch_options(
+    consultations: list[RequestFacts],
+    consultants: list[ConsultantFacts],
+    weights: Mapping[str, float] | None = None,
+) -> tuple[dict[int, dict[int, float]], dict[int, list[str]]]:
+    """The feasible consultants of every consultation with their scores, and for those with
+    none the hard constraints that ruled everyone out (most common first): the rules of
+    `exclusion` and `score` in array form (see the module's docstring). Weights:
+    score_weights() by default."""
+    options, reasons = option_arrays(consultations, consultants, weights)
+    return options.as_mappings(), reasons
+
+
+def option_arrays(
+    consultations: list[RequestFacts],
+    consultants: list[ConsultantFacts],
+    weights: Mapping[str, float] | None = None,
+) -> tuple[OptionArrays, dict[int, list[str]]]:
+    """batch_options' answer as OptionArrays (and the same reasons)."""
+    weights = score_weights() if weights is None else weights
+    consultations = sorted(consultations, key=lambda r: r.id)
+    reasons: dict[int, list[str]] = {}
+    # The constraints on the consultant alone (not approved, not accepting, at capacity).
+    available, unavailable = [], Counter()
+    for c in sorted(consultants, key=lambda c: c.id):
+        code = unavailability(c)
+        if code is None:
+            available.append(c)
+        else:
+            unavailable[code] += 1
+    unavailable = dict(unavailable)
+    roster = Roster(available)
+    by_state: dict[str, list[int]] = {}
+    for k, consultation in enumerate(consultations):
+        by_state.setdefault(consultation.state, []).append(k)
+
+    w = normalised_weights(weights)
+    # Consultant columns, once for everyone available; each state takes its candidates' slice.
+    everyone = ConsultantColumns(available)
+    # Each state's options: (consultation positions, candidate positions, scores).
+    found_rows, found_columns, found_scores = [], [], []
+
+    for state, positions in sorted(by_state.items()):
+        block = [consultations[k] for k in positions]
+        counties = {r.county_id for r in block}
+        lats = [r.latitude for r in block if r.latitude is not None]
+        lngs = [r.longitude for r in block if r.longitude is not None]
+        box = (min(lats), max(lats), min(lngs), max(lngs)) if lats else None
+
+        idx = roster.reach(state, counties, box)
+        # Those the pre-filter left out, for the reasons of a consultation nobody can take.
+        outside = Outside(roster, idx)
+        if not len(idx):
+            for r in block:
+                reasons[r.id] = unmatched_reasons(r, {}, outside, unavailable)
+            continue
+        # The rules in array form (consultations.matching.arrays, shared with the snapshot).
+        cols = everyone.take(idx)
+        pairs = pair_arrays(block, cols, state, w)
+        feasible = pairs.reach & pairs.hours_fit
+        declined = np.zeros_like(feasible)
+        for i, r in enumerate(block):
+            if r.language_required:
+                feasible[i] &= pairs.speaks[i]
+            for pk in r.declined:
+                if pk in cols.col_of:
+                    declined[i, cols.col_of[pk]] = True
+        feasible &= ~declined
+        # Every feasible pair at once, row by row (so by consultation, then consultant).
+        rows, found = np.nonzero(feasible)
+        found_rows.append(np.asarray(positions, dtype=np.int64)[rows])
+        found_columns.append(idx[found])
+        found_scores.append(pairs.scores_at(rows, found))
+        counts = np.bincount(rows, minlength=len(block))
+        for i in np.flatnonzero(counts == 0).tolist():
+            r = block[i]
+            # Nobody: each candidate under the first constraint it fails, in exclusion()'s
+            # order (the consultants themselves are available: see `unavailable`).
+            modality = (r.accepts_on_site & cols.onsite) | (r.accepts_virtual & cols.virtual)
+            left, first = np.ones(len(cols), dtype=bool), {}
+            for code, fails in (
+                ("at_capacity", ~pairs.hours_fit[i]),
+                ("declined_before", declined[i]),
+                ("modality", ~modality),
+                ("out_of_area", ~pairs.reach[i]),
+                ("language", r.language_required & ~pairs.speaks[i]),
+            ):
+                hit = left & fails
+                left &= ~hit
+                if hit.any():
+                    first[code] = int(hit.sum())
+            reasons[r.id] = unmatched_reasons(r, first, outside, unavailable)
+    return _grouped(consultations, available, found_rows, found_columns, found_scores), reasons
+
+
+def _grouped(consultations, available, found_rows, found_columns, found_scores) -> OptionArrays:
+    """The states' options put in (consultation, consultant) order without sorting: each
+    state's options are already in that order, so each goes to its consultation's place."""
+    n_r = len(consultations)
+    rows = np.concatenate([np.zeros(0, dtype=np.int64), *found_rows])
+    counts = np.bincount(rows, minlength=n_r)
+    starts = np.zeros(n_r + 1, dtype=np.int64)
+    np.cumsum(counts, out=starts[1:])
+    # Option j of a state block, the m-th of its consultation, goes to starts[row] + m.
+    block_starts = np.r_[0, np.flatnonzero(rows[1:] != rows[:-1]) + 1] if len(rows) else rows
+    first = np.zeros(len(rows), dtype=np.int64)
+    first[block_starts] = block_starts
+    np.maximum.accumulate(first, out=first)
+    place = starts[rows] + np.arange(len(rows)) - first
+    columns = np.empty(len(rows), dtype=np.int32)
+    scores = np.empty(len(rows))
+    columns[place] = np.concatenate([np.zeros(0, dtype=np.int64), *found_columns])
+    scores[place] = np.concatenate([np.zeros(0), *found_scores])
+    return OptionArrays(
+        request_ids=np.array([r.id for r in consultations], dtype=np.int64),
+        consultant_ids=np.array([c.id for c in available], dtype=np.int64),
+        rows=np.repeat(np.arange(n_r, dtype=np.int32), counts),
+        columns=columns,
+        scores=scores,
+        starts=starts,
+    )
