@@ -79,7 +79,14 @@ def main() -> None:
         response = call("accept", clients[consultant.pk], path + "accept/")
         assert response.status_code == 200, response.content[:300]
         request.refresh_from_db()
-        services.request_close(actor=admin, consultation=request, closure_reason="other")
+        child = request.focus == "child"  # work about one child records its outcome
+        services.request_close(
+            actor=admin,
+            consultation=request,
+            closure_reason="other",
+            maintained_in_program=True if child else None,
+            exclusion="none" if child else "",
+        )
 
     result = {"requests_in_database": total}
     for kind, (samples, queries) in timings.items():
