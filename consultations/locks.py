@@ -72,12 +72,13 @@ def lock_request(
     declined_by: int | None = None,
     staff: bool = False,
     minutes: bool = False,
+    **annotations,
 ) -> ConsultationRequest:
     """Lock the request's row and read it: the one read a service makes of it, with what the
     API's answer and the emails show (so neither reads it again); with `declined_by`, whether
     that consultant declined it before (`declined_before`); with `staff`, on PostgreSQL, the
     program's staff the emails go to (program.staff_users); with `minutes`, the minutes of
-    its contacts (`contact_minutes`, what a closed request shows)."""
+    its contacts (`contact_minutes`, what a closed request shows); and any `annotations`."""
     locked = ConsultationRequest.objects.select_for_update(of=("self",), no_key=True)
     if is_unread(consultation):
         locked = visible_to(locked, consultation.unread_for)
@@ -85,6 +86,8 @@ def lock_request(
         locked = locked.annotate(declined_before=matching.declined_by(declined_by))
     if minutes:
         locked = locked.annotate(contact_minutes=contact_minutes())
+    if annotations:
+        locked = locked.annotate(**annotations)
     staff = staff and connection.vendor == "postgresql"
     if staff:
         locked = locked.annotate(program_staff=_staff_of_program())

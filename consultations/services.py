@@ -24,9 +24,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.roles import is_consultant_user, is_program_user, user_role
-from consultations import first_contact
+from consultations import capacity, first_contact
 from consultations import messages as M
-from consultations.capacity import check_room_for_accept, check_room_for_offer, recount_hours
 from consultations.followup import check_child_outcome, schedule_follow_up
 from consultations.locks import lock_consultant, lock_request, refuse
 from consultations.models import ConsultationRequest, Contact, RequestEvent
@@ -98,7 +97,7 @@ def _save_counters(consultant: Consultant) -> None:
     """Save the caseload counters (the consultant's row is locked by the caller), the hours
     recounted by the UPDATE itself. They are not in the listing's audit trail: the requests'
     events and history record each move."""
-    recount_hours(consultant)
+    capacity.recount_hours(consultant)
     consultant.skip_history_when_saving = True
     try:
         consultant.save(
@@ -170,7 +169,7 @@ def request_offer(
         raise StateConflict(M.NOT_ACCEPTING % {"name": consultant.display_name})
     if license_lapsed(consultant.license_expires, timezone.localdate()):
         raise StateConflict(M.LICENCE_LAPSED % {"name": consultant.display_name})
-    check_room_for_offer(consultant, consultation)
+    capacity.check_room_for_offer(consultant, consultation)
     if consultation.declined_before:
         raise StateConflict(M.DECLINED_BEFORE % {"name": consultant.display_name})
     consultation.status = Status.OFFERED
@@ -205,13 +204,16 @@ def request_accept(*, actor, consultation: ConsultationRequest) -> ConsultationR
         consultant = None
     if consultant is None:
         refuse(actor, consultation, M.ONLY_OFFERED_ACCEPTS)
-    consultation = _lock_request(consultation, staff=True)
+    # With a weekly limit, the hours under way are read with the request (capacity).
+    hours = {"active_hours": capacity.active_hours_expression(consultant)}
+    hours = {} if consultant.hours_per_week is None else hours
+    consultation = _lock_request(consultation, staff=True, **hours)
     if consultation.consultant_id != consultant.pk:
         raise StateConflict(M.NO_LONGER_OFFERED)
     _check_transition(consultation, "accept")
     if consultant.listing_status != Consultant.ListingStatus.APPROVED:
         raise StateConflict(M.MY_LISTING_NOT_APPROVED)
-    check_room_for_accept(consultant, consultation)
+    capacity.check_room_for_accept(consultant, consultation)
     consultant.active_caseload += 1
     consultant.open_offers = max(consultant.open_offers - 1, 0)
     _save_counters(consultant)
