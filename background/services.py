@@ -1,7 +1,10 @@
 """Outgoing email: queued with the change that causes it, sent by the task worker.
 
 - email_enqueue() stores the rendered email and enqueues its delivery task in the caller's
-  transaction: both exist if and only if the change commits.
+  transaction: both exist if and only if the change commits. Inside a service's
+  `iecmhc.db.written_together()` block the emails it queues share ONE delivery task
+  (deliver_emails) and are written with its other rows, in one statement on PostgreSQL;
+  outside one, an email and its task are written at once (one statement on PostgreSQL).
 - email_deliver() (the task's body) claims the email with a conditional UPDATE, so two runs
   of the task (a duplicate, two workers) send it once; it records the outcome on the row.
 - A failed send is retried with exponential backoff (EMAIL_RETRY_BASE_SECONDS doubling, at
@@ -22,6 +25,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from background.models import OutgoingEmail
+from iecmhc.db import current_writes, insert_rows
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +43,8 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 def _schedule(email: OutgoingEmail, *, run_after=None) -> None:
-    """Enqueue a delivery task for the email (in the caller's transaction)."""
+    """Enqueue a delivery task for one saved email (in the caller's transaction): a retry, a
+    resend, a lost task replaced."""
     from background.tasks import deliver_email
 
     task = deliver_email if run_after is None else deliver_email.using(run_after=run_after)
@@ -49,22 +54,69 @@ def _schedule(email: OutgoingEmail, *, run_after=None) -> None:
     )
 
 
+def _batch_task():
+    """An unsaved task row that delivers every email given its id (deliver_emails), as
+    django-tasks' database backend would write it on enqueue: written with the emails."""
+    from django_tasks_db.compat import normalize_json
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    from background.tasks import deliver_emails
+
+    row = DBTaskResult(
+        priority=deliver_emails.priority,
+        task_path=deliver_emails.module_path,
+        queue_name=deliver_emails.queue_name,
+        backend_name=deliver_emails.backend,
+        run_after=get_date_max(),  # no delay: the backend's "run now"
+    )
+    row.id = DBTaskResult._meta.pk.get_default()
+    row.args_kwargs = normalize_json({"args": [str(row.id)], "kwargs": {}})
+    return row
+
+
+def _give_emails_a_task(writes) -> None:
+    """One delivery task for all the emails a block queued (Writes.before_write)."""
+    emails = [row for row in writes.rows if isinstance(row, OutgoingEmail) and not row.task_id]
+    if emails:
+        task = _batch_task()
+        for email in emails:
+            email.task_id = task.id
+        writes.add(task)
+
+
 def email_enqueue(
     *, to: list[str], subject: str, body_text: str, body_html: str = "", template: str = ""
 ) -> OutgoingEmail:
     """Queue an email: sent by a worker once the surrounding transaction commits. Inside a
-    service's transaction it takes no savepoint of its own (a failure here fails the change
-    anyway), so an email costs its three statements and nothing more."""
-    with transaction.atomic(savepoint=False):
-        email = OutgoingEmail.objects.create(
-            template=template,
-            to=list(to),
-            subject=subject,
-            body_text=body_text,
-            body_html=body_html,
-        )
-        _schedule(email)
+    `written_together()` block it is written (with one task for all the block's emails) when
+    the block ends; otherwise now, with its task. The returned row's id is not read back."""
+    email = OutgoingEmail(
+        template=template,
+        to=list(to),
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+    )
+    writes = current_writes()
+    if writes is not None:
+        writes.add(email)
+        writes.before_write("emails", _give_emails_a_task)
+    else:
+        task = _batch_task()
+        email.task_id = task.id
+        insert_rows([task, email])
     return email
+
+
+def email_deliver_batch(*, task_id: str) -> dict[str, int]:
+    """The emails of one delivery task, each sent (or retried, or skipped) by email_deliver;
+    an email that failed has a task of its own since, so a repeat of this one skips it."""
+    outcomes: dict[str, int] = {}
+    pending = OutgoingEmail.objects.filter(task_id=task_id, status=Status.PENDING)
+    for email_id in pending.order_by("id").values_list("id", flat=True):
+        outcome = email_deliver(email_id=email_id)
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return outcomes
 
 
 def _message(email: OutgoingEmail) -> EmailMultiAlternatives:

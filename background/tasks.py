@@ -10,7 +10,14 @@ from background.periodic import periodic
 
 @task()
 def deliver_email(email_id: int) -> str:
+    """One email: a retry, a resend from the admin, a lost task replaced."""
     return services.email_deliver(email_id=email_id)
+
+
+@task()
+def deliver_emails(task_id: str) -> dict[str, int]:
+    """The emails queued together (by one change) with this task, whose id they carry."""
+    return services.email_deliver_batch(task_id=task_id)
 
 
 @periodic(every=timedelta(minutes=5))

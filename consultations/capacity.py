@@ -50,22 +50,27 @@ def committed_hours(consultant: Consultant, statuses=HOLDING) -> Decimal:
     return Decimal(total["hours"] or 0).quantize(Decimal("0.01"))
 
 
-def recount_hours(consultant: Consultant) -> None:
-    """Set the consultant's hours_committed from their requests, as a SQL expression that the
-    caller's save computes in its UPDATE (one statement, under the caller's lock). The value
-    is read again only if something asks for it after the save."""
+def hours_expression(consultant: Consultant, statuses=HOLDING):
+    """committed_hours as a SQL expression, for a statement that computes it with others."""
     hours = (
-        _holding(consultant, HOLDING)
+        _holding(consultant, statuses)
         .order_by()
         .values("consultant_id")
         .annotate(hours=Sum(weekly_hours_expression()))
         .values("hours")
     )
-    consultant.hours_committed = Coalesce(
+    return Coalesce(
         Subquery(hours),
         Value(Decimal("0")),
         output_field=DecimalField(max_digits=6, decimal_places=2),
     )
+
+
+def recount_hours(consultant: Consultant) -> None:
+    """Set the consultant's hours_committed from their requests, as a SQL expression that the
+    caller's save computes in its UPDATE (one statement, under the caller's lock). The value
+    is read again only if something asks for it after the save."""
+    consultant.hours_committed = hours_expression(consultant)
 
 
 def check_room_for_offer(consultant: Consultant, consultation: ConsultationRequest) -> None:
@@ -96,16 +101,26 @@ def check_room_for_offer(consultant: Consultant, consultation: ConsultationReque
     )
 
 
+def active_hours_expression(consultant: Consultant):
+    """The weekly hours of the consultant's engagements under way, for the accept service to
+    read with the request under its lock (`active_hours`): the consultant's row is locked
+    before that statement starts, and every change to those hours takes that lock first."""
+    return hours_expression(consultant, (Status.ACTIVE,))
+
+
 def check_room_for_accept(consultant: Consultant, consultation: ConsultationRequest) -> None:
     """StateConflict unless the engagements already under way leave a place and the hours
-    for this one (its offer held them, but the limits may have fallen since)."""
+    for this one (its offer held them, but the limits may have fallen since). The hours under
+    way are `consultation.active_hours` when the request was read with them, else read now."""
     if consultant.active_caseload >= consultant.max_caseload:
         raise StateConflict(
             M.CASELOAD_FULL % {"active": consultant.active_caseload, "max": consultant.max_caseload}
         )
     if consultant.hours_per_week is None:
         return
-    active = committed_hours(consultant, (Status.ACTIVE,))
+    active = getattr(consultation, "active_hours", None)
+    if active is None:
+        active = committed_hours(consultant, (Status.ACTIVE,))
     if active + consultation.weekly_hours > consultant.hours_per_week:
         raise StateConflict(
             M.HOURS_FULL

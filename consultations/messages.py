@@ -23,6 +23,9 @@ ONLY_PROGRAM_WITHDRAWS = _("Only the program's staff may withdraw its request.")
 ONLY_ASSIGNED_CLOSES = _("Only the assigned consultant or an Alliance admin may close it.")
 ONLY_ASSIGNED_LOGS = _("Only the assigned consultant may log contacts.")
 
+# Bad input (400).
+NO_SUCH_CONSULTANT = _("There is no such consultant.")
+
 # State conflicts (409).
 NOT_APPROVED = _("%(name)s's listing is not approved.")
 NOT_ACCEPTING = _("%(name)s is not accepting new requests.")

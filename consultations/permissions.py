@@ -37,7 +37,7 @@ def can_offer_requests(user) -> bool:
 
 
 def can_withdraw_request(user, consultation: ConsultationRequest) -> bool:
-    return is_program_user(user) and is_program_member(user, consultation.program)
+    return is_program_user(user) and consultation.program_id in member_program_ids(user)
 
 
 def can_close_request(user, consultation: ConsultationRequest) -> bool:
@@ -94,12 +94,15 @@ def can_see_consultant_contacts(
 
 
 def member_program_ids(user) -> frozenset[int]:
-    """The ids of the programs a user staffs (empty for anyone else)."""
+    """The ids of the programs a user staffs (empty for anyone else): read once per user
+    object, i.e. once per HTTP request (the permission check and the answer share it)."""
     if not is_program_user(user):
         return frozenset()
-    return frozenset(
-        ProgramMembership.objects.filter(user=user).values_list("program_id", flat=True)
-    )
+    if not hasattr(user, "_member_program_ids"):
+        user._member_program_ids = frozenset(
+            ProgramMembership.objects.filter(user=user).values_list("program_id", flat=True)
+        )
+    return user._member_program_ids
 
 
 def access_consultation(

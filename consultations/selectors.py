@@ -37,7 +37,7 @@ A_CONSULTANT = _("a consultant")
 QUEUE_STATUSES = (Status.SUBMITTED, Status.OFFERED)
 
 
-def _visible_to(qs: QuerySet[ConsultationRequest], user) -> QuerySet[ConsultationRequest]:
+def visible_to(qs: QuerySet[ConsultationRequest], user) -> QuerySet[ConsultationRequest]:
     """`qs` narrowed to the requests `user` may see (see request_list)."""
     if is_alliance_admin(user):
         return qs
@@ -53,33 +53,41 @@ def history_prefetch() -> Prefetch:
     return Prefetch("events", queryset=RequestEvent.objects.select_related("actor"))
 
 
-def request_list(*, user) -> QuerySet[ConsultationRequest]:
-    """Requests a user may see: their programs' (program staff), those offered or assigned to
-    them (consultants: a declined or expired offer is no longer theirs), or all (admins)."""
+def contact_minutes():
+    """A request's logged minutes, as an annotation (`contact_minutes`)."""
     minutes = (
         Contact.objects.filter(request=OuterRef("pk"))
         .values("request")
         .annotate(total=Sum("minutes"))
         .values("total")
     )
+    return Coalesce(Subquery(minutes), 0)
+
+
+def request_list(*, user) -> QuerySet[ConsultationRequest]:
+    """Requests a user may see: their programs' (program staff), those offered or assigned to
+    them (consultants: a declined or expired offer is no longer theirs), or all (admins)."""
     qs = (
         ConsultationRequest.objects.select_related(
             "program__county", "consultant__user", "preferred_language"
         )
         .prefetch_related(history_prefetch())
-        .annotate(contact_minutes=Coalesce(Subquery(minutes), 0))
+        .annotate(contact_minutes=contact_minutes())
     )
-    return _visible_to(qs, user)
+    return visible_to(qs, user)
 
 
 def request_get(*, user, pk, detailed: bool = True) -> ConsultationRequest:
     """One request `user` may see (else 404): with its history and hours for display, or,
-    with detailed=False, only with what matching reads (its program, county and language)."""
+    with detailed=False, only with what matching reads (its program, county and language) and
+    its consultant (who may act on it)."""
     if detailed:
         qs = request_list(user=user)
     else:
-        qs = _visible_to(
-            ConsultationRequest.objects.select_related("program__county", "preferred_language"),
+        qs = visible_to(
+            ConsultationRequest.objects.select_related(
+                "program__county", "preferred_language", "consultant"
+            ),
             user,
         )
     try:
@@ -222,8 +230,13 @@ def submission_for(*, user, key: str) -> SubmissionKey | None:
 
 def program_recipients(program: Program) -> list[tuple[str, object]]:
     """Where a program's notifications go, once each: its staff's addresses, each with its
-    user (for their language), then the program's own address (with no user)."""
-    recipients = [(m.user.email, m.user) for m in program.memberships.select_related("user")]
+    user (for their language), then the program's own address (with no user). The staff
+    come from `program.staff_users` when a service read them with the request
+    (services._lock_request), else from the database."""
+    staff = getattr(program, "staff_users", None)
+    if staff is None:
+        staff = [m.user for m in program.memberships.select_related("user")]
+    recipients = [(user.email, user) for user in staff]
     recipients.append((program.email, None))
     seen, result = set(), []
     for address, user in recipients:

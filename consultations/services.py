@@ -6,15 +6,16 @@
     submitted | offered ──withdraw──▶ withdrawn
 
 Each service receives the request its caller fetched (consultations.permissions.
-access_consultation, or the admin's queryset), checks the actor's right, then locks and re-reads
-the rows it changes (once, under the lock: never an unlocked re-read), checks the status against
-ConsultationRequest.TRANSITIONS (StateConflict → 409 otherwise), writes the change and an event,
-and emails the other side once the transaction commits. Services that lock a consultant and a
-request lock the consultant first, so two of them can never wait on each other. The locks are
-FOR NO KEY UPDATE: they serialise the services but let inserts that merely reference the row
-(an event naming the consultant) through, which a plain FOR UPDATE would turn into a deadlock.
+access_consultation, or the admin's queryset) or, from the API, its key alone (consultations.
+locks.unread_request), checks the actor's right, then locks and reads the rows it changes (once,
+under the lock: consultations.locks), checks the status against ConsultationRequest.TRANSITIONS
+(StateConflict → 409 otherwise), writes the change, and queues an event, the request's audit row
+and the emails to the other side: these are written together when the service ends
+(iecmhc.db.written_together; one statement on PostgreSQL), in its transaction, and the emails
+go out once it commits.
 """
 
+import functools
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -23,10 +24,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.roles import is_consultant_user, is_program_user, user_role
-from consultations import first_contact, matching
+from consultations import capacity, first_contact
 from consultations import messages as M
-from consultations.capacity import check_room_for_accept, check_room_for_offer, recount_hours
 from consultations.followup import check_child_outcome, schedule_follow_up
+from consultations.locks import lock_consultant, lock_request, refuse
 from consultations.models import ConsultationRequest, Contact, RequestEvent
 from consultations.notifications import notify_alliance, notify_consultant, notify_program
 from consultations.permissions import (
@@ -34,21 +35,35 @@ from consultations.permissions import (
     can_log_contact,
     can_offer_requests,
     can_withdraw_request,
-    listing_of,
 )
 from consultations.privacy import check_privacy_rules
 from directory.credentials import license_lapsed
 from directory.models import Consultant, Program
 from directory.permissions import is_program_member
 from directory.vocabularies import ContactActivity
+from iecmhc.db import add_rows, audit_row, written_together
 from iecmhc.exceptions import StateConflict
 
 Status = ConsultationRequest.Status
 Action = RequestEvent.Action
+RELATIONS = [f.name for f in ConsultationRequest._meta.concrete_fields if f.is_relation]
+
+
+def _service(function):
+    """A service: one transaction, and the rows it queues (event, audit row, emails) written
+    together at its end, inside that transaction."""
+
+    @functools.wraps(function)
+    def service(*args, **kwargs):
+        with transaction.atomic(), written_together():
+            return function(*args, **kwargs)
+
+    return service
 
 
 def _event(consultation, *, action, actor, from_status, note="", consultant=None) -> RequestEvent:
-    return RequestEvent.objects.create(
+    """The event of a step: written with the service's other rows (not read back, no id)."""
+    event = RequestEvent(
         request=consultation,
         action=action,
         actor=actor,
@@ -59,34 +74,30 @@ def _event(consultation, *, action, actor, from_status, note="", consultant=None
         note=note,
         at=timezone.now(),
     )
+    add_rows(event)
+    return event
 
 
-def _lock_request(
-    consultation: ConsultationRequest, *, declined_by: int | None = None
-) -> ConsultationRequest:
-    """Lock the request's row and read it again: the one read a service makes of it, with what
-    the API's answer and the emails show (so neither reads it again) and, with `declined_by`,
-    whether that consultant declined it before (`declined_before`)."""
-    locked = ConsultationRequest.objects.select_for_update(of=("self",), no_key=True)
-    if declined_by is not None:
-        locked = locked.annotate(declined_before=matching.declined_by(declined_by))
-    return locked.select_related(
-        "program__county", "consultant__user", "preferred_language", "created_by"
-    ).get(pk=consultation.pk)
+def _save_request(consultation: ConsultationRequest, fields: list[str] | None = None) -> None:
+    """UPDATE the request (`fields`, or every field); its audit row is written with the
+    service's other rows."""
+    consultation.skip_history_when_saving = True
+    try:
+        consultation.save(update_fields=fields)
+    finally:
+        del consultation.skip_history_when_saving
+    add_rows(audit_row(consultation))
 
 
-def _lock_consultant(pk: int | None = None, *, user=None) -> Consultant:
-    """Lock a consultant's row and read it: by its key, or (`user`) the listing of a
-    consultant user (Consultant.DoesNotExist if they have none)."""
-    locked = Consultant.objects.select_for_update(of=("self",), no_key=True).select_related("user")
-    return locked.get(user=user) if user is not None else locked.get(pk=pk)
+_lock_request = lock_request
+_lock_consultant = lock_consultant
 
 
 def _save_counters(consultant: Consultant) -> None:
     """Save the caseload counters (the consultant's row is locked by the caller), the hours
     recounted by the UPDATE itself. They are not in the listing's audit trail: the requests'
     events and history record each move."""
-    recount_hours(consultant)
+    capacity.recount_hours(consultant)
     consultant.skip_history_when_saving = True
     try:
         consultant.save(
@@ -115,7 +126,7 @@ def _check_transition(consultation: ConsultationRequest, transition: str) -> Non
 # --- submit ----------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@_service
 def request_submit(*, actor, program: Program, **fields) -> ConsultationRequest:
     """A member of the program asks for consultation: a new request in `submitted`."""
     if not (is_program_user(actor) and is_program_member(actor, program)):
@@ -136,7 +147,7 @@ def request_submit(*, actor, program: Program, **fields) -> ConsultationRequest:
 # --- offer, accept, decline, expire ----------------------------------------------------------
 
 
-@transaction.atomic
+@_service
 def request_offer(
     *, actor, consultation: ConsultationRequest, consultant: Consultant, as_system: bool = False
 ):
@@ -145,9 +156,12 @@ def request_offer(
     if as_system:
         actor = None
     elif not can_offer_requests(actor):
-        raise PermissionDenied(M.ONLY_ADMIN_OFFERS)
-    consultant = _lock_consultant(consultant.pk)
-    consultation = _lock_request(consultation, declined_by=consultant.pk)
+        refuse(actor, consultation, M.ONLY_ADMIN_OFFERS)
+    try:  # read once, under its lock (the API hands over the key it was sent)
+        consultant = _lock_consultant(getattr(consultant, "pk", consultant))
+    except Consultant.DoesNotExist:
+        raise ValidationError({"consultant": [M.NO_SUCH_CONSULTANT]}) from None
+    consultation = _lock_request(consultation, declined_by=consultant.pk, staff=True)
     _check_transition(consultation, "offer")
     if consultant.listing_status != Consultant.ListingStatus.APPROVED:
         raise StateConflict(M.NOT_APPROVED % {"name": consultant.display_name})
@@ -155,13 +169,13 @@ def request_offer(
         raise StateConflict(M.NOT_ACCEPTING % {"name": consultant.display_name})
     if license_lapsed(consultant.license_expires, timezone.localdate()):
         raise StateConflict(M.LICENCE_LAPSED % {"name": consultant.display_name})
-    check_room_for_offer(consultant, consultation)
+    capacity.check_room_for_offer(consultant, consultation)
     if consultation.declined_before:
         raise StateConflict(M.DECLINED_BEFORE % {"name": consultant.display_name})
     consultation.status = Status.OFFERED
     consultation.consultant = consultant
     consultation.offered_at = timezone.now()
-    consultation.save(update_fields=["status", "consultant", "offered_at", "updated_at"])
+    _save_request(consultation, ["status", "consultant", "offered_at", "updated_at"])
     consultant.open_offers += 1
     _save_counters(consultant)  # after the request, so its hours are counted
     _event(
@@ -177,7 +191,7 @@ def request_offer(
     return consultation
 
 
-@transaction.atomic
+@_service
 def request_accept(*, actor, consultation: ConsultationRequest) -> ConsultationRequest:
     """The offered consultant accepts: the request becomes an engagement on their caseload.
 
@@ -189,20 +203,23 @@ def request_accept(*, actor, consultation: ConsultationRequest) -> ConsultationR
     except Consultant.DoesNotExist:
         consultant = None
     if consultant is None:
-        raise PermissionDenied(M.ONLY_OFFERED_ACCEPTS)
-    consultation = _lock_request(consultation)
+        refuse(actor, consultation, M.ONLY_OFFERED_ACCEPTS)
+    # With a weekly limit, the hours under way are read with the request (capacity).
+    hours = {"active_hours": capacity.active_hours_expression(consultant)}
+    hours = {} if consultant.hours_per_week is None else hours
+    consultation = _lock_request(consultation, staff=True, **hours)
     if consultation.consultant_id != consultant.pk:
         raise StateConflict(M.NO_LONGER_OFFERED)
     _check_transition(consultation, "accept")
     if consultant.listing_status != Consultant.ListingStatus.APPROVED:
         raise StateConflict(M.MY_LISTING_NOT_APPROVED)
-    check_room_for_accept(consultant, consultation)
+    capacity.check_room_for_accept(consultant, consultation)
     consultant.active_caseload += 1
     consultant.open_offers = max(consultant.open_offers - 1, 0)
     _save_counters(consultant)
     consultation.status = Status.ACTIVE
     consultation.accepted_at = timezone.now()
-    consultation.save(update_fields=["status", "accepted_at", "updated_at"])
+    _save_request(consultation, ["status", "accepted_at", "updated_at"])
     _event(
         consultation,
         action=Action.ACCEPTED,
@@ -214,12 +231,12 @@ def request_accept(*, actor, consultation: ConsultationRequest) -> ConsultationR
     return consultation
 
 
-def _lock_with_consultant(consultation: ConsultationRequest):
+def _lock_with_consultant(consultation: ConsultationRequest, **read):
     """Lock the consultant the caller saw on the request (if any) and then the request, in the
     services' order, and re-read both. Returns (consultant or None, request)."""
     consultant_id = consultation.consultant_id
     consultant = _lock_consultant(consultant_id) if consultant_id else None
-    consultation = _lock_request(consultation)
+    consultation = _lock_request(consultation, **read)
     if consultation.consultant_id != consultant_id:  # reassigned since the caller read it
         raise StateConflict(M.CHANGED_MEANWHILE)
     return consultant, consultation
@@ -235,23 +252,26 @@ def _back_to_queue(consultation: ConsultationRequest, consultant: Consultant) ->
     consultation.status = Status.SUBMITTED
     consultation.consultant = None
     consultation.offered_at = None
-    consultation.save(update_fields=["status", "consultant", "offered_at", "updated_at"])
+    _save_request(consultation, ["status", "consultant", "offered_at", "updated_at"])
     _release_offer(consultant)
     return consultant
 
 
-@transaction.atomic
+@_service
 def request_decline(
     *, actor, consultation: ConsultationRequest, reason: str
 ) -> ConsultationRequest:
     """The offered consultant declines with a reason; the request goes back to the queue and
     is never offered to (or shown to) them again."""
-    listing = listing_of(actor)
-    if listing is None:
-        raise PermissionDenied(M.ONLY_OFFERED_DECLINES)
+    try:  # the actor's listing, read once, under its lock (the consultant's lock first)
+        consultant = _lock_consultant(user=actor) if is_consultant_user(actor) else None
+    except Consultant.DoesNotExist:
+        consultant = None
+    if consultant is None:
+        refuse(actor, consultation, M.ONLY_OFFERED_DECLINES)
     reason = _require_text(reason, field="reason", message=M.SAY_WHY_DECLINE)
-    consultant, consultation = _lock_with_consultant(consultation)
-    if consultation.consultant_id != listing.pk:
+    consultation = _lock_request(consultation)
+    if consultation.consultant_id != consultant.pk:
         raise StateConflict(M.NO_LONGER_OFFERED)
     _check_transition(consultation, "decline")
     _back_to_queue(consultation, consultant)
@@ -271,7 +291,7 @@ def offer_expiry_cutoff(now=None):
     return (now or timezone.now()) - timedelta(days=settings.OFFER_EXPIRY_DAYS)
 
 
-@transaction.atomic
+@_service
 def request_expire(*, consultation: ConsultationRequest, now=None) -> bool:
     """An offer left unanswered for OFFER_EXPIRY_DAYS goes back to the queue. Returns False
     (and changes nothing) when the offer was answered or is not overdue: safe to repeat."""
@@ -310,7 +330,7 @@ def expire_overdue_offers(*, now=None) -> int:
 # --- withdraw, close -------------------------------------------------------------------------
 
 
-@transaction.atomic
+@_service
 def request_withdraw(*, actor, consultation: ConsultationRequest, reason: str):
     """A member of the program withdraws a request not yet accepted."""
     if not can_withdraw_request(actor, consultation):
@@ -321,7 +341,7 @@ def request_withdraw(*, actor, consultation: ConsultationRequest, reason: str):
     from_status = consultation.status
     consultation.status = Status.WITHDRAWN
     consultation.consultant = None
-    consultation.save(update_fields=["status", "consultant", "updated_at"])
+    _save_request(consultation, ["status", "consultant", "updated_at"])
     if consultant is not None:
         _release_offer(consultant)
     _event(
@@ -337,7 +357,7 @@ def request_withdraw(*, actor, consultation: ConsultationRequest, reason: str):
     return consultation
 
 
-@transaction.atomic
+@_service
 def request_close(
     *,
     actor,
@@ -353,7 +373,7 @@ def request_close(
     place on the consultant's caseload is freed."""
     if not can_close_request(actor, consultation):
         raise PermissionDenied(M.ONLY_ASSIGNED_CLOSES)
-    consultant, consultation = _lock_with_consultant(consultation)
+    consultant, consultation = _lock_with_consultant(consultation, staff=True, minutes=True)
     _check_transition(consultation, "close")
     consultation.status = Status.CLOSED
     consultation.closed_at = timezone.now()
@@ -362,8 +382,9 @@ def request_close(
     consultation.goals_met = goals_met
     consultation.closure_note = (note or "").strip()
     check_child_outcome(consultation, maintained_in_program, exclusion)
-    consultation.full_clean(validate_unique=False, validate_constraints=False)
-    consultation.save()
+    # Its relations are the locked row's, unchanged: not checked again (a query each).
+    consultation.full_clean(exclude=RELATIONS, validate_unique=False, validate_constraints=False)
+    _save_request(consultation)
     schedule_follow_up(consultation)
     consultant.active_caseload = max(consultant.active_caseload - 1, 0)
     _save_counters(consultant)
@@ -381,7 +402,7 @@ def request_close(
 # --- contacts --------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@_service
 def contact_log(
     *,
     actor,

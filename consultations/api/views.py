@@ -33,6 +33,7 @@ from consultations.api.serializers import (
 )
 from consultations.engagement import with_dosage
 from consultations.filters import RequestFilter
+from consultations.locks import unread_request
 from consultations.models import ConsultationRequest
 from consultations.permissions import (
     access_consultation,
@@ -89,11 +90,17 @@ class RequestViewSet(
         detailed = self.action == "retrieve"
         return access_consultation(self.request.user, self.kwargs["pk"], detailed=detailed)
 
+    def _key(self):
+        """The request by its key alone, for a service that reads it once, under its lock, and
+        answers 404 there if the user may not see it (consultations.locks.unread_request)."""
+        return unread_request(self.request.user, self.kwargs["pk"])
+
     def _detail(self, consultation, *, status_code=status.HTTP_200_OK):
         """The request as the service left it. The service re-read its row under the lock, so
         it is not read again: only its history (and, once closed, its hours) are added."""
         prefetch_related_objects([consultation], selectors.history_prefetch())
-        if consultation.status == ConsultationRequest.Status.CLOSED:
+        closed = consultation.status == ConsultationRequest.Status.CLOSED
+        if closed and not hasattr(consultation, "contact_minutes"):  # else read with the row
             consultation.contact_minutes = consultation.contacts.aggregate(
                 total=Coalesce(Sum("minutes"), 0)
             )["total"]
@@ -134,7 +141,7 @@ class RequestViewSet(
     @action(detail=True, methods=["post"])
     def offer(self, request, pk=None):
         """Admin: offer a submitted request to a consultant (→ offered)."""
-        consultation = self.get_object()
+        consultation = self._key()
         data = OfferInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         offered = services.request_offer(
@@ -174,14 +181,14 @@ class RequestViewSet(
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         """The offered consultant: accept (→ active). 409 when the caseload is full."""
-        accepted = services.request_accept(actor=request.user, consultation=self.get_object())
+        accepted = services.request_accept(actor=request.user, consultation=self._key())
         return self._detail(accepted)
 
     @extend_schema(request=ReasonInputSerializer, responses={200: StatusSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None):
         """The offered consultant: decline with a reason (→ submitted; never offered again)."""
-        consultation = self.get_object()
+        consultation = self._key()
         data = ReasonInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         declined = services.request_decline(

@@ -86,6 +86,11 @@ def test_an_offer_commits_while_smtp_is_down_and_its_emails_go_out_once_it_is_ba
         "request_offered_program",
         "request_submitted",
     ]
+    # The offer's two emails share one delivery task, written with them; the submission's has
+    # its own.
+    offer_tasks = {e.task_id for e in emails if e.template.startswith("request_offered")}
+    assert len(offer_tasks) == 1 and None not in offer_tasks
+    assert DBTaskResult.objects.filter(id__in=[e.task_id for e in emails]).count() == 2
 
     run_ready_tasks()  # the mail server refuses connections
 
