@@ -15,7 +15,9 @@ What each route is tried with:
 - A format-suffix twin of a route (`.json`) answers to the expectations of the route it repeats.
 - The admin's site pages are declared in SPECS; its models' pages by a rule (ADMIN_MODELS,
   admin_spec): everyone but Alliance staff is sent to the admin's login page, the Alliance
-  admin gets what their permissions allow. Each admin route is still enumerated and tried.
+  admin gets what their permissions allow. Each admin route is still enumerated and tried;
+  the cases where a role is sent to the admin's login page run together, one test per model
+  and role (`test_admin_model_pages_turn_away`), each call still checked on its own.
 
 Every case also checks the database and the outbox: an outcome that is not an allowed write
 (`writes=True`) must leave every table (sessions aside) and the outbox as they were; an
@@ -64,10 +66,14 @@ from tests.matrix.harness import (
     Call,
     Clients,
     Outcome,
+    changed_tables,
     check,
+    check_response,
+    describe,
     send,
     sign_in_once,
     snapshot,
+    where,
 )
 from tests.matrix.urlconf import Route, all_routes, build_path
 
@@ -1409,11 +1415,41 @@ def undeclared() -> list[str]:
     return missing
 
 
+def turned_away(route: Route, method: str, role: str) -> str | None:
+    """The model whose admin pages `route` is one of, when ADMIN_MODELS' rule sends `role` to
+    the admin's login page for `method` there: such cases are tried together, all the pages of
+    one model and every method as one role (`test_admin_model_pages_turn_away`)."""
+    base = ROUTES_BY_KEY.get(route.suffix_of or route.key, route)
+    found = _admin_model_route(base)
+    if found is None or base.key in SPECS:
+        return None
+    spec = spec_for(route)
+    if spec.expect[method][role] != ADMIN_LOGIN or (method, role) in spec.bugs:
+        return None
+    return found[0]
+
+
+def _turned_away_groups() -> dict[tuple[str, str], list[tuple[Route, str]]]:
+    groups = {}
+    for route in ROUTES:
+        for method in route.methods:
+            for role in ROLES:
+                label = turned_away(route, method, role)
+                if label is not None:
+                    groups.setdefault((label, role), []).append((route, method))
+    return groups
+
+
+TURNED_AWAY = _turned_away_groups()
+
+
 def _cases():
     for route in ROUTES:
         spec = spec_for(route)
         for method in route.methods:
             for role in ROLES:
+                if spec is not None and turned_away(route, method, role) is not None:
+                    continue  # tried in test_admin_model_pages_turn_away
                 marks = []
                 reason = spec.bugs.get((method, role)) if spec is not None else None
                 if reason:
@@ -1461,6 +1497,78 @@ def test_route_access(route, method, role, matrix, clients, django_capture_on_co
             before_call=before_call,
         )
     check(call, expected, response, state["before"], snapshot(), state["outbox"])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("label", "role"),
+    [pytest.param(*key, id=f"/admin/ {key[0]} as {key[1]}") for key in TURNED_AWAY],
+)
+def test_admin_model_pages_turn_away(
+    label, role, matrix, clients, django_capture_on_commit_callbacks
+):
+    """Every admin page of one model (ADMIN_MODELS), with every method, as one role that is not
+    Alliance staff: each call gets what its rule expects (the admin's login page), sends no
+    email, and none changes the database.
+
+    These are ~1,400 cases alike; one test each cost more in setup and two snapshots than in
+    the call itself. So the calls of a group run one after another, each checked as it
+    returns, and the database is compared once, before and after them all; if it changed,
+    the calls are tried again one by one, each in a savepoint between two snapshots, to name
+    the ones that changed it."""
+    calls = []
+    model = ADMIN_MODELS[label]
+    if model.setup is not None:
+        model.setup(matrix)
+    for route, method in TURNED_AWAY[label, role]:
+        spec = spec_for(route)
+        params = spec.target(matrix)
+        call = Call(
+            route=route,
+            method=method,
+            role=role,
+            path=build_path(route, params),
+            params=params,
+            body=spec.body(matrix) if spec.body is not None and method != "GET" else None,
+        )
+        calls.append((call, spec.expect[method][role]))
+
+    def make(call):
+        with django_capture_on_commit_callbacks(execute=True):
+            return send(
+                call,
+                clients=clients,
+                user=matrix.users[role],
+                session=matrix.sessions.get(role),
+                before_call=lambda: None,
+            )
+
+    before = snapshot()
+    with transaction.atomic():
+        for call, expected in calls:
+            assert not expected.writes, f"{where(call)}: {expected} is not turned away"
+            outbox = len(mail.outbox)
+            response = make(call)
+            check_response(call, expected, response)
+            sent = len(mail.outbox) - outbox
+            assert not sent, f"{where(call)} ({describe(response)}) sent {sent} email(s)"
+        after = snapshot()
+        transaction.set_rollback(True)
+    if not changed_tables(before, after):
+        return
+    culprits = []
+    for call, _ in calls:
+        with transaction.atomic():
+            alone_before = snapshot()
+            response = make(call)
+            changed = changed_tables(alone_before, snapshot())
+            transaction.set_rollback(True)
+        if changed:
+            culprits.append(f"{where(call)} ({describe(response)}) changed {', '.join(changed)}")
+    pytest.fail(
+        "\n".join(culprits)
+        or f"the calls as {role} together changed {', '.join(changed_tables(before, after))}"
+    )
 
 
 def test_every_route_declares_its_access_rules():

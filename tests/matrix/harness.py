@@ -167,27 +167,36 @@ def describe(response) -> str:
     return f"{response.status_code}" + (f" → {location}" if location else "")
 
 
+def where(call: Call) -> str:
+    return f"{call.method} {call.path} as {call.role}"
+
+
 def check(call: Call, expected: Outcome, response, before, after, outbox_before: int) -> None:
     """The response is `expected`, and the database and outbox changed only if it writes."""
-    where = f"{call.method} {call.path} as {call.role}"
+    check_response(call, expected, response)
+    changed = changed_tables(before, after)
+    sent = len(mail.outbox) - outbox_before
+    if expected.writes:
+        assert changed, f"{where(call)}: an allowed write ({expected}) changed nothing"
+    else:
+        assert not changed, f"{where(call)} ({describe(response)}) changed {', '.join(changed)}"
+        assert not sent, f"{where(call)} ({describe(response)}) sent {sent} email(s)"
+
+
+def check_response(call: Call, expected: Outcome, response) -> None:
+    """The response's status and redirect are `expected`'s."""
+    at = where(call)
     assert response.status_code != 429, (
-        f"{where}: 429 Too Many Requests. Rate limits must be off in tests (tests/conftest.py)."
+        f"{at}: 429 Too Many Requests. Rate limits must be off in tests (tests/conftest.py)."
     )
     assert response.status_code == expected.status, (
-        f"{where}: expected {expected}, got {describe(response)}"
+        f"{at}: expected {expected}, got {describe(response)}"
     )
     if expected.redirect is not None:
         wanted = expected.redirect.format(**call.params, path=call.path, next=login_next(call.path))
         location = response["Location"]
         matches = location.startswith(wanted) if expected.prefix else location == wanted
         assert matches, (
-            f"{where}: expected a redirect to {wanted}{'…' * expected.prefix}, "
+            f"{at}: expected a redirect to {wanted}{'…' * expected.prefix}, "
             f"got {describe(response)}"
         )
-    changed = changed_tables(before, after)
-    sent = len(mail.outbox) - outbox_before
-    if expected.writes:
-        assert changed, f"{where}: an allowed write ({expected}) changed nothing"
-    else:
-        assert not changed, f"{where} ({describe(response)}) changed {', '.join(changed)}"
-        assert not sent, f"{where} ({describe(response)}) sent {sent} email(s)"
