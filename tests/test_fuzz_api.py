@@ -55,7 +55,10 @@ BASE_URL = "https://localhost"
 COVERAGE_PARTS = {
     "requests": {"exclude-path-regex": r"^/api/v1/requests/"},
     "consultants": {"exclude-path-regex": r"^/api/v1/consultants/"},
-    "others": {"include-path-regex": r"^/api/v1/(requests|consultants)/"},
+    # The rest in two halves by the first letter (auth to me; phone-intake to vocabularies): one
+    # part of them all was the suite's longest test, and left a core idle at the end.
+    "others-a-m": {"include-path-regex": r"^/api/v1/(requests/|consultants/|[n-z])"},
+    "others-n-z": {"include-path-regex": r"^/api/v1/(requests/|[a-m])"},
 }
 
 
