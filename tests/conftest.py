@@ -11,7 +11,6 @@ import pytest
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connection
 from django.test import TestCase
-from django.test.utils import override_settings
 from django_tasks_db.models import DBTaskResult
 from rest_framework.test import APIClient
 
@@ -95,40 +94,11 @@ def pytest_sessionfinish(session):
         db_setup.drop_template(session.config, session.config.stash[blocking_manager_key])
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _plain_http_for_the_live_server():
-    """The browser tests' live server builds its middleware once, when the first of them
-    starts: before any test's own settings apply. So plain HTTP is set for the session too,
-    or the server would redirect every page to HTTPS (SecurityMiddleware reads these
-    settings when it is built)."""
-    with override_settings(SECURE_SSL_REDIRECT=False, SECURE_HSTS_SECONDS=0):
-        yield
-
-
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    # Hashing at full strength costs ~0.3 s a user; the tests make hundreds of users.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Rate limits are tested where they are the subject (tests/test_security.py); elsewhere
-    # hundreds of requests from one address would trip them. Each test starts with a clean
-    # cache, so counters never leak from one test to the next.
-    settings.RATE_LIMITS_ENABLED = False
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+def _empty_cache():
+    """Each test starts with an empty cache (iecmhc/settings_test.py: the local memory one), so
+    rate-limit counters and cached pages never leak from one test to the next."""
     cache.clear()
-    # Plain HTTP in tests, as on a developer's machine; tests/test_security.py checks the
-    # HTTPS-only production settings themselves.
-    settings.SECURE_SSL_REDIRECT = False
-    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
-    settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME = "sessionid", "csrftoken"
-    # No collected static files: whitenoise would scan a local staticfiles/ folder for every
-    # test client (a third of a second each); the finders serve static/ directly.
-    settings.STATIC_ROOT = None
-    # Pages render {% static %} without a collectstatic manifest in tests.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
 
 
 @pytest.fixture
@@ -177,8 +147,37 @@ def anon_client() -> APIClient:
     return APIClient()
 
 
+# The suite's longest tests (5 to 30 s each), longest first. They run first: pytest-xdist hands
+# tests out in collection order, so a long test collected last would keep one test process busy
+# while the other sat idle at the end of the run. (First within each of pytest-django's groups,
+# which it sorts into after this hook: tests in a rolled-back transaction, then transactional
+# tests, whose flush empties the reference data, then those without the database.)
+LONGEST_FIRST = (
+    "tests/test_fuzz_api.py",
+    "tests/browser/test_accessibility.py",
+    "tests/browser/",
+    "tests/directory/test_regions.py",
+    "tests/directory/test_endorsement_migration.py",
+    "tests/consultations/test_contact_activity_migration.py",
+    "tests/consultations/test_matching_components.py",
+    "tests/consultations/test_matching_properties.py",
+    "tests/consultations/test_matching_snapshot.py",
+    "tests/test_permission_matrix.py",
+)
+
+
+def _longest_first(item) -> int:
+    path = item.nodeid
+    return next(
+        (rank for rank, prefix in enumerate(LONGEST_FIRST) if path.startswith(prefix)),
+        len(LONGEST_FIRST),
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     skip = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://...")
     for item in items:
         if "postgres" in item.keywords and connection.vendor != "postgresql":
             item.add_marker(skip)
+    items.sort(key=_longest_first)  # stable: the rest keep their order

@@ -1,11 +1,14 @@
 """factory_boy factories. Reference rows come from the data migration; get_or_create keeps
 the factories working after a transactional test flushed them."""
 
+import functools
 import hashlib
 import importlib
 
 import factory
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 from django.db.models.signals import post_save
@@ -38,12 +41,14 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
     role = User.Role.PROGRAM
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+    # PASSWORD, hashed once per process and hasher (a second save per user to set it was a
+    # tenth of the role fixtures' time).
+    password = factory.LazyFunction(lambda: _hashed_password(settings.PASSWORD_HASHERS[0]))
 
-    @factory.post_generation
-    def save_password(obj, create, extracted, **kwargs):
-        if create:
-            obj.save()
+
+@functools.cache
+def _hashed_password(hasher: str) -> str:
+    return make_password(PASSWORD)
 
 
 def make_admin(**kwargs) -> User:
@@ -60,24 +65,35 @@ def alliance_group() -> Group:
     """The Alliance admins' group as the migrations make it. A transactional test (a browser
     test, a worker test) ends with a flush that empties it, so whichever test comes next on
     the same test process makes it again from the migrations' own lists."""
-    group, _ = Group.objects.get_or_create(name="Alliance admins")
-    wanted = [
-        *importlib.import_module("directory.migrations.0002_reference_data").ALLIANCE_PERMISSIONS,
-        *(
-            (app, codename)
-            for app, module in (
-                ("consultations", "consultations.migrations.0002_alliance_permissions"),
-                ("consultations", "consultations.migrations.0011_instrument_catalogue"),
-                ("background", "background.migrations.0002_alliance_sees_outgoing_emails"),
-            )
-            for codename in importlib.import_module(module).PERMISSIONS
-        ),
-    ]
+    group, created = Group.objects.get_or_create(name="Alliance admins")
+    if not created and group.permissions.exists():
+        return group  # as the migrations made it (the usual case: only a flush empties it)
     query = Q()
-    for app, codename in wanted:
+    for app, codename in _alliance_permissions():
         query |= Q(content_type__app_label=app, codename=codename)
     group.permissions.add(*Permission.objects.filter(query))
     return group
+
+
+@functools.cache
+def _alliance_permissions() -> frozenset:
+    """The Alliance group's permissions, (app label, codename), from the migrations' lists."""
+    return frozenset(
+        (
+            *importlib.import_module(
+                "directory.migrations.0002_reference_data"
+            ).ALLIANCE_PERMISSIONS,
+            *(
+                (app, codename)
+                for app, module in (
+                    ("consultations", "consultations.migrations.0002_alliance_permissions"),
+                    ("consultations", "consultations.migrations.0011_instrument_catalogue"),
+                    ("background", "background.migrations.0002_alliance_sees_outgoing_emails"),
+                )
+                for codename in importlib.import_module(module).PERMISSIONS
+            ),
+        )
+    )
 
 
 def history_recorder(model) -> HistoricalRecords:

@@ -8,12 +8,13 @@ status) most of the time, so the fuzzing reaches the success responses and the s
 conflicts, not only the 404s.
 
 Each example runs in a savepoint that is rolled back, so examples do not depend on each other;
-generation is derandomized, so CI sees the same examples every run. The coverage phase (each
-field's boundary and invalid values, deterministically) runs once, as the admin, who gets
-furthest into most operations, as tests of their own, in three parts ("admin:coverage:requests",
-":consultants" and ":others", by path), so that the test processes (pytest-xdist) share the
-work: in one piece it was the suite's slowest test by far; every role, the admin too, gets the
-random phase.
+generation is derandomized, so CI sees the same examples every run. Generation costs about as
+much as the calls, and with the same seed it gives every role the same examples: so each example
+is generated once and sent as each of the six roles in turn (the random phase), in three tests
+by path ("requests", "consultants", "others") so that the test processes (pytest-xdist) share
+the work. The coverage phase (each field's boundary and invalid values, deterministically) runs
+once, as the admin, who gets furthest into most operations, in four parts by path
+("admin:coverage:requests", ":consultants", ":others-a-m" and ":others-n-z").
 """
 
 from datetime import timedelta
@@ -50,25 +51,28 @@ CHECKS = [
 BASE_URL = "https://localhost"
 
 
-# The coverage phase's parts: the operations each part turns off (schemathesis's `[[operations]]`
+# The parts of each phase: the operations each part turns off (schemathesis's `[[operations]]`
 # filters; a filter on the fixture's schema itself is dropped by `from_fixture`).
-COVERAGE_PARTS = {
+PATHS = {
     "requests": {"exclude-path-regex": r"^/api/v1/requests/"},
     "consultants": {"exclude-path-regex": r"^/api/v1/consultants/"},
-    # The rest in two halves by the first letter (auth to me; phone-intake to vocabularies): one
-    # part of them all was the suite's longest test, and left a core idle at the end.
+    "others": {"include-path-regex": r"^/api/v1/(requests|consultants)/"},
+    # The coverage phase's other operations in two halves by the first letter (auth to me;
+    # phone-intake to vocabularies): in one part they were the suite's longest test.
     "others-a-m": {"include-path-regex": r"^/api/v1/(requests/|consultants/|[n-z])"},
     "others-n-z": {"include-path-regex": r"^/api/v1/(requests/|[a-m])"},
 }
+RANDOM_PARTS = ("requests", "consultants", "others")
+COVERAGE_PARTS = ("others-n-z", "consultants", "others-a-m", "requests")  # longest first
 
 
-def fuzz_config(role: str) -> schemathesis.Config:
-    coverage_only = ":coverage" in role
+def fuzz_config(part: str) -> schemathesis.Config:
+    coverage_only = part.startswith("admin:coverage:")
     return schemathesis.Config.from_dict(
         {
             "seed": 20240601,
             "generation": {
-                "max-examples": 15,  # per operation and role
+                "max-examples": 15,  # per operation (and each is sent as every role)
                 "deterministic": True,
                 "database": "none",
                 # Each role sends its own token; generated credentials would only be noise.
@@ -80,11 +84,7 @@ def fuzz_config(role: str) -> schemathesis.Config:
                 "coverage": {"enabled": coverage_only},
                 "stateful": {"enabled": False},
             },
-            "operations": (
-                [{**COVERAGE_PARTS[role.rsplit(":", 1)[1]], "enabled": False}]
-                if coverage_only
-                else []
-            ),
+            "operations": [{**PATHS[part.rsplit(":", 1)[-1]], "enabled": False}],
             "suppress-health-check": ["too_slow", "filter_too_much", "data_too_large"],
         }
     )
@@ -131,21 +131,29 @@ def fuzz_world(world):
     return world
 
 
-@pytest.fixture(params=[*ROLES, *(f"admin:coverage:{part}" for part in COVERAGE_PARTS)])
-def role(request) -> str:
+@pytest.fixture(
+    # The coverage parts first: they take longest (tests/conftest.py, LONGEST_FIRST).
+    params=[*(f"admin:coverage:{part}" for part in COVERAGE_PARTS)]
+    + [f"roles:{part}" for part in RANDOM_PARTS]
+)
+def part(request) -> str:
     return request.param
 
 
 @pytest.fixture
-def role_headers(fuzz_world, role) -> dict:
-    user = fuzz_world.users[role.split(":")[0]]
-    if user is None:
-        return {}
-    return {"Authorization": f"Token {api_key(user)}"}
+def role_headers(fuzz_world, part) -> dict:
+    """Each role's headers, by role, for the part's callers: every role for the random phase,
+    the admin alone for the coverage phase."""
+    roles = ROLES if part.startswith("roles:") else ("admin",)
+    users = {role: fuzz_world.users[role] for role in roles}
+    return {
+        role: {} if user is None else {"Authorization": f"Token {api_key(user)}"}
+        for role, user in users.items()
+    }
 
 
 @pytest.fixture
-def api_schema(fuzz_world, role, settings, request):
+def api_schema(fuzz_world, part, settings, request):
     # schemathesis 4.32's from_fixture() renames the test node per operation through
     # `_nodeid`, which pytest 9.2 no longer has.
     if not hasattr(request.node, "_nodeid"):
@@ -157,7 +165,7 @@ def api_schema(fuzz_world, role, settings, request):
     loaded = schemathesis.openapi.from_wsgi(
         "/api/schema/?format=json",
         get_wsgi_application(),
-        config=fuzz_config(role),
+        config=fuzz_config(part),
         base_url=BASE_URL,
     )
     ids = {
@@ -192,6 +200,12 @@ def api_schema(fuzz_world, role, settings, request):
 
 @schema.parametrize()
 def test_api_conforms_to_its_schema(case, role_headers):
-    with transaction.atomic():
-        case.call_and_validate(base_url=BASE_URL, headers=role_headers, checks=CHECKS)
-        transaction.set_rollback(True)
+    for role, headers in role_headers.items():
+        with transaction.atomic():
+            try:
+                case.call_and_validate(base_url=BASE_URL, headers=headers, checks=CHECKS)
+            except Exception as error:
+                error.add_note(f"Sent as the role {role!r}.")
+                raise
+            finally:
+                transaction.set_rollback(True)
