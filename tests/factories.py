@@ -135,7 +135,7 @@ class ConsultantFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def languages(obj, create, extracted, **kwargs):
         if create:
-            obj.languages.set(extracted if extracted is not None else [language()])
+            _add_new(obj, "languages", extracted if extracted is not None else [language()])
 
     @factory.post_generation
     def endorsements(obj, create, extracted, **kwargs):
@@ -155,7 +155,7 @@ class ConsultantFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def counties_served(obj, create, extracted, **kwargs):
         if create:
-            obj.counties_served.set(extracted if extracted is not None else [county()])
+            _add_new(obj, "counties_served", extracted if extracted is not None else [county()])
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
@@ -171,6 +171,20 @@ class ConsultantFactory(factory.django.DjangoModelFactory):
             history_recorder(Consultant).create_historical_record(
                 instance, "+", using=cls._meta.database
             )
+
+
+def _add_new(listing: Consultant, name: str, targets) -> None:
+    """Relate a listing just made to `targets` through the many-to-many field `name`: one
+    insert, where `set` reads what is there first (nothing, for a new listing) and signals each
+    change (the listing's own save has already bumped the listing version)."""
+    field = Consultant._meta.get_field(name)
+    through = field.remote_field.through
+    source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+    through.objects.bulk_create(
+        through(**{source: listing, target: item})
+        for item in dict.fromkeys(getattr(t, "pk", t) for t in targets)
+        for item in [field.related_model(pk=item)]
+    )
 
 
 class ProgramFactory(factory.django.DjangoModelFactory):
