@@ -60,89 +60,104 @@ EXHAUSTIVE = settings(FAST, max_examples=FAST.max_examples * 8 // 15)
 # --- strategies ------------------------------------------------------------------------------
 
 
+# The strategies are built once, here, not inside each draw: hypothesis caches what it works out
+# about a strategy on the strategy, and a new one per draw (sampled_from of a list is not
+# cached by its arguments) had it work that out again each time, most of these tests' time.
 mostly_true = st.sampled_from([True] * 7 + [False])
+one_in_eight = st.integers(0, 7)
+latitudes = st.floats(42.0, 47.0, allow_nan=False)
+longitudes = st.floats(-93.0, -87.0, allow_nan=False)
+places_free_ = st.sampled_from([1, 2, 3, 0])
+zero_to_two = st.integers(0, 2)
+states = st.sampled_from(["WI", "WI", "MN"])
+radii = st.integers(0, 300)
+modality_sets = st.sets(st.sampled_from(["on_site", "virtual"]), min_size=1, max_size=2)
+setting_type_sets = st.sets(st.sampled_from(SettingType.values), max_size=3)
+specialty_sets = st.sets(st.sampled_from(Specialty.values), max_size=4)
+language_sets = st.sets(st.sampled_from(LANGUAGES), max_size=3)
+county_sets = st.sets(st.sampled_from(sorted(COUNTY_STATE)), max_size=3)
+endorsement_maps = st.dictionaries(
+    st.sampled_from(Endorsement.values[1:]), st.sampled_from(EndorsementStatus.values), max_size=2
+)
+one_in_ten = st.integers(0, 9)
+# Hours: none stated, or quarter hours around the levels' weights (1.5 to 3 a week).
+hours_available_ = st.none() | st.sampled_from([2.0, 3.0, 4.5, 6.0, 10.0])
+hours_committed_ = st.sampled_from([0.0, 0.0, 1.5, 2.75])
+brief_teams = st.sampled_from([False, False, True])
+program_sets = st.sets(st.sampled_from(PROGRAMS), max_size=2)
+counties = st.sampled_from(sorted(COUNTY_STATE))
+languages_or_none = st.none() | st.sampled_from(LANGUAGES)
+programs = st.sampled_from(PROGRAMS)
+setting_types = st.sampled_from(SettingType.values)
+concern_lists = st.lists(st.sampled_from(Concern.values), min_size=1, max_size=3, unique=True)
+request_modalities = st.sampled_from(["on_site", "virtual", "either"])
+weekly_hours_ = st.sampled_from([1.5, 2.0, 3.0, 0.25, 4.5])
+age_sets = st.sets(st.sampled_from(["0_3", "3_6"]))
+one_in_four = st.integers(0, 3)
 
 
 @st.composite
 def coordinates(draw):
-    if draw(st.integers(0, 7)) == 0:
+    if draw(one_in_eight) == 0:
         return None, None
-    return (
-        draw(st.floats(42.0, 47.0, allow_nan=False)),
-        draw(st.floats(-93.0, -87.0, allow_nan=False)),
-    )
+    return draw(latitudes), draw(longitudes)
 
 
 @st.composite
 def consultant_facts(draw, consultant_id: int) -> ConsultantFacts:
     latitude, longitude = draw(coordinates())
-    places_free = draw(st.sampled_from([1, 2, 3, 0]))
-    max_caseload = places_free + draw(st.integers(0, 2)) or 1
+    places_free = draw(places_free_)
+    max_caseload = places_free + draw(zero_to_two) or 1
     return ConsultantFacts(
         id=consultant_id,
         display_name=f"Consultant {consultant_id}",
-        state=draw(st.sampled_from(["WI", "WI", "MN"])),
+        state=draw(states),
         latitude=latitude,
         longitude=longitude,
-        travel_radius_miles=draw(st.integers(0, 300)),
-        modalities=frozenset(
-            draw(st.sets(st.sampled_from(["on_site", "virtual"]), min_size=1, max_size=2))
-        ),
-        setting_types=frozenset(draw(st.sets(st.sampled_from(SettingType.values), max_size=3))),
-        specialties=frozenset(draw(st.sets(st.sampled_from(Specialty.values), max_size=4))),
-        languages=frozenset(draw(st.sets(st.sampled_from(LANGUAGES), max_size=3))),
-        counties=frozenset(draw(st.sets(st.sampled_from(sorted(COUNTY_STATE)), max_size=3))),
+        travel_radius_miles=draw(radii),
+        modalities=frozenset(draw(modality_sets)),
+        setting_types=frozenset(draw(setting_type_sets)),
+        specialties=frozenset(draw(specialty_sets)),
+        languages=frozenset(draw(language_sets)),
+        counties=frozenset(draw(county_sets)),
         max_caseload=max_caseload,
         active_caseload=max_caseload - places_free,
-        endorsements=tuple(
-            sorted(
-                draw(
-                    st.dictionaries(
-                        st.sampled_from(Endorsement.values[1:]),
-                        st.sampled_from(EndorsementStatus.values),
-                        max_size=2,
-                    )
-                ).items()
-            )
-        ),
-        license_lapsed=draw(st.integers(0, 9)) == 0,
-        # Hours: none stated, or quarter hours around the levels' weights (1.5 to 3 a week).
-        hours_available=draw(st.none() | st.sampled_from([2.0, 3.0, 4.5, 6.0, 10.0])),
-        hours_committed=draw(st.sampled_from([0.0, 0.0, 1.5, 2.75])),
+        endorsements=tuple(sorted(draw(endorsement_maps).items())),
+        license_lapsed=draw(one_in_ten) == 0,
+        hours_available=draw(hours_available_),
+        hours_committed=draw(hours_committed_),
         approved=draw(mostly_true),
         accepting=draw(mostly_true),
-        brief_team=draw(st.sampled_from([False, False, True])),
-        programs_served=frozenset(draw(st.sets(st.sampled_from(PROGRAMS), max_size=2))),
+        brief_team=draw(brief_teams),
+        programs_served=frozenset(draw(program_sets)),
     )
 
 
 @st.composite
 def request_facts(draw, request_id: int, consultant_ids: list[int]) -> RequestFacts:
-    county = draw(st.sampled_from(sorted(COUNTY_STATE)))
+    county = draw(counties)
     latitude, longitude = draw(coordinates())
-    language = draw(st.none() | st.sampled_from(LANGUAGES))
+    language = draw(languages_or_none)
     return RequestFacts(
         id=request_id,
-        program_id=draw(st.sampled_from(PROGRAMS)),
+        program_id=draw(programs),
         program_name="A program",
         state=COUNTY_STATE[county],
         county_id=county,
         county_name=f"County {county}",
         latitude=latitude,
         longitude=longitude,
-        setting_type=draw(st.sampled_from(SettingType.values)),
-        concerns=tuple(
-            draw(st.lists(st.sampled_from(Concern.values), min_size=1, max_size=3, unique=True))
-        ),
-        modality=draw(st.sampled_from(["on_site", "virtual", "either"])),
+        setting_type=draw(setting_types),
+        concerns=tuple(draw(concern_lists)),
+        modality=draw(request_modalities),
         preferred_language=language,
         preferred_language_name=None,
         language_required=draw(st.booleans()),
-        priority=draw(st.integers(0, 2)) == 0,
-        weekly_hours=draw(st.sampled_from([1.5, 2.0, 3.0, 0.25, 4.5])),
-        ages=frozenset(draw(st.sets(st.sampled_from(["0_3", "3_6"])))),
+        priority=draw(zero_to_two) == 0,
+        weekly_hours=draw(weekly_hours_),
+        ages=frozenset(draw(age_sets)),
         declined=frozenset(draw(st.sets(st.sampled_from(consultant_ids), max_size=1)))
-        if draw(st.integers(0, 3)) == 0
+        if draw(one_in_four) == 0
         else frozenset(),
     )
 
@@ -178,17 +193,20 @@ def problem_of(instance):
     return options, capacity, priority
 
 
+raw_consultants = st.lists(st.integers(1, 50), min_size=1, max_size=4, unique=True)
+raw_capacities = st.sampled_from([1, 0, 2, 3])
+raw_requests = st.lists(st.integers(1, 500), min_size=1, max_size=7, unique=True)
+raw_scores = st.sampled_from([0.05, 0.95]) | st.integers(0, 100).map(lambda n: n / 100)
+
+
 @st.composite
 def raw_problems(draw):
     """Assignment problems drawn directly: denser and harder than realistic facts give."""
-    consultants = draw(st.lists(st.integers(1, 50), min_size=1, max_size=4, unique=True))
-    capacity = {c: draw(st.sampled_from([1, 0, 2, 3])) for c in consultants}
-    request_ids = draw(st.lists(st.integers(1, 500), min_size=1, max_size=7, unique=True))
+    consultants = draw(raw_consultants)
+    capacity = {c: draw(raw_capacities) for c in consultants}
+    request_ids = draw(raw_requests)
     options = {
-        r: {
-            c: draw(st.sampled_from([0.05, 0.95]) | st.integers(0, 100).map(lambda n: n / 100))
-            for c in draw(st.sets(st.sampled_from(consultants), max_size=3))
-        }
+        r: {c: draw(raw_scores) for c in draw(st.sets(st.sampled_from(consultants), max_size=3))}
         for r in request_ids
     }
     if draw(st.booleans()):
