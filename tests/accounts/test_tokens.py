@@ -151,3 +151,36 @@ def test_rotating_and_revoking_at_once_leaves_no_dead_token_handed_out():
         assert _client(key).get(ME).status_code == 401
         if rotated.status_code == 200:
             assert _client(rotated.json()["token"]).get(ME).status_code == 200
+
+
+# --- a token's user and their permissions, read together ---------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("staff", [True, False])
+def test_a_tokens_user_comes_with_their_permissions_when_their_role_needs_them(staff, world):
+    """One query on PostgreSQL (the permissions as an array beside the token); elsewhere a
+    second for staff, whose role depends on a permission (ModelBackend would take two), and
+    none for others, who are never asked. A staff user's `has_perm` then asks nothing more,
+    and answers as ModelBackend would."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.backends import ModelBackend
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.authentication import ExpiringTokenAuthentication
+    from accounts.roles import is_alliance_admin
+    from tests.factories import api_key
+
+    user = world.users["admin" if staff else "program"]
+    key = api_key(user)
+    with CaptureQueriesContext(connection) as queries:
+        authenticated, _token = ExpiringTokenAuthentication().authenticate_credentials(key)
+    postgres = connection.vendor == "postgresql"
+    assert len(queries) == (2 if staff and not postgres else 1)
+    with CaptureQueriesContext(connection) as queries:
+        assert is_alliance_admin(authenticated) is staff
+    assert len(queries) == 0
+    if staff:
+        fresh = get_user_model().objects.get(pk=user.pk)
+        assert authenticated._perm_cache == ModelBackend().get_all_permissions(fresh)
+        assert len(authenticated._perm_cache) > 1  # the Alliance group's and the user's own

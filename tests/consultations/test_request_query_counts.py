@@ -10,8 +10,8 @@ test checks there is only that one. A step's event, the request's audit row, its
 their delivery task are written together in ONE statement (iecmhc.db.written_together),
 however many emails there are.
 
-On SQLite the token query cannot read the user's permissions as an array, so an admin's
-`has_perm` adds Django's two permission queries there; the program's staff are read apart
+On SQLite the token query cannot read the user's permissions as an array, so a staff user's
+are read in a query of their own there; the program's staff are read apart
 (one query) rather than with the request; the rows written together take one INSERT per
 table (4 for a step with emails); and the cache's set takes 3 statements in a savepoint.
 """
@@ -57,7 +57,7 @@ MAX_WITHDRAW_QUERIES = 10
 MAX_CLOSE_QUERIES = 9
 # What SQLite adds (see above): admin's permissions, the staff, one INSERT per table, and the
 # cache's set (counted with the INSERTs).
-SQLITE_PERMISSIONS = 0 if POSTGRES else 2
+SQLITE_PERMISSIONS = 0 if POSTGRES else 1
 SQLITE_STAFF = 0 if POSTGRES else 1
 SQLITE_INSERTS = 0 if POSTGRES else 3 + 2
 assert max(MAX_OFFER_QUERIES, MAX_ACCEPT_QUERIES, MAX_DECLINE_QUERIES) <= MAX_QUERIES
