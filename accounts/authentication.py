@@ -29,6 +29,7 @@ def held_permissions(user_id=None):
     user = OuterRef("user_id") if user_id is None else user_id
     return (
         Permission.objects.filter(Q(user=user) | Q(group__user=user))
+        .order_by()
         .annotate(held=Concat("content_type__app_label", Value("."), "codename"))
         .values("held")
     )
