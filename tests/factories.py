@@ -179,12 +179,10 @@ def _add_new(listing: Consultant, name: str, targets) -> None:
     change (the listing's own save has already bumped the listing version)."""
     field = Consultant._meta.get_field(name)
     through = field.remote_field.through
-    source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
-    through.objects.bulk_create(
-        through(**{source: listing, target: item})
-        for item in dict.fromkeys(getattr(t, "pk", t) for t in targets)
-        for item in [field.related_model(pk=item)]
-    )
+    source = through._meta.get_field(field.m2m_field_name()).attname
+    target = through._meta.get_field(field.m2m_reverse_field_name()).attname
+    keys = dict.fromkeys(getattr(item, "pk", item) for item in targets)  # once each, in order
+    through.objects.bulk_create(through(**{source: listing.pk, target: key}) for key in keys)
 
 
 class ProgramFactory(factory.django.DjangoModelFactory):

@@ -1465,6 +1465,19 @@ DECLARE = (
 )
 
 
+def _call(route, method: str, role: str, spec, matrix) -> Call:
+    """The call of `route` with `method` as `role`, at the spec's target (and with its body)."""
+    params = spec.target(matrix)
+    return Call(
+        route=route,
+        method=method,
+        role=role,
+        path=build_path(route, params),
+        params=params,
+        body=spec.body(matrix) if spec.body is not None and method != "GET" else None,
+    )
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(("route", "method", "role"), list(_cases()))
 def test_route_access(route, method, role, matrix, clients, django_capture_on_commit_callbacks):
@@ -1474,15 +1487,7 @@ def test_route_access(route, method, role, matrix, clients, django_capture_on_co
     expected = spec.expect[method][role]
     if spec.setup is not None:
         spec.setup(matrix)
-    params = spec.target(matrix)
-    call = Call(
-        route=route,
-        method=method,
-        role=role,
-        path=build_path(route, params),
-        params=params,
-        body=spec.body(matrix) if spec.body is not None and method != "GET" else None,
-    )
+    call = _call(route, method, role, spec, matrix)
     state = {}
 
     def before_call():
@@ -1522,16 +1527,7 @@ def test_admin_model_pages_turn_away(
         model.setup(matrix)
     for route, method in TURNED_AWAY[label, role]:
         spec = spec_for(route)
-        params = spec.target(matrix)
-        call = Call(
-            route=route,
-            method=method,
-            role=role,
-            path=build_path(route, params),
-            params=params,
-            body=spec.body(matrix) if spec.body is not None and method != "GET" else None,
-        )
-        calls.append((call, spec.expect[method][role]))
+        calls.append((_call(route, method, role, spec, matrix), spec.expect[method][role]))
 
     def make(call):
         with django_capture_on_commit_callbacks(execute=True):
