@@ -1,3 +1,4 @@
+import functools
 import hashlib
 from datetime import timedelta
 
@@ -69,9 +70,15 @@ class ExpiringTokenAuthentication(TokenAuthentication):
 
     @staticmethod
     def _tokens():
-        tokens = ApiToken.objects.select_related("user")
-        if connection.vendor == "postgresql":
-            from django.contrib.postgres.expressions import ArraySubquery
+        """The query tokens are found in, built once per process (each `get` is a clone)."""
+        return _token_query(connection.vendor)
 
-            tokens = tokens.annotate(held_permissions=ArraySubquery(held_permissions()))
-        return tokens
+
+@functools.cache
+def _token_query(vendor: str):
+    tokens = ApiToken.objects.select_related("user")
+    if vendor == "postgresql":
+        from django.contrib.postgres.expressions import ArraySubquery
+
+        tokens = tokens.annotate(held_permissions=ArraySubquery(held_permissions()))
+    return tokens

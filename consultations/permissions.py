@@ -112,13 +112,14 @@ def access_consultation(
     may: Callable[[object, ConsultationRequest], bool] | None = None,
     denied: str = "",
     detailed: bool = True,
+    only=None,
 ) -> ConsultationRequest:
     """Fetch and authorize in one step, for every view: the request `pk` if `user` may see it,
     else 404 (the same answer for a request that does not exist and for one that is not
     theirs); then, with `may`, 403 (`denied`) unless `may(user, consultation)`.
 
     The views hand the request to the service, which locks and re-reads it once."""
-    consultation = request_get(user=user, pk=pk, detailed=detailed)
+    consultation = request_get(user=user, pk=pk, detailed=detailed, only=only)
     if may is not None and not may(user, consultation):
         raise PermissionDenied(denied)
     return consultation

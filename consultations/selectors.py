@@ -77,19 +77,20 @@ def request_list(*, user) -> QuerySet[ConsultationRequest]:
     return visible_to(qs, user)
 
 
-def request_get(*, user, pk, detailed: bool = True) -> ConsultationRequest:
+def request_get(*, user, pk, detailed: bool = True, only=None) -> ConsultationRequest:
     """One request `user` may see (else 404): with its history and hours for display, or,
     with detailed=False, only with what matching reads (its program, county and language) and
-    its consultant (who may act on it)."""
+    its consultant (who may act on it); `only`: just these fields of those (QuerySet.only;
+    any other is read when first used), e.g. matching.facts.REQUEST_FIELDS."""
     if detailed:
         qs = request_list(user=user)
     else:
-        qs = visible_to(
-            ConsultationRequest.objects.select_related(
-                "program__county", "preferred_language", "consultant"
-            ),
-            user,
-        )
+        related = ["program__county", "preferred_language"]
+        if only is None:
+            qs = ConsultationRequest.objects.select_related(*related, "consultant")
+        else:
+            qs = ConsultationRequest.objects.select_related(*related).only(*only)
+        qs = visible_to(qs, user)
     try:
         return qs.get(pk=pk)
     except (ConsultationRequest.DoesNotExist, ValueError, TypeError):

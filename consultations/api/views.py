@@ -166,6 +166,7 @@ class RequestViewSet(
             may=lambda user, _consultation: can_offer_requests(user),
             denied=_("Only Alliance admins see matches."),
             detailed=False,
+            only=matching.REQUEST_FIELDS,
         )
         query = MatchesQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)

@@ -19,6 +19,7 @@ from consultations.matching.batch import (
     summarize,
 )
 from consultations.matching.facts import (
+    REQUEST_FIELDS,
     declined_by,
     declined_consultant_ids,
     match_candidates,
@@ -44,6 +45,7 @@ from consultations.matching.snapshot import ranked_matches
 __all__ = [
     "COMPONENTS",
     "EXCLUSIONS",
+    "REQUEST_FIELDS",
     "SCORE_SCALE",
     "Assignment",
     "BatchResult",

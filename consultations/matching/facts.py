@@ -84,6 +84,16 @@ WEIGHT_AND_AGE_PATHS = (
     "program__ages_served",
 )
 
+# The same reads as model fields, for `QuerySet.only` (with select_related("program__county",
+# "preferred_language")): a relation's key by the relation's name.
+REQUEST_FIELDS = tuple(
+    dict.fromkeys(
+        path.removesuffix("_id")
+        for path in (*REQUEST_PATHS.values(), *WEIGHT_AND_AGE_PATHS)
+        if path != "pk"
+    )
+)
+
 
 def _request_facts(value, declined: frozenset[int]) -> RequestFacts:
     """RequestFacts from `value(path)`, a consultation's value at each of REQUEST_PATHS."""

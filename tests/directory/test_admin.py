@@ -60,7 +60,7 @@ def test_change_pages_show_the_history(admin_client, world):
 
 
 def test_history_pages_show_each_change_and_who_made_it(admin_client, world):
-    listing = pending(display_name="Hana History")
+    listing = pending(display_name="Hana History", recorded=True)
     act(admin_client, QUEUE, "approve_listings", listing)
     response = admin_client.get(reverse("admin:directory_consultant_history", args=[listing.pk]))
     assert response.status_code == 200
