@@ -1,13 +1,24 @@
 """Every scoped or filtered read of the directory."""
 
 from django.db import connection
-from django.db.models import Case, CharField, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    F,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.db.models.lookups import Exact
 from django.http import Http404
 
 from accounts.roles import is_alliance_admin
 from directory import geo, search
 from directory.models import Consultant, County, Language, Program, Region
+from directory.permissions import can_view_consultant_private
 from directory.vocabularies import LANGUAGE_ENDONYMS
 
 
@@ -67,10 +78,14 @@ def consultant_get(*, user, pk) -> Consultant:
     elif user is not None and user.is_authenticated:
         visible |= Q(user=user)
     try:
-        # The detail shows the review history to owners and admins: fetch it with the actors.
-        return _consultant_base().prefetch_related("decisions__actor").filter(visible).get(pk=pk)
+        consultant = _consultant_base().filter(visible).get(pk=pk)
     except (Consultant.DoesNotExist, ValueError, TypeError):
         raise Http404("No such consultant.") from None
+    # The detail shows the review history to owners and admins only: fetched, with its
+    # actors, for them alone.
+    if can_view_consultant_private(user, consultant):
+        prefetch_related_objects([consultant], "decisions__actor")
+    return consultant
 
 
 def consultant_near(

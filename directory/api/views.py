@@ -156,9 +156,11 @@ class ConsultantViewSet(
     def list(self, request, *args, **kwargs):
         return listing_page.list_response(self, request)
 
-    def _detail(self, consultant, *, status_code=status.HTTP_200_OK):
-        # Re-read through the selector so the response carries fresh prefetched relations.
-        consultant = selectors.consultant_get(user=self.request.user, pk=consultant.pk)
+    def _detail(self, consultant, *, status_code=status.HTTP_200_OK, fresh=False):
+        # Re-read through the selector so the response carries fresh prefetched relations,
+        # unless the listing was just read by it (fresh).
+        if not fresh:
+            consultant = selectors.consultant_get(user=self.request.user, pk=consultant.pk)
         if can_view_consultant_private(self.request.user, consultant):
             serializer = ConsultantPrivateSerializer(consultant, context={"request": self.request})
         else:
@@ -166,7 +168,7 @@ class ConsultantViewSet(
         return Response(serializer.data, status=status_code)
 
     def retrieve(self, request, *args, **kwargs):
-        return self._detail(self.get_object())
+        return self._detail(self.get_object(), fresh=True)
 
     def create(self, request, *args, **kwargs):
         if not can_create_consultant(request.user):  # the role first, then the body

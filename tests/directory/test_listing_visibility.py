@@ -2,6 +2,7 @@
 public; owners and admins see the rest; a hidden listing answers like a missing one."""
 
 import pytest
+from django.db import connection
 
 from directory.models import Consultant
 from tests.conftest import ROLES
@@ -100,3 +101,42 @@ def test_a_hidden_listing_answers_exactly_like_a_missing_one(
     assert for_hidden.status_code == for_missing.status_code == 404
     assert for_hidden.json() == for_missing.json()
     assert db_state() == before
+
+
+# The detail reads the listing once, with its languages, counties and endorsements; the
+# review history (and who decided) only for those shown it: the owner and Alliance admins.
+DETAIL_QUERIES = {"anonymous": 4, "program": 4, "other_consultant": 4, "consultant": 6, "admin": 6}
+
+
+@pytest.mark.parametrize("role", sorted(DETAIL_QUERIES))
+@pytest.mark.parametrize("decisions", [1, 6])
+def test_the_detail_takes_a_bounded_number_of_queries(
+    world, role, decisions, django_assert_max_num_queries
+):
+    from tests.factories import county, language, make_admin
+
+    listing = world.listing
+    for n in range(decisions):
+        listing.decisions.create(
+            action="approved", from_status="pending", to_status="approved",
+            actor=make_admin(username=f"reviewer{n}"), reason=f"round {n}",
+        )  # fmt: skip
+    if decisions > 1:  # and more of each relation
+        listing.languages.add(language("es", "Spanish"), language("hmn", "Hmong"))
+        listing.counties_served.add(
+            county("Milwaukee County", fips="55079"), county("Brown County", fips="55009")
+        )
+    client = world.client(role)
+    client.get(url(listing))  # the token's first use, the listing version: not the detail's
+    # Token authentication: one query, and elsewhere than PostgreSQL one more for a staff
+    # user's permissions (accounts.authentication).
+    auth = 0 if role == "anonymous" else 1
+    if role == "admin" and connection.vendor != "postgresql":
+        auth += 1
+    with django_assert_max_num_queries(DETAIL_QUERIES[role] + auth):
+        response = client.get(url(listing))
+    assert response.status_code == 200, response.content
+    shown = response.json().get("decisions")
+    assert (shown is not None) == (DETAIL_QUERIES[role] == 6)
+    if shown is not None:
+        assert len(shown) == decisions
