@@ -177,6 +177,15 @@ class RequestSerializer(serializers.ModelSerializer):
             self.context["member_of"] = member_program_ids(self._user)
         return self.context["member_of"]
 
+    def _nested(self, serializer_class, *, many: bool = False):
+        """One instance of a nested serializer for the whole response. A list's rows share
+        this serializer; a new nested one per row rebuilt its fields every time (the
+        larger part of a list page's time)."""
+        made = self.__dict__.setdefault("_nested_serializers", {})
+        if (serializer_class, many) not in made:
+            made[serializer_class, many] = serializer_class(many=many)
+        return made[serializer_class, many]
+
     def to_representation(self, consultation):
         data = super().to_representation(consultation)
         if not can_see_child_demographics(self._user, consultation):
@@ -186,28 +195,30 @@ class RequestSerializer(serializers.ModelSerializer):
     @extend_schema_field(ProgramContactSerializer)
     def get_program_detail(self, consultation):
         if can_see_program_contacts(self._user, consultation, member_of=self._member_of):
-            return ProgramContactSerializer(consultation.program).data
-        return ProgramSummarySerializer(consultation.program).data
+            return self._nested(ProgramContactSerializer).to_representation(consultation.program)
+        return self._nested(ProgramSummarySerializer).to_representation(consultation.program)
 
     @extend_schema_field(ConsultantContactSerializer(allow_null=True))
     def get_consultant_detail(self, consultation):
         if consultation.consultant is None:
             return None
         if can_see_consultant_contacts(self._user, consultation, member_of=self._member_of):
-            return ConsultantContactSerializer(consultation.consultant).data
-        return ConsultantSummarySerializer(consultation.consultant).data
+            serializer = self._nested(ConsultantContactSerializer)
+        else:
+            serializer = self._nested(ConsultantSummarySerializer)
+        return serializer.to_representation(consultation.consultant)
 
     @extend_schema_field(RequestEventSerializer(many=True))
     def get_events(self, consultation):
         history = request_history(consultation=consultation, user=self._user)
-        return RequestEventSerializer(history, many=True).data
+        return self._nested(RequestEventSerializer, many=True).to_representation(history)
 
     @extend_schema_field(OutcomeSerializer(allow_null=True))
     def get_outcome(self, consultation):
         if consultation.status != Status.CLOSED:
             return None
         consultation.hours = minutes_to_hours(consultation.contact_minutes)
-        return OutcomeSerializer(consultation).data
+        return self._nested(OutcomeSerializer).to_representation(consultation)
 
 
 class RequestInputSerializer(StrictInputSerializer):
