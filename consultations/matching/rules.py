@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from directory.geo import distance_miles
@@ -312,10 +313,21 @@ def concerns_answered(concerns: Iterable[str], specialties: frozenset[str]) -> l
 
 
 def _label(vocabulary, code: str) -> str:
-    try:
-        return str(vocabulary(code).label)
-    except ValueError:
-        return code
+    """A code's label in the active language (kept: a ranking asks for the same few labels
+    for every consultant it explains)."""
+    key = (vocabulary, code, get_language())
+    label = _LABELS.get(key)
+    if label is None:
+        try:
+            label = str(vocabulary(code).label)
+        except ValueError:
+            label = code
+        if len(_LABELS) < 10_000:  # codes × languages: a few hundred, but never unbounded
+            _LABELS[key] = label
+    return label
+
+
+_LABELS: dict[tuple, str] = {}
 
 
 def score(
