@@ -194,9 +194,14 @@ def _add_new(listing: Consultant, name: str, targets) -> None:
 
 
 class ProgramFactory(factory.django.DjangoModelFactory):
+    """A program with its members; like ConsultantFactory, by default with no audit-trail
+    version of the program or of its memberships (recorded=True: as the signals record them)."""
+
     class Meta:
         model = Program
         skip_postgeneration_save = True
+
+    recorded = False  # taken out before the program is made (see _create)
 
     name = factory.Sequence(lambda n: f"Little Acorns Center {n}")
     setting_type = SettingType.CHILD_CARE_CENTER
@@ -215,7 +220,27 @@ class ProgramFactory(factory.django.DjangoModelFactory):
     def members(obj, create, extracted, **kwargs):
         if create:
             for user in extracted or []:
-                ProgramMembership.objects.create(program=obj, user=user)
+                membership = ProgramMembership(program=obj, user=user)
+                if hasattr(obj, "skip_history_when_saving"):  # its presence is what counts
+                    membership.skip_history_when_saving = True
+                membership.save()
+
+    @classmethod
+    def _build(cls, model_class, *args, recorded=False, **kwargs):
+        return model_class(*args, **kwargs)
+
+    @classmethod
+    def _create(cls, model_class, *args, recorded=False, **kwargs):
+        program = model_class(*args, **kwargs)
+        if not recorded:
+            program.skip_history_when_saving = True
+        program.save(using=cls._meta.database)
+        return program
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        if create and hasattr(instance, "skip_history_when_saving"):
+            del instance.skip_history_when_saving
 
 
 def api_key(user) -> str:
