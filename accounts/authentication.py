@@ -49,7 +49,7 @@ class ExpiringTokenAuthentication(TokenAuthentication):
 
     def authenticate_credentials(self, key):
         try:
-            token = self._tokens().get(digest=token_digest(key))
+            token = _token_query(connection.vendor).get(digest=token_digest(key))
         except ApiToken.DoesNotExist:
             raise AuthenticationFailed("Invalid token.") from None
         if not token.user.is_active:
@@ -68,14 +68,10 @@ class ExpiringTokenAuthentication(TokenAuthentication):
             user._perm_cache = set(held)
         return user, token
 
-    @staticmethod
-    def _tokens():
-        """The query tokens are found in, built once per process (each `get` is a clone)."""
-        return _token_query(connection.vendor)
-
 
 @functools.cache
 def _token_query(vendor: str):
+    """The query tokens are found in, built once per process (each `get` is a clone)."""
     tokens = ApiToken.objects.select_related("user")
     if vendor == "postgresql":
         from django.contrib.postgres.expressions import ArraySubquery

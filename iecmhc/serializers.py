@@ -16,6 +16,19 @@ class StrictInputSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
+class NestedOnce:
+    """For a serializer whose methods serialize related objects: `nested(SomeSerializer)` is
+    one instance for the whole response, reused for every row (a list's rows share their
+    serializer). DRF builds a serializer's fields on first use, so a new nested serializer per
+    row built them again every time: on a list page, most of its time."""
+
+    def nested(self, serializer_class, *, many: bool = False):
+        made = self.__dict__.setdefault("_nested_serializers", {})
+        if (serializer_class, many) not in made:
+            made[serializer_class, many] = serializer_class(many=many)
+        return made[serializer_class, many]
+
+
 class BoundedListField(serializers.ListField):
     """A list input whose length is checked before any item is: a list of 100,000 items is
     refused at once, not after 100,000 validations. Duplicates are folded (the first of each

@@ -20,7 +20,7 @@ from directory.vocabularies import (
     RaceEthnicity,
     YesNoUnknown,
 )
-from iecmhc.serializers import StrictInputSerializer, code_list_field
+from iecmhc.serializers import NestedOnce, StrictInputSerializer, code_list_field
 from iecmhc.units import minutes_to_hours
 
 Status = ConsultationRequest.Status
@@ -96,7 +96,7 @@ class OutcomeSerializer(serializers.Serializer):
 DEMOGRAPHICS = ("child_demographics_consent", "child_race_ethnicity", "child_has_iep_ifsp")
 
 
-class RequestSerializer(serializers.ModelSerializer):
+class RequestSerializer(NestedOnce, serializers.ModelSerializer):
     """A request as its viewer may see it: contacts of the other side only when the
     privacy rules allow (see consultations.permissions)."""
 
@@ -177,15 +177,6 @@ class RequestSerializer(serializers.ModelSerializer):
             self.context["member_of"] = member_program_ids(self._user)
         return self.context["member_of"]
 
-    def _nested(self, serializer_class, *, many: bool = False):
-        """One instance of a nested serializer for the whole response. A list's rows share
-        this serializer; a new nested one per row rebuilt its fields every time (the
-        larger part of a list page's time)."""
-        made = self.__dict__.setdefault("_nested_serializers", {})
-        if (serializer_class, many) not in made:
-            made[serializer_class, many] = serializer_class(many=many)
-        return made[serializer_class, many]
-
     def to_representation(self, consultation):
         data = super().to_representation(consultation)
         if not can_see_child_demographics(self._user, consultation):
@@ -195,30 +186,30 @@ class RequestSerializer(serializers.ModelSerializer):
     @extend_schema_field(ProgramContactSerializer)
     def get_program_detail(self, consultation):
         if can_see_program_contacts(self._user, consultation, member_of=self._member_of):
-            return self._nested(ProgramContactSerializer).to_representation(consultation.program)
-        return self._nested(ProgramSummarySerializer).to_representation(consultation.program)
+            return self.nested(ProgramContactSerializer).to_representation(consultation.program)
+        return self.nested(ProgramSummarySerializer).to_representation(consultation.program)
 
     @extend_schema_field(ConsultantContactSerializer(allow_null=True))
     def get_consultant_detail(self, consultation):
         if consultation.consultant is None:
             return None
         if can_see_consultant_contacts(self._user, consultation, member_of=self._member_of):
-            serializer = self._nested(ConsultantContactSerializer)
+            serializer = self.nested(ConsultantContactSerializer)
         else:
-            serializer = self._nested(ConsultantSummarySerializer)
+            serializer = self.nested(ConsultantSummarySerializer)
         return serializer.to_representation(consultation.consultant)
 
     @extend_schema_field(RequestEventSerializer(many=True))
     def get_events(self, consultation):
         history = request_history(consultation=consultation, user=self._user)
-        return self._nested(RequestEventSerializer, many=True).to_representation(history)
+        return self.nested(RequestEventSerializer, many=True).to_representation(history)
 
     @extend_schema_field(OutcomeSerializer(allow_null=True))
     def get_outcome(self, consultation):
         if consultation.status != Status.CLOSED:
             return None
         consultation.hours = minutes_to_hours(consultation.contact_minutes)
-        return self._nested(OutcomeSerializer).to_representation(consultation)
+        return self.nested(OutcomeSerializer).to_representation(consultation)
 
 
 class RequestInputSerializer(StrictInputSerializer):

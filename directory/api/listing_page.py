@@ -155,7 +155,8 @@ def _current_endorsements(ids: list[int]) -> dict[int, list]:
     for endorsement in rows:
         if endorsement.is_current(today):
             found.setdefault(endorsement.consultant_id, []).append(endorsement)
-    return {pk: EndorsementSerializer(items, many=True).data for pk, items in found.items()}
+    serializer = EndorsementSerializer(many=True)  # one for every listing on the page
+    return {pk: serializer.to_representation(items) for pk, items in found.items()}
 
 
 def _related(through, ids: list[int], column: str, order: tuple[str, ...]) -> dict[int, list]:

@@ -25,7 +25,12 @@ from directory.vocabularies import (
     Specialty,
     TribalNation,
 )
-from iecmhc.serializers import RelatedListField, StrictInputSerializer, code_list_field
+from iecmhc.serializers import (
+    NestedOnce,
+    RelatedListField,
+    StrictInputSerializer,
+    code_list_field,
+)
 
 ALLIANCE = _("the Alliance")
 ZIP_REGEX = r"^[0-9]{5}(-[0-9]{4})?$"  # ASCII digits only, not any Unicode digit
@@ -109,7 +114,7 @@ class EndorsementPrivateSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ConsultantSerializer(serializers.ModelSerializer):
+class ConsultantSerializer(NestedOnce, serializers.ModelSerializer):
     """A listing as the public directory shows it."""
 
     languages = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
@@ -131,7 +136,7 @@ class ConsultantSerializer(serializers.ModelSerializer):
         """The endorsements that are current today."""
         today = timezone.localdate()
         current = [e for e in consultant.endorsements.all() if e.is_current(today)]
-        return EndorsementSerializer(current, many=True).data
+        return self.nested(EndorsementSerializer, many=True).to_representation(current)
 
     class Meta:
         model = Consultant
