@@ -6,16 +6,19 @@ interleaved with /healthz by one client, so both see the same machine load.
     python bench/endpoints.py --seed national      # seed_demo's national set first (idempotent)
 
 Prints, per endpoint: p50 and p95 latency (ms, wall clock at the client), the ratio of its p50 to
-/healthz's p50 in the same run, its SQL queries (counted in-process with the test client; for the
-cached anonymous directory pages, a cache hit / a miss) and its CPU per request: the gunicorn
-workers' and the PostgreSQL backends' serving this database, read from /proc around each request
-(the client sends one request at a time, so the deltas are that request's). Writes
+/healthz's p50 in the same run, the p50 of its server time (gunicorn's own measure of each
+request, from reading it to the response's last byte, from its access log), its SQL queries
+(counted in-process with the test client; for the cached anonymous directory pages, a cache hit
+/ a miss) and its CPU per request: the gunicorn workers' and the PostgreSQL backends' serving
+this database, read from /proc around each request (the client sends one request at a time, so
+the deltas are that request's). Writes
 bench/results/endpoints.json with the data set's sizes and the load average.
 """
 
 import argparse
 import os
 import random
+import re
 import signal
 import socket
 import statistics
@@ -127,8 +130,27 @@ def backend_pids(cursor, database: str) -> list[int]:
     return [row[0] for row in cursor.fetchall()]
 
 
-def request(method: str, url: str, token: str | None) -> int:
+# Each request carries a sequence number that gunicorn's access log repeats beside the time it
+# took (%(D)s, microseconds), so the log gives every sample its server time.
+ACCESS_LOG_FORMAT = "bench-seq=%({x-bench-seq}i)s server-us=%(D)s"
+SERVER_TIME = re.compile(r"bench-seq=(\d+) server-us=(\d+)")
+
+
+def server_times(log_path) -> dict[int, float]:
+    """Server time (ms) of each numbered request, from the access log."""
+    found = {}
+    with open(log_path, errors="replace") as log:
+        for line in log:
+            match = SERVER_TIME.search(line)
+            if match:
+                found[int(match.group(1))] = int(match.group(2)) / 1000
+    return found
+
+
+def request(method: str, url: str, token: str | None, seq: int | None = None) -> int:
     headers = {"Accept": "application/json"}
+    if seq is not None:
+        headers["X-Bench-Seq"] = str(seq)
     if token:
         headers["Authorization"] = f"Token {token}"
     req = urllib.request.Request(
@@ -311,12 +333,14 @@ def main() -> None:
         "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "WEB_CONCURRENCY": str(args.workers),
         "PORT": str(port),
+        "GUNICORN_CMD_ARGS": f"--access-logformat '{ACCESS_LOG_FORMAT}'",
     }
     base = f"http://127.0.0.1:{port}"
     database = connection.settings_dict["NAME"]
     load_before = [round(x, 2) for x in os.getloadavg()]
     samples = {e["label"]: [] for e in endpoints} | {"/healthz": []}
     cpu = {label: [] for label in samples}
+    sequence = {label: [] for label in samples}  # each sample's number in the access log
     _setup.RESULTS.mkdir(parents=True, exist_ok=True)
     with SERVER_LOG.open("w") as log:
         server = start_server(server_env, log)
@@ -325,12 +349,14 @@ def main() -> None:
             time.sleep(1)
             workers = server_pids(server.pid)
             with connection.cursor() as cursor:
+                counter = iter(range(1, 10**9))
 
                 def timed(label, method, path, token):
                     backends = backend_pids(cursor, database)
                     app0, db0 = cpu_ms(workers), cpu_ms(backends)
+                    seq = next(counter)
                     started = time.perf_counter()
-                    status = request(method, base + path, token)
+                    status = request(method, base + path, token, seq)
                     elapsed = (time.perf_counter() - started) * 1000
                     backends = set(backends) | set(backend_pids(cursor, database))
                     app = cpu_delta(app0, cpu_ms(workers))
@@ -338,6 +364,7 @@ def main() -> None:
                     if status not in (200, 409) or (method == "GET" and status != 200):
                         raise RuntimeError(f"{method} {path}: {status}")
                     samples[label].append(elapsed)
+                    sequence[label].append(seq)
 
                 from directory import listing_version
 
@@ -365,14 +392,16 @@ def main() -> None:
                             for label in samples:
                                 samples[label].clear()
                                 cpu[label].clear()
+                                sequence[label].clear()
         finally:
             stop_server(server)
     load_after = [round(x, 2) for x in os.getloadavg()]
+    logged = server_times(SERVER_LOG)
     health = statistics.median(samples["/healthz"])
     rows = []
     header = (
-        f"{'endpoint':<34} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'ratio':>6} {'SQL':>5} "
-        f"{'CPU app+db ms':>15}"
+        f"{'endpoint':<34} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'ratio':>6} {'server':>7} "
+        f"{'SQL':>5} {'CPU app+db ms':>15}"
     )
     print(f"\n{args.label or database}: load average {load_before} before, {load_after} after")
     print(header)
@@ -383,12 +412,15 @@ def main() -> None:
         db = statistics.median(c[1] for c in cpu[label])
         app_mean = statistics.fmean(c[0] for c in cpu[label])
         db_mean = statistics.fmean(c[1] for c in cpu[label])
+        server_ms = [logged[seq] for seq in sequence[label] if seq in logged]
         row = {
             "endpoint": label,
             "n": len(values),
             "p50_ms": round(statistics.median(values), 2),
             "p95_ms": round(percentile(values, 0.95), 2),
             "ratio_to_healthz": round(statistics.median(values) / health, 2),
+            "server_p50_ms": round(statistics.median(server_ms), 2) if server_ms else None,
+            "server_p95_ms": round(percentile(server_ms, 0.95), 2) if server_ms else None,
             "sql_queries": queries.get(label, "4" if label == "/healthz" else "-"),
             "cpu_app_ms_mean": round(app_mean, 2),
             "cpu_db_ms_mean": round(db_mean, 2),
@@ -398,7 +430,8 @@ def main() -> None:
         rows.append(row)
         print(
             f"{label:<34} {row['n']:>4} {row['p50_ms']:>8.1f} {row['p95_ms']:>8.1f} "
-            f"{row['ratio_to_healthz']:>5.1f}x {row['sql_queries']:>5} "
+            f"{row['ratio_to_healthz']:>5.1f}x {row['server_p50_ms'] or 0:>7.1f} "
+            f"{row['sql_queries']:>5} "
             f"{app_mean:>7.1f} + {db_mean:<6.1f}"
         )
     path = _setup.write_results(

@@ -1,5 +1,6 @@
 """Every scoped read of consultation requests, contacts and caseloads."""
 
+import functools
 import re
 from datetime import timedelta
 
@@ -26,6 +27,7 @@ from accounts.roles import is_alliance_admin, is_consultant_user, is_program_use
 from consultations.matching.rules import EXCLUSIONS
 from consultations.models import ConsultationRequest, Contact, RequestEvent, SubmissionKey
 from directory.models import Consultant, County, Program
+from iecmhc.compiled import CompiledLookup
 from iecmhc.units import minutes_to_hours
 
 Status = ConsultationRequest.Status
@@ -82,19 +84,31 @@ def request_get(*, user, pk, detailed: bool = True, only=None) -> ConsultationRe
     with detailed=False, only with what matching reads (its program, county and language) and
     its consultant (who may act on it); `only`: just these fields of those (QuerySet.only;
     any other is read when first used), e.g. matching.facts.REQUEST_FIELDS."""
-    if detailed:
-        qs = request_list(user=user)
-    else:
-        related = ["program__county", "preferred_language"]
+    related = ["program__county", "preferred_language"]
+    try:
+        if detailed:
+            return request_list(user=user).get(pk=pk)
+        if only is not None and is_alliance_admin(user):
+            # An admin sees every request: the read is the same for all (compiled once).
+            return _read_only(tuple(only)).get(pk=pk)
         if only is None:
             qs = ConsultationRequest.objects.select_related(*related, "consultant")
         else:
             qs = ConsultationRequest.objects.select_related(*related).only(*only)
-        qs = visible_to(qs, user)
-    try:
-        return qs.get(pk=pk)
+        return visible_to(qs, user).get(pk=pk)
     except (ConsultationRequest.DoesNotExist, ValueError, TypeError):
         raise Http404(_("No such request.")) from None
+
+
+@functools.cache
+def _read_only(fields: tuple[str, ...]) -> CompiledLookup:
+    """A request by key with only `fields` (and the relations they pass through), compiled
+    once per process for each set of fields (the callers' constants: a handful at most)."""
+    related = ["program__county", "preferred_language"]
+    return CompiledLookup(
+        lambda pk: ConsultationRequest.objects.select_related(*related).only(*fields).filter(pk=pk),
+        pk=ConsultationRequest._meta.pk,
+    )
 
 
 def request_queue(*, user) -> QuerySet[ConsultationRequest]:

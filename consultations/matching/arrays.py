@@ -175,6 +175,10 @@ class Pairs:
         """The rounded scores of the pairs (rows[i], found[i]) alone."""
         return np.round(self._score(rows, found), 4)
 
+    def unrounded_at(self, rows: np.ndarray, found: np.ndarray) -> np.ndarray:
+        """The scores of the pairs (rows[i], found[i]) alone, before rounding."""
+        return self._score(rows, found)
+
     def _score(self, rows, found) -> np.ndarray:
         """rules.score's sum, term by term in its order, for the pairs given."""
         t, w = self.terms, self.terms["w"]

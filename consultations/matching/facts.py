@@ -35,6 +35,7 @@ from directory.credentials import (
 )
 from directory.models import Consultant, ConsultantQuerySet, Program
 from directory.selectors import code_list_contains
+from iecmhc.compiled import Bound, CompiledLookup
 
 Status = ConsultationRequest.Status
 
@@ -46,6 +47,17 @@ def _declines():
 def declined_events(consultation: ConsultationRequest) -> QuerySet:
     """The ids of the consultants who declined this consultation, as a query."""
     return _declines().filter(request=consultation).values_list("consultant_id", flat=True)
+
+
+_DECLINED = CompiledLookup(
+    lambda request: _declines().filter(request=request).values_list("consultant_id", flat=True),
+    request=RequestEvent._meta.get_field("request"),
+)
+
+
+def declined_events_sql(consultation: ConsultationRequest) -> Bound:
+    """declined_events' SQL (compiled once per process), for matching's version query."""
+    return _DECLINED.bind(request=consultation.pk)
 
 
 def declined_consultant_ids(consultation: ConsultationRequest) -> set[int]:

@@ -32,7 +32,7 @@ from django.utils import timezone
 from consultations.matching import version
 from consultations.matching.arrays import ConsultantColumns, normalised_weights, pair_arrays
 from consultations.matching.facts import (
-    declined_events,
+    declined_events_sql,
     matchable_consultants_facts,
     ranked_matches_in_sql,
     request_facts,
@@ -102,8 +102,10 @@ class Snapshot:
     def _best(self, consultation, weights, pairs, feasible, limit, excluded) -> Ranking:
         """The `limit` best feasible consultants by (score, id), chosen by their array scores
         (those near a rounding boundary scored by rules.score first), then scored by it."""
-        scores = pairs.total[0, feasible].copy()
-        scaled = pairs.unrounded[0, feasible] * 10_000
+        # Scored where feasible only (the same floats as the whole row's).
+        unrounded = pairs.unrounded_at(np.zeros(len(feasible), dtype=np.int64), feasible)
+        scores = np.round(unrounded, 4)
+        scaled = unrounded * 10_000
         near = np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) < BOUNDARY)
         consultants = self.columns.consultants
         for i in near.tolist():
@@ -162,7 +164,7 @@ def ranked_matches(
     by each hard constraint: from the snapshot, or from the database when the version cannot
     be trusted."""
     weights = weights or score_weights()
-    token, declined = version.current_with(declined_events(consultation))  # one query
+    token, declined = version.current_with(declined_events_sql(consultation))  # one query
     declined = frozenset(declined)
     if token is None:
         return ranked_matches_in_sql(consultation, weights=weights, declined=declined).limited(

@@ -26,6 +26,7 @@ from django.db.models import QuerySet
 from consultations.models import ConsultationRequest, MatchingVersion
 from directory.credentials import ConsultantEndorsement
 from directory.models import Consultant
+from iecmhc.compiled import Bound
 
 # The tables whose writes change the version: every table consultant_facts reads.
 TRACKED = (
@@ -52,15 +53,19 @@ def current() -> str | None:
     return current_with()[0]
 
 
-def current_with(column: QuerySet | None = None) -> tuple[str | None, list]:
-    """The version (as `current`) and the values of a one-column queryset (`values_list` of
-    one field), in one query."""
+def current_with(column: QuerySet | Bound | None = None) -> tuple[str | None, list]:
+    """The version (as `current`) and the values of a one-column query (a queryset's
+    `values_list` of one field, or a compiled lookup's, iecmhc.compiled), in one query."""
     vendor = connection.vendor
     sql, params, read = f"SELECT {_TOKEN}, {_WRITTEN[vendor]}", (), None
     if column is not None:
-        inner, params = column.query.sql_with_params()
+        if isinstance(column, Bound):
+            (inner, params), name = column.sql_with_params(), column.columns[0]
+        else:
+            inner, params = column.query.sql_with_params()
+            name = column.query.values_select[0]
         template, read = _COLUMN[vendor]
-        sql += ", " + template.format(sql=inner, name=column.query.values_select[0])
+        sql += ", " + template.format(sql=inner, name=name)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
