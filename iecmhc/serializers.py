@@ -1,3 +1,5 @@
+import functools
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -27,6 +29,18 @@ class NestedOnce:
         if (serializer_class, many) not in made:
             made[serializer_class, many] = serializer_class(many=many)
         return made[serializer_class, many]
+
+
+def represent(serializer_class, instance):
+    """`serializer_class(instance).data` by one instance of the serializer kept per process,
+    for an output serializer that reads no context (no request, no role): DRF builds an
+    instance's fields on first use, which for a small response is a good share of its cost."""
+    return _kept(serializer_class).to_representation(instance)
+
+
+@functools.cache
+def _kept(serializer_class):
+    return serializer_class()
 
 
 class BoundedListField(serializers.ListField):

@@ -43,6 +43,7 @@ from consultations.permissions import (
 )
 from directory.selectors import program_list
 from iecmhc.schema import CONFLICT, FORBIDDEN, TOO_MANY_REQUESTS, UNPROCESSABLE
+from iecmhc.serializers import represent
 from iecmhc.throttling import RequestCreationThrottle
 
 
@@ -176,7 +177,7 @@ class RequestViewSet(
             "results": [vars_of(m) for m in ranking.matches],
             "excluded": ranking.excluded,
         }
-        return Response(MatchesSerializer(data).data)
+        return Response(represent(MatchesSerializer, data))
 
     @extend_schema(request=None, responses={200: RequestSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
