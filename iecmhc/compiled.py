@@ -13,16 +13,28 @@ place and runs the SQL through the queryset's own compiler and model iterable: t
 their `select_related` relations, deferred fields, annotations and prefetches come out as the
 queryset would give them. It keeps one compilation per database alias.
 
+On PostgreSQL (unless DATABASE_PREPARED_STATEMENTS is off) each lookup is also a prepared
+statement: PREPAREd on a connection the first time the connection runs it, then EXECUTEd, so
+PostgreSQL plans it once per connection instead of on every call (planning the token's lookup,
+with the user's permissions, took longer than running it). A statement outlives the transaction
+that prepared it, rolled back or not, and lives as long as its connection; which connections
+have which is kept beside each connection object. A pooler that gives each transaction any
+server connection (PgBouncer's transaction mode) loses them: switch the setting off there.
+
 The compiler is Django's (copied per call, with its SQL fixed), so this leans on the
 compiler's `as_sql`, `execute_sql` and the attributes `as_sql` sets: tests/test_compiled.py holds
 each lookup to its queryset's own answer, and fails if a Django upgrade changes that.
 """
 
 import copy
+import itertools
+import re
 import threading
+import weakref
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
+from django.conf import settings
 from django.db import connections, router
 from django.db.models import Field, QuerySet
 
@@ -37,6 +49,7 @@ class CompiledLookup:
         self._model = None
         self._compiled: dict[str, tuple] = {}
         self._lock = threading.Lock()
+        self._name = f"iecmhc_lookup_{next(_names)}"
 
     def _placeholders(self) -> dict[str, Any]:
         """A value for each parameter that no real query would send (checked to appear once)."""
@@ -102,8 +115,11 @@ class CompiledLookup:
         missing = f"{model._meta.object_name} matching query does not exist."
         if params is None:
             raise model.DoesNotExist(missing)
+        connection = connections[using]
+        if connection.vendor == "postgresql" and settings.DATABASE_PREPARED_STATEMENTS:
+            sql = self._prepared(connection, sql, len(params))
         fixed = copy.copy(compiler)
-        fixed.connection = connections[using]  # this thread's
+        fixed.connection = connection  # this thread's
         fixed.as_sql = lambda *args, **kwargs: (sql, tuple(params))
         chained = queryset._chain()
         chained.query.get_compiler = lambda *args, **kwargs: fixed
@@ -115,6 +131,28 @@ class CompiledLookup:
                 f"get() returned more than one {model._meta.object_name}"
             )
         return found[0]
+
+    def _prepared(self, connection, sql: str, count: int) -> str:
+        """The statement's EXECUTE, after PREPAREing it on this connection if it is new there.
+        The PREPARE goes through the driver's own cursor: it is not one of the request's
+        queries (nor counted as one)."""
+        connection.ensure_connection()
+        raw = connection.connection
+        names = _prepared_on.setdefault(raw, set())
+        if self._name not in names:
+            numbers = iter(range(1, count + 1))
+            # Django's placeholders become PostgreSQL's ($1, $2, ...); an escaped %% is a %.
+            body = _PLACEHOLDER.sub(
+                lambda m: f"${next(numbers)}" if m.group(1) == "s" else "%", sql
+            )
+            with connection.wrap_database_errors, raw.cursor() as cursor:
+                cursor.execute(f"PREPARE {self._name} AS {body}")
+            names.add(self._name)
+        return (
+            f"EXECUTE {self._name}({', '.join(['%s'] * count)})"
+            if count
+            else (f"EXECUTE {self._name}")
+        )
 
     def bind(self, using: str | None = None, **values) -> "Bound":
         """The SQL and parameters with these values, to run or to nest in other SQL (a
@@ -136,6 +174,12 @@ class Bound(NamedTuple):
 
     def sql_with_params(self) -> tuple[str, tuple]:
         return self.sql, self.params
+
+
+_names = itertools.count(1)
+# Each driver connection -> the names of the statements prepared on it (forgotten with it).
+_prepared_on: "weakref.WeakKeyDictionary[Any, set[str]]" = weakref.WeakKeyDictionary()
+_PLACEHOLDER = re.compile(r"%([s%])")
 
 
 def _in_range(field: Field, value: int, connection) -> bool:

@@ -132,6 +132,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env
 ):
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+# The hottest lookups (iecmhc.compiled: an API request's token, ...) are prepared statements on
+# PostgreSQL, planned once per connection. Off behind a pooler that hands each transaction a
+# different server connection (PgBouncer's transaction mode), where a statement prepared on one
+# is missing on the next.
+DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
 # SQLite (issue 12): the web server and the task worker write to the same file, so writers
 # wait for each other (timeout) instead of failing with "database is locked".
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

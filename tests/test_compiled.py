@@ -152,3 +152,61 @@ def test_matches_for_a_bad_or_impossible_key_are_404(pk):
     response = client.get(f"/api/v1/requests/{pk}/matches/")
     assert response.status_code == 404
     assert response.json()["detail"]
+
+
+def _prepared_here() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_prepared_statements")
+        return {row[0] for row in cursor.fetchall()}
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_lookup_is_prepared_once_per_connection():
+    program = ProgramFactory()
+    first, second = submitted(program), submitted(program)
+    lookup = CompiledLookup(
+        lambda pk: ConsultationRequest.objects.filter(pk=pk), pk=ConsultationRequest._meta.pk
+    )
+    assert lookup._name not in _prepared_here()
+
+    with CaptureQueriesContext(connection) as queries:
+        assert lookup.get(pk=first.pk).pk == first.pk
+        assert lookup.get(pk=second.pk).pk == second.pk
+    # The PREPARE is not one of the queries; each call is one EXECUTE.
+    assert [q["sql"].split("(")[0] for q in queries] == [f"EXECUTE {lookup._name}"] * 2
+    assert lookup._name in _prepared_here()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_prepared_lookup_survives_a_rollback_and_is_prepared_again_on_a_new_connection():
+    from django.db import transaction
+
+    program = ProgramFactory()
+    consultation = submitted(program)
+    lookup = CompiledLookup(
+        lambda pk: ConsultationRequest.objects.filter(pk=pk), pk=ConsultationRequest._meta.pk
+    )
+    with pytest.raises(RuntimeError), transaction.atomic():
+        lookup.get(pk=consultation.pk)  # prepared inside a transaction that rolls back
+        raise RuntimeError
+    assert lookup.get(pk=consultation.pk).pk == consultation.pk
+
+    connection.close()  # a new connection has no prepared statements
+    assert lookup._name not in _prepared_here()
+    assert lookup.get(pk=consultation.pk).pk == consultation.pk
+    assert lookup._name in _prepared_here()
+
+
+@pytest.mark.postgres
+def test_prepared_statements_can_be_switched_off(settings):
+    settings.DATABASE_PREPARED_STATEMENTS = False
+    program = ProgramFactory()
+    consultation = submitted(program)
+    lookup = CompiledLookup(
+        lambda pk: ConsultationRequest.objects.filter(pk=pk), pk=ConsultationRequest._meta.pk
+    )
+    with CaptureQueriesContext(connection) as queries:
+        assert lookup.get(pk=consultation.pk).pk == consultation.pk
+    assert queries[0]["sql"].startswith("SELECT")
+    assert lookup._name not in _prepared_here()
