@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.db import connection
-from django.db.models import OuterRef, Q, Value
+from django.db.models import OuterRef, Q, Subquery, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 from rest_framework.authentication import TokenAuthentication
@@ -79,6 +79,13 @@ def _token_lookup(vendor: str) -> CompiledLookup:
         from django.contrib.postgres.expressions import ArraySubquery
 
         tokens = tokens.annotate(held_permissions=ArraySubquery(held_permissions()))
+    # The user by key, from the token found first: with the join alone PostgreSQL may merge
+    # the tokens with the users' primary key from its start, trusting statistics of the
+    # tokens' users that lag behind new tokens (340 ms at 800,000 users, for a new user).
     return CompiledLookup(
-        lambda digest: tokens.filter(digest=digest), digest=ApiToken._meta.get_field("digest")
+        lambda digest: tokens.filter(
+            digest=digest,
+            user_id=Subquery(ApiToken.objects.filter(digest=digest).values("user_id")[:1]),
+        ),
+        digest=ApiToken._meta.get_field("digest"),
     )

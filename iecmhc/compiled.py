@@ -52,7 +52,7 @@ class CompiledLookup:
         self._name = f"iecmhc_lookup_{next(_names)}"
 
     def _placeholders(self) -> dict[str, Any]:
-        """A value for each parameter that no real query would send (checked to appear once)."""
+        """A value for each parameter that no real query would send."""
         values = {}
         for i, (name, field) in enumerate(self._fields.items()):
             kind = field.get_internal_type()
@@ -79,9 +79,9 @@ class CompiledLookup:
                 field = self._fields[name]
                 sent = field.get_db_prep_value(field.get_prep_value(value), connection, True)
                 where = [i for i, p in enumerate(params) if p == sent]
-                if len(where) != 1:
-                    raise ValueError(f"CompiledLookup: {name} appears {len(where)} times")
-                positions[name] = where[0]
+                if not where:
+                    raise ValueError(f"CompiledLookup: {name} is not among the parameters")
+                positions[name] = where
             found = self._compiled[using] = (queryset, compiler, sql, tuple(params), positions)
             return found
 
@@ -102,7 +102,8 @@ class CompiledLookup:
             value = field.get_db_prep_value(field.get_prep_value(value), connection, True)
             if isinstance(value, int) and not _in_range(field, value, connection):
                 return None
-            params[positions[name]] = value
+            for position in positions[name]:
+                params[position] = value
         return params
 
     def get(self, using: str | None = None, **values):

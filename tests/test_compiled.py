@@ -122,13 +122,22 @@ def test_a_compiled_lookup_works_from_another_thread():
     assert found == [consultation.pk]
 
 
-def test_a_parameter_that_appears_twice_is_refused_when_compiled():
+def test_a_parameter_may_appear_several_times():
+    program = ProgramFactory()
+    consultation = submitted(program)
     twice = CompiledLookup(
-        lambda pk: ConsultationRequest.objects.filter(pk=pk, program_id=pk),
+        lambda pk: ConsultationRequest.objects.filter(pk=pk, id__gte=pk),
         pk=ConsultationRequest._meta.pk,
     )
-    with pytest.raises(ValueError, match="appears 2 times"):
-        twice.get(pk=1)
+    assert twice.get(pk=consultation.pk).pk == consultation.pk
+
+
+def test_a_parameter_missing_from_the_query_is_refused_when_compiled():
+    unused = CompiledLookup(
+        lambda pk: ConsultationRequest.objects.all(), pk=ConsultationRequest._meta.pk
+    )
+    with pytest.raises(ValueError, match="not among the parameters"):
+        unused.get(pk=1)
 
 
 def test_a_lookup_that_finds_several_raises_multiple_objects_returned():
