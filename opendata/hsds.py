@@ -158,7 +158,7 @@ def service(consultant: Consultant) -> dict:
             "minimum_age": MINIMUM_AGE,
             "maximum_age": MAXIMUM_AGE,
             "accreditations": _accreditations(consultant),
-            "assured_date": consultant.reviewed_at.date().isoformat()
+            "assured_date": timezone.localdate(consultant.reviewed_at).isoformat()
             if consultant.reviewed_at
             else None,
             "last_modified": _timestamp(consultant.updated_at),

@@ -4,6 +4,7 @@ program never reads an unshared note, on the page or through the API."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from consultations import services
 from consultations.models import Contact
@@ -31,7 +32,7 @@ def _log_both(world):
         services.contact_log(
             actor=consultant,
             consultation=consultation,
-            date=consultation.accepted_at.date(),
+            date=timezone.localdate(consultation.accepted_at),
             minutes=30,
             activity="staff_meeting",
             modality="virtual",

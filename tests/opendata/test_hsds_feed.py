@@ -72,7 +72,7 @@ def test_services_page_is_valid_hsds_and_shows_approved_listings_only(client, li
     mine = by_id[hsds.hsds_id("service", full.pk)]
     assert mine["organization"]["name"] == "Mai Vang"
     assert mine["status"] == "active" and mine["x_places_free"] == 12
-    assert mine["assured_date"] == full.reviewed_at.date().isoformat()
+    assert mine["assured_date"] == timezone.localdate(full.reviewed_at).isoformat()
     assert (mine["minimum_age"], mine["maximum_age"]) == (0, 6)
     datetime.fromisoformat(mine["last_modified"])  # HSDS's date-time, to the millisecond
     closed = by_id[hsds.hsds_id("service", paused.pk)]
