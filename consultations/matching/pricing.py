@@ -38,10 +38,13 @@ import numpy as np
 # consultant's best PER_PLACE × places + EXTRA options (priority first, then by score), so each
 # consultant sees enough competition for prices that mean something. Each round then adds, for
 # each request with an option that breaks the certificate, its ADDED options most short of it
-# among those within SLACK points of breaking it (the most broken first: at least one).
+# among those within SLACK points of breaking it (the most broken first: at least one). A few
+# options a round and a narrow slack: at four times national scale each round's flow takes
+# about as long whatever its size, and adding more (12 within 500 points) made no fewer rounds
+# (bench/README.md).
 FIRST_OPTIONS = 4
 PER_PLACE, EXTRA = 3, 5
-ADDED, SLACK = 12, 500
+ADDED, SLACK = 4, 200
 # The smallest network worth pruning (below it one flow over every option is as fast).
 MIN_PRICED_ARCS = 200_000
 
@@ -58,7 +61,8 @@ def solve_priced(rows, columns, values, quick, scores, capacity, flow):
     of the options at `subset` (indices, sorted), each worth `weights`, and returns the
     positions in `subset` of the options used."""
     n_r = int(rows.max()) + 1
-    active = initial_options(rows, columns, scores, quick, capacity)
+    by_consultant = ConsultantOrder(columns, quick, values, len(capacity))
+    active = initial_options(rows, columns, scores, capacity, by_consultant)
     solver = quick
     while True:
         subset = np.flatnonzero(active)
@@ -72,30 +76,96 @@ def solve_priced(rows, columns, values, quick, scores, capacity, flow):
             solver = values
             continue
         v, u = dual
-        short = values - v[columns] - u[rows]  # > 0: the option breaks the certificate
-        broken = short > 0
-        if not broken.any():
+        # Only an option worth more than its consultant's price less SLACK can break the
+        # certificate or come within SLACK of it (u ≥ 0): each consultant's first few.
+        near = by_consultant.above(v - SLACK)
+        short = values[near] - v[columns[near]] - u[rows[near]]  # > 0: breaks the certificate
+        if not (short > 0).any():
             if certificate_holds(rows, columns, values, capacity, used, u, v):
                 return used
             break
-        near = np.flatnonzero(short > -SLACK)
-        clipped = np.minimum(short[near], 2**20) + SLACK
+        close = short > -SLACK
+        near, short = near[close], short[close]
+        clipped = np.minimum(short, 2**20) + SLACK
         active[near[best_of_groups(rows[near], clipped, ADDED)]] = True
     return flow(np.arange(len(rows)), values)  # never expected: the whole network at once
 
 
-def initial_options(rows, columns, scores, quick, capacity) -> np.ndarray:
+class ConsultantOrder:
+    """The options sorted by consultant, then by value (best first: priority, then points;
+    ties by index), once per network: each consultant's best few for the first network, and
+    each round the options worth more than their consultant's price (a prefix of each
+    consultant's)."""
+
+    def __init__(self, columns, quick, values, n_c: int):
+        # `quick` orders each consultant's options as `values` does (either bonus puts every
+        # priority option above every other) in smaller integers.
+        self.index = group_order(columns, quick)
+        self.starts = np.searchsorted(columns[self.index], np.arange(n_c + 1))
+        # One ascending key over the whole order: the consultant, then minus the value.
+        self.span = int(values.max()) + 1
+        self.keys = columns[self.index].astype(np.int64) * self.span - values[self.index]
+
+    def best(self, limit) -> np.ndarray:
+        """Each consultant's `limit[c]` best options (indices)."""
+        counts = np.minimum(np.diff(self.starts), limit)
+        return self.index[_ranges(self.starts[:-1], counts)]
+
+    def above(self, price) -> np.ndarray:
+        """The options worth more than price[their consultant] (indices, by consultant)."""
+        consultants = np.arange(len(self.starts) - 1, dtype=np.int64)
+        # value > price ⟺ consultant·span − value < consultant·span − price; a price below 0
+        # takes every option, one at or above the span none (clipped to the consultant's own).
+        bound = np.clip(np.ceil(price).astype(np.int64), -1, self.span)
+        ends = np.searchsorted(self.keys, consultants * self.span - bound, side="left")
+        ends = np.clip(ends, self.starts[:-1], self.starts[1:])
+        return self.index[_ranges(self.starts[:-1], ends - self.starts[:-1])]
+
+
+def _ranges(starts, counts) -> np.ndarray:
+    """The concatenated ranges [starts[k], starts[k] + counts[k])."""
+    counts = np.asarray(counts, dtype=np.int64)
+    total = int(counts.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int64)
+    offsets = np.repeat(np.asarray(starts, dtype=np.int64) - np.cumsum(counts) + counts, counts)
+    return offsets + np.arange(total)
+
+
+def initial_options(rows, columns, scores, capacity, by_consultant) -> np.ndarray:
     """The first pruned network, as a mask over the options (see FIRST_OPTIONS)."""
     mask = np.zeros(len(rows), dtype=bool)
-    mask[best_of_groups(rows, scores, FIRST_OPTIONS)] = True
-    mask[best_of_groups(columns, quick, PER_PLACE * capacity[columns] + EXTRA)] = True
+    mask[best_per_request(rows, scores, FIRST_OPTIONS)] = True
+    mask[by_consultant.best(PER_PLACE * capacity + EXTRA)] = True
     return mask
 
 
-def best_of_groups(groups, values, limit) -> np.ndarray:
-    """The indices of the `limit` largest values of each group (ties: the lower index);
-    `limit`: a number, or one per element (its group's). Values and groups: integers ≥ 0.
-    One sort of packed integer keys (an argsort or a lexsort is several times slower)."""
+def best_per_request(rows, values, limit: int) -> np.ndarray:
+    """best_of_groups(rows, values, limit) for a number `limit`; quicker when the options are
+    grouped by request (rows sorted): `limit` passes of a maximum per request, on keys that
+    break ties by the lower index, each taking the best option left."""
+    n = len(rows)
+    if n == 0 or not bool((rows[1:] >= rows[:-1]).all()):
+        return best_of_groups(rows, values, limit)
+    if int(values.min()) < 0 or (int(values.max()) + 1) * n >= 2**62:
+        return best_of_groups(rows, values, limit)
+    starts = np.r_[0, np.flatnonzero(rows[1:] != rows[:-1]) + 1]
+    key = values.astype(np.int64) * n + (n - 1 - np.arange(n, dtype=np.int64))
+    chosen = []
+    for _ in range(limit):
+        best = np.maximum.reduceat(key, starts)
+        best = best[best >= 0]
+        if not len(best):
+            break
+        taken = n - 1 - best % n
+        chosen.append(taken)
+        key[taken] = -1
+    return np.sort(np.concatenate(chosen)) if chosen else np.zeros(0, dtype=np.int64)
+
+
+def group_order(groups, values) -> np.ndarray:
+    """The indices sorted by group, then by value (largest first), then by index. One sort of
+    packed integer keys where they fit (an argsort or a lexsort is several times slower)."""
     n = len(groups)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
@@ -103,10 +173,18 @@ def best_of_groups(groups, values, limit) -> np.ndarray:
     span = (top - min(int(values.min()), 0) + 1) * n
     if span * (int(groups.max()) + 1) < 2**63:
         key = np.sort(groups.astype(np.int64) * span + (top - values) * n + np.arange(n))
-        group, index = key // span, key % n
-    else:
-        index = np.lexsort((np.arange(n), -values, groups))
-        group = groups[index]
+        return key % n
+    return np.lexsort((np.arange(n), -values, groups))
+
+
+def best_of_groups(groups, values, limit) -> np.ndarray:
+    """The indices of the `limit` largest values of each group (ties: the lower index);
+    `limit`: a number, or one per element (its group's). Values and groups: integers ≥ 0."""
+    n = len(groups)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    index = group_order(groups, values)
+    group = groups[index]
     starts = np.r_[0, np.flatnonzero(group[1:] != group[:-1]) + 1]
     rank = np.arange(n) - np.repeat(starts, np.diff(np.r_[starts, n]))
     limit = np.broadcast_to(limit, (n,))

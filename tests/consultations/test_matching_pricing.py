@@ -186,6 +186,45 @@ def test_best_of_groups_against_sorting():
     assert chosen == expected
 
 
+@pytest.mark.parametrize("seed", range(5))
+def test_best_per_request_is_best_of_groups(seed):
+    rng = np.random.default_rng(seed)
+    rows = np.sort(rng.integers(0, 40, 600))  # grouped by request, as the batch's options are
+    values = rng.integers(0, 6, 600)  # many ties: the lower index wins
+    for limit in (0, 1, 4, 30):
+        got = pricing.best_per_request(rows, values, limit)
+        assert got.tolist() == sorted(pricing.best_of_groups(rows, values, limit).tolist())
+    shuffled = rng.permutation(rows)  # not grouped: the sorting way, the same answer
+    assert sorted(pricing.best_per_request(shuffled, values, 3).tolist()) == sorted(
+        pricing.best_of_groups(shuffled, values, 3).tolist()
+    )
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_consultant_order_finds_the_options_above_a_price(seed):
+    rng = np.random.default_rng(seed)
+    n, n_c = 800, 25
+    columns = rng.integers(0, n_c - 2, n)  # the last two consultants have no option
+    points = rng.integers(0, 50, n)
+    priority = rng.random(n) < 0.2
+    values = points + np.where(priority, 1000, 0)  # the true bonus
+    quick = points + np.where(priority, 50, 0)  # the solver's: the same order
+    order = pricing.ConsultantOrder(columns, quick, values, n_c)
+    limit = rng.integers(0, 8, n_c)
+    assert sorted(order.best(limit).tolist()) == sorted(
+        pricing.best_of_groups(columns, quick, limit[columns]).tolist()
+    )
+    for price in (
+        rng.integers(-300, 1100, n_c),
+        np.full(n_c, -1),
+        np.full(n_c, 10**6),
+        np.zeros(n_c, dtype=np.int64),
+    ):
+        assert (
+            sorted(order.above(price).tolist()) == np.flatnonzero(values > price[columns]).tolist()
+        )
+
+
 # --- the options and places in array form --------------------------------------------------------
 
 
