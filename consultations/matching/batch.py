@@ -69,10 +69,13 @@ def plan(
     with `compare`, also the greedy assignment's total (its own time: seconds["greedy"]).
     The options stay in arrays throughout (options.OptionArrays)."""
     import numpy as np
+    from django.conf import settings
 
     seconds = dict(seconds or {})
     clock = time.perf_counter()
-    options, reasons = option_arrays(consultations, consultants, weights)
+    # The states' options in as many threads as the solver may use processes.
+    threads = settings.MATCHING_BATCH_WORKERS
+    options, reasons = option_arrays(consultations, consultants, weights, threads=threads)
     scored = time.perf_counter()
     capacity = capacity_columns(options, consultations, consultants)
     priority = {r.id for r in consultations if r.priority}

@@ -11,6 +11,7 @@ arrays end to end (no Python object per option): at four times national scale th
 
 from collections import Counter
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -87,8 +88,11 @@ def option_arrays(
     consultations: list[RequestFacts],
     consultants: list[ConsultantFacts],
     weights: Mapping[str, float] | None = None,
+    *,
+    threads: int = 1,
 ) -> tuple[OptionArrays, dict[int, list[str]]]:
-    """batch_options' answer as OptionArrays (and the same reasons)."""
+    """batch_options' answer as OptionArrays (and the same reasons), the states shared by
+    `threads` threads."""
     weights = score_weights() if weights is None else weights
     consultations = sorted(consultations, key=lambda r: r.id)
     reasons: dict[int, list[str]] = {}
@@ -109,10 +113,10 @@ def option_arrays(
     w = normalised_weights(weights)
     # Consultant columns, once for everyone available; each state takes its candidates' slice.
     everyone = ConsultantColumns(available)
-    # Each state's options: (consultation positions, candidate positions, scores).
-    found_rows, found_columns, found_scores = [], [], []
 
-    for state, positions in sorted(by_state.items()):
+    def state_options(state: str, positions: list[int]):
+        """One state's options as (consultation positions, candidate positions, scores), and
+        the reasons of its consultations nobody can take."""
         block = [consultations[k] for k in positions]
         counties = {r.county_id for r in block}
         lats = [r.latitude for r in block if r.latitude is not None]
@@ -123,9 +127,7 @@ def option_arrays(
         # Those the pre-filter left out, for the reasons of a consultation nobody can take.
         outside = Outside(roster, idx)
         if not len(idx):
-            for r in block:
-                reasons[r.id] = unmatched_reasons(r, {}, outside, unavailable)
-            continue
+            return None, {r.id: unmatched_reasons(r, {}, outside, unavailable) for r in block}
         # The rules in array form (consultations.matching.arrays, shared with the snapshot).
         cols = everyone.take(idx)
         pairs = pair_arrays(block, cols, state, w)
@@ -140,10 +142,13 @@ def option_arrays(
         feasible &= ~declined
         # Every feasible pair at once, row by row (so by consultation, then consultant).
         rows, found = np.nonzero(feasible)
-        found_rows.append(np.asarray(positions, dtype=np.int64)[rows])
-        found_columns.append(idx[found])
-        found_scores.append(pairs.scores_at(rows, found))
+        options = (
+            np.asarray(positions, dtype=np.int64)[rows],
+            idx[found],
+            pairs.scores_at(rows, found),
+        )
         counts = np.bincount(rows, minlength=len(block))
+        nobody = {}
         for i in np.flatnonzero(counts == 0).tolist():
             r = block[i]
             # Nobody: each candidate under the first constraint it fails, in exclusion()'s
@@ -161,7 +166,27 @@ def option_arrays(
                 left &= ~hit
                 if hit.any():
                     first[code] = int(hit.sum())
-            reasons[r.id] = unmatched_reasons(r, first, outside, unavailable)
+            nobody[r.id] = unmatched_reasons(r, first, outside, unavailable)
+        return options, nobody
+
+    # The states share `threads` threads, the largest first (numpy lets go of the interpreter
+    # in the large array operations that take most of the time); their options are put
+    # together in state order, so the answer is the same however many threads there are.
+    states = sorted(by_state.items())
+    if threads > 1 and len(states) > 1:
+        largest_first = sorted(range(len(states)), key=lambda k: -len(states[k][1]))
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            futures = {k: pool.submit(state_options, *states[k]) for k in largest_first}
+            results = [futures[k].result() for k in range(len(states))]
+    else:
+        results = [state_options(state, positions) for state, positions in states]
+    found_rows, found_columns, found_scores = [], [], []
+    for options, nobody in results:
+        reasons.update(nobody)
+        if options is not None:
+            found_rows.append(options[0])
+            found_columns.append(options[1])
+            found_scores.append(options[2])
     return _grouped(consultations, available, found_rows, found_columns, found_scores), reasons
 
 
