@@ -8,6 +8,8 @@ PORT ?= 8000
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/iecmhc_bench
 TEST_SECRET := insecure-test-only-secret-key
 # Test processes (pytest-xdist): `logical` is one per CPU; TEST_WORKERS=0 runs in one process.
+# Work stealing: a process that runs out of tests takes half of another's (the suite's longest
+# tests run first, tests/conftest.py), so both end together.
 TEST_WORKERS ?= logical
 
 .DEFAULT_GOAL := help
@@ -58,7 +60,7 @@ serve: venv ## production server: gunicorn + whitenoise on 127.0.0.1:$PORT, $WEB
 # compiles every module and pytest rewrites every test module again (~6 s a process).
 test: venv-dev ## run the test suite on both cores (SQLite unless DATABASE_URL is set)
 	PYTHONDONTWRITEBYTECODE= DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$(TEST_SECRET)} \
-		$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+		$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 lint: venv-dev ## ruff check, ruff format --check, makemigrations --check
 	$(VENV)/bin/ruff check .

@@ -77,6 +77,7 @@ def django_db_setup(
                 aliases=aliases,
                 serialized_aliases=serialized_aliases,
             )
+        db_setup.remember_reference_data()
     yield
     if django_db_keepdb:
         return
@@ -147,11 +148,11 @@ def anon_client() -> APIClient:
     return APIClient()
 
 
-# The suite's longest tests (5 to 30 s each), longest first. They run first: pytest-xdist hands
-# tests out in collection order, so a long test collected last would keep one test process busy
-# while the other sat idle at the end of the run. (First within each of pytest-django's groups,
-# which it sorts into after this hook: tests in a rolled-back transaction, then transactional
-# tests, whose flush empties the reference data, then those without the database.)
+# The suite's longest tests (5 to 30 s each), longest first. They run first, whatever kind
+# they are: pytest-xdist hands tests out in collection order, so a long test collected last
+# would keep one test process busy while the other sat idle at the end of the run. Tests in a
+# transaction (browser, migration) may come before rolled-back ones: their flush empties the
+# reference data, which `pytest_runtest_setup` puts back before the next rolled-back test.
 LONGEST_FIRST = (
     "tests/test_fuzz_api.py",
     "tests/browser/test_accessibility.py",
@@ -180,4 +181,33 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords and connection.vendor != "postgresql":
             item.add_marker(skip)
-    items.sort(key=_longest_first)  # stable: the rest keep their order
+
+
+class _LongestFirst:
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items):
+        """After pytest-django has put the tests in its groups (rolled back, in a transaction,
+        without the database): the longest first, each group's order kept (a stable sort)."""
+        items.sort(key=_longest_first)
+
+
+def pytest_configure(config):
+    config.pluginmanager.register(_LongestFirst(), "iecmhc-longest-first")
+
+
+_FLUSHED = {"since": False}  # a test in a transaction has run (and flushed) since the restore
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """A test in a transaction ends with a flush that empties every table, the reference data
+    the migrations loaded included; the next rolled-back test gets that data back first."""
+    kind = db_setup.kind_of_test(item)
+    if kind == "transaction":
+        _FLUSHED["since"] = True
+    elif kind == "rolled_back" and _FLUSHED["since"]:
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            db_setup.restore_reference_data()
+        _FLUSHED["since"] = False

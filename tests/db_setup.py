@@ -4,7 +4,10 @@ clones it (CREATE DATABASE ... TEMPLATE, as Django's own parallel runner does), 
 each running every migration. Elsewhere (SQLite, one process, --reuse-db) pytest-django's way.
 
 The migrations run once, so their reference data (languages, counties, the instrument
-catalogue, regions, the Alliance's group) is in every clone, exactly as migrated.
+catalogue, regions, the Alliance's group) is in every clone, exactly as migrated. Each process
+also keeps that data serialized (`remember_reference_data`) and loads it back after a test in a
+transaction has flushed every table (`restore_reference_data`, called by tests/conftest.py before
+the next rolled-back test), so tests of every kind may run in any order.
 """
 
 import fcntl
@@ -107,9 +110,57 @@ def setup_default(*, verbosity: int, keepdb: bool, aliases, serialized_aliases):
     )
 
 
+# The database as the migrations left it (their reference data), serialized once per process.
+_REFERENCE: dict[str, str] = {}
+
+
+def remember_reference_data() -> None:
+    """Serialize the freshly migrated database (languages, counties, regions, the instrument
+    catalogue, the Alliance's group, content types and permissions): tens of milliseconds."""
+    _REFERENCE["default"] = connection.creation.serialize_db_to_string()
+
+
+def restore_reference_data() -> None:
+    """Empty every table and load the reference data back, with their keys, exactly as the
+    migrations left them (a flush after a test in a transaction has emptied them, and
+    recreated the content types and permissions under new keys)."""
+    from django.core.management import call_command
+
+    if "default" not in _REFERENCE:
+        return
+    call_command(
+        "flush", verbosity=0, interactive=False, inhibit_post_migrate=True, reset_sequences=False
+    )
+    connection.creation.deserialize_db_from_string(_REFERENCE["default"])
+
+
+def kind_of_test(item) -> str | None:
+    """'transaction' (a test that commits and then flushes every table), 'rolled_back' (a test
+    in a transaction rolled back at its end), or None (no database): pytest-django's own
+    reading of a test's marker and fixtures."""
+    from django.test import TestCase, TransactionTestCase
+    from pytest_django.plugin import validate_django_db
+
+    cls = getattr(item, "cls", None)
+    if cls is not None and issubclass(cls, TransactionTestCase):
+        return "rolled_back" if issubclass(cls, TestCase) else "transaction"
+    fixtures = getattr(item, "fixturenames", ())
+    marker = item.get_closest_marker("django_db")
+    transaction = "transactional_db" in fixtures or "live_server" in fixtures
+    if marker is not None:
+        in_transaction, reset_sequences, *_ = validate_django_db(marker)
+        transaction = transaction or in_transaction or reset_sequences
+    if transaction:
+        return "transaction"
+    return "rolled_back" if marker is not None or "db" in fixtures else None
+
+
 __all__ = [
     "clones",
     "drop_template",
+    "kind_of_test",
+    "remember_reference_data",
+    "restore_reference_data",
     "setup_cloned",
     "setup_default",
     "teardown_cloned",

@@ -1,0 +1,42 @@
+"""The test databases themselves (tests/db_setup.py): a flush after a test in a transaction
+empties every table; the reference data the migrations loaded comes back exactly, with its keys,
+so tests of every kind can run in any order in one process (tests/conftest.py)."""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from directory.models import County, Language
+from tests import db_setup
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_reference_data_comes_back_exactly_after_a_flush():
+    remembered = db_setup._REFERENCE["default"]
+    # As a test in a transaction ends: every table emptied, content types and permissions
+    # made again (under new keys) by post_migrate.
+    call_command("flush", verbosity=0, interactive=False)
+    assert not County.objects.exists() and not Language.objects.exists()
+
+    db_setup.restore_reference_data()
+
+    assert County.objects.filter(state="WI").count() == 72
+    assert connection.creation.serialize_db_to_string() == remembered
+
+
+def test_a_test_without_the_database_is_neither_kind(request):
+    assert db_setup.kind_of_test(request.node) is None
+
+
+@pytest.mark.django_db
+def test_a_database_test_is_rolled_back(request):
+    assert db_setup.kind_of_test(request.node) == "rolled_back"
+
+
+def test_a_test_asking_for_the_database_is_rolled_back(request, db):
+    assert db_setup.kind_of_test(request.node) == "rolled_back"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_test_in_a_transaction_is_told_apart(request):
+    assert db_setup.kind_of_test(request.node) == "transaction"
