@@ -38,13 +38,12 @@ import numpy as np
 # consultant's best PER_PLACE × places + EXTRA options (priority first, then by score), so each
 # consultant sees enough competition for prices that mean something. Each round then adds, for
 # each request with an option that breaks the certificate, its ADDED options most short of it
-# among those within SLACK points of breaking it (the most broken first: at least one). A few
-# options a round and a narrow slack: at four times national scale each round's flow takes
-# about as long whatever its size, and adding more (12 within 500 points) made no fewer rounds
-# (bench/README.md).
+# among those within SLACK points of breaking it (the most broken first: at least one). At four
+# times national scale this takes four rounds; fewer options a round (4 within 200 points)
+# made smaller networks but five rounds, no quicker (bench/README.md).
 FIRST_OPTIONS = 4
 PER_PLACE, EXTRA = 3, 5
-ADDED, SLACK = 4, 200
+ADDED, SLACK = 12, 500
 # The smallest network worth pruning (below it one flow over every option is as fast).
 MIN_PRICED_ARCS = 200_000
 
