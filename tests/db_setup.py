@@ -124,7 +124,9 @@ def restore_reference_data() -> None:
     """Empty every table and load the reference data back, with their keys, exactly as the
     migrations left them (a flush after a test in a transaction has emptied them, and
     recreated the content types and permissions under new keys)."""
+    from django.apps import apps
     from django.core.management import call_command
+    from django.core.management.color import no_style
 
     if "default" not in _REFERENCE:
         return
@@ -132,6 +134,12 @@ def restore_reference_data() -> None:
         "flush", verbosity=0, interactive=False, inhibit_post_migrate=True, reset_sequences=False
     )
     connection.creation.deserialize_db_from_string(_REFERENCE["default"])
+    # The rows come back with their keys; each table's sequence goes past them (PostgreSQL's
+    # sequences do not follow explicit keys, and a flush may have started them again).
+    models = apps.get_models(include_auto_created=True)
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(statement)
 
 
 def kind_of_test(item) -> str | None:

@@ -14,14 +14,18 @@ from tests import db_setup
 def test_the_reference_data_comes_back_exactly_after_a_flush():
     remembered = db_setup._REFERENCE["default"]
     # As a test in a transaction ends: every table emptied, content types and permissions
-    # made again (under new keys) by post_migrate.
-    call_command("flush", verbosity=0, interactive=False)
+    # made again (under new keys) by post_migrate; here the sequences start again too, which
+    # the restore must undo (PostgreSQL's next key would otherwise be a restored row's).
+    call_command("flush", verbosity=0, interactive=False, reset_sequences=True)
     assert not County.objects.exists() and not Language.objects.exists()
 
     db_setup.restore_reference_data()
 
     assert County.objects.filter(state="WI").count() == 72
     assert connection.creation.serialize_db_to_string() == remembered
+    # New rows take keys after the restored ones.
+    new = County.objects.create(fips="17201", name="Winnebago County", state="IL")
+    assert new.pk > max(County.objects.exclude(pk=new.pk).values_list("pk", flat=True))
 
 
 def test_a_test_without_the_database_is_neither_kind(request):
