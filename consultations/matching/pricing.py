@@ -115,7 +115,7 @@ class ConsultantOrder:
         consultants = np.arange(len(self.starts) - 1, dtype=np.int64)
         # value > price ⟺ consultant·span − value < consultant·span − price; a price below 0
         # takes every option, one at or above the span none (clipped to the consultant's own).
-        bound = np.clip(np.ceil(price).astype(np.int64), -1, self.span)
+        bound = np.clip(np.asarray(price, dtype=np.int64), -1, self.span)
         ends = np.searchsorted(self.keys, consultants * self.span - bound, side="left")
         ends = np.clip(ends, self.starts[:-1], self.starts[1:])
         return self.index[_ranges(self.starts[:-1], ends - self.starts[:-1])]
@@ -239,11 +239,9 @@ def relax(start, source, target, gap, limit, n: int):
     changed = np.arange(n)  # every value is new
     for _ in range(n + 1):
         # The constraints out of the nodes whose value rose last round.
-        lengths = end[changed] - begin[changed]
-        total = int(lengths.sum())
-        if not total:
+        arcs = _ranges(begin[changed], end[changed] - begin[changed])
+        if not len(arcs):
             break
-        arcs = np.repeat(begin[changed] - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
         before = x.copy()
         np.maximum.at(x, target[arcs], x[source[arcs]] + gap[arcs])
         changed = np.flatnonzero(x > before)
