@@ -3,6 +3,7 @@ import hashlib
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db import connection
 from django.db.models import OuterRef, Q, Subquery, Value
@@ -63,11 +64,24 @@ class ExpiringTokenAuthentication(TokenAuthentication):
         held = getattr(token, "held_permissions", None)
         if held is None and user.is_staff:
             # Elsewhere than PostgreSQL, one query for staff (whose role depends on a
-            # permission) rather than ModelBackend's two; others never ask.
-            held = held_permissions(user.pk).values_list("held", flat=True)
+            # permission) rather than ModelBackend's two, compiled once; others never ask.
+            bound = _held_lookup().bind(user=user.pk)
+            with connection.cursor() as cursor:
+                cursor.execute(bound.sql, bound.params)
+                held = [row[0] for row in cursor.fetchall()]
         if held is not None and not user.is_superuser:
             user._perm_cache = set(held)
         return user, token
+
+
+@functools.cache
+def _held_lookup() -> CompiledLookup:
+    """A user's permissions (`held_permissions`) by the user's key, compiled once per process
+    (building the queryset took five times as long as running it on SQLite)."""
+    return CompiledLookup(
+        lambda user: held_permissions(user).values_list("held", flat=True),
+        user=get_user_model()._meta.pk,
+    )
 
 
 @functools.cache

@@ -21,8 +21,10 @@ What each route is tried with:
 
 Every case also checks the database and the outbox: an outcome that is not an allowed write
 (`writes=True`) must leave every table (sessions aside) and the outbox as they were; an
-allowed write must change something. A 400 from a role allowed to act (ALLOWED_BAD_BODY) or a
-409 (CONFLICT) proves the role got past the permission check and changed nothing.
+allowed write must change something. The tables are compared only when the connection's
+count of changed rows has moved during the call (tests/matrix/harness.py, ChangeWatch). A
+400 from a role allowed to act (ALLOWED_BAD_BODY) or a 409 (CONFLICT) proves the role got
+past the permission check and changed nothing.
 
 The records the path parameters point at are built once per module (and worker) inside a
 transaction that is rolled back at the end; each case runs in its own savepoint on top of it.
@@ -65,15 +67,14 @@ from tests.matrix.harness import (
     ADMIN_LOGIN_PATH,
     LOGIN_PATH,
     Call,
+    ChangeWatch,
     Clients,
     Outcome,
-    changed_tables,
     check,
     check_response,
     describe,
     send,
     sign_in_once,
-    snapshot,
     where,
 )
 from tests.matrix.urlconf import Route, all_routes, build_path
@@ -1491,10 +1492,11 @@ def test_route_access(route, method, role, matrix, clients, django_capture_on_co
     if spec.setup is not None:
         spec.setup(matrix)
     call = _call(route, method, role, spec, matrix)
-    state = {}
+    watch, state = ChangeWatch(), {}
 
     def before_call():
-        state["before"], state["outbox"] = snapshot(), len(mail.outbox)
+        state["outbox"] = len(mail.outbox)
+        watch.start()
 
     with django_capture_on_commit_callbacks(execute=True):
         response = send(
@@ -1504,7 +1506,7 @@ def test_route_access(route, method, role, matrix, clients, django_capture_on_co
             session=matrix.sessions.get(role),
             before_call=before_call,
         )
-    check(call, expected, response, state["before"], snapshot(), state["outbox"])
+    check(call, expected, response, watch.changed(), state["outbox"])
 
 
 @pytest.mark.django_db
@@ -1519,11 +1521,10 @@ def test_admin_model_pages_turn_away(
     Alliance staff: each call gets what its rule expects (the admin's login page), sends no
     email, and none changes the database.
 
-    These are ~1,400 cases alike; one test each cost more in setup and two snapshots than in
-    the call itself. So the calls of a group run one after another, each checked as it
-    returns, and the database is compared once, before and after them all; if it changed,
-    the calls are tried again one by one, each in a savepoint between two snapshots, to name
-    the ones that changed it."""
+    These are ~1,400 cases alike; one test each cost more in setup than the call itself. So
+    the calls of a group run one after another, each checked as it returns, and the database
+    is watched once, over them all (ChangeWatch); if it changed, the calls are tried again one
+    by one, each watched on its own, to name the ones that changed it."""
     calls = []
     model = ADMIN_MODELS[label]
     if model.setup is not None:
@@ -1542,31 +1543,28 @@ def test_admin_model_pages_turn_away(
                 before_call=lambda: None,
             )
 
-    before = snapshot()
-    with transaction.atomic():
-        for call, expected in calls:
-            assert not expected.writes, f"{where(call)}: {expected} is not turned away"
-            outbox = len(mail.outbox)
-            response = make(call)
-            check_response(call, expected, response)
-            sent = len(mail.outbox) - outbox
-            assert not sent, f"{where(call)} ({describe(response)}) sent {sent} email(s)"
-        after = snapshot()
-        transaction.set_rollback(True)
-    if not changed_tables(before, after):
+    watch = ChangeWatch()
+    watch.start()
+    for call, expected in calls:
+        assert not expected.writes, f"{where(call)}: {expected} is not turned away"
+        outbox = len(mail.outbox)
+        response = make(call)
+        check_response(call, expected, response)
+        sent = len(mail.outbox) - outbox
+        assert not sent, f"{where(call)} ({describe(response)}) sent {sent} email(s)"
+    together = watch.changed()
+    if not together:
         return
     culprits = []
     for call, _ in calls:
-        with transaction.atomic():
-            alone_before = snapshot()
-            response = make(call)
-            changed = changed_tables(alone_before, snapshot())
-            transaction.set_rollback(True)
+        alone = ChangeWatch()
+        alone.start()
+        response = make(call)
+        changed = alone.changed()
         if changed:
             culprits.append(f"{where(call)} ({describe(response)}) changed {', '.join(changed)}")
     pytest.fail(
-        "\n".join(culprits)
-        or f"the calls as {role} together changed {', '.join(changed_tables(before, after))}"
+        "\n".join(culprits) or f"the calls as {role} together changed {', '.join(together)}"
     )
 
 
