@@ -31,6 +31,7 @@ from directory.vocabularies import (
     ReferralSource,
     YesNoUnknown,
 )
+from iecmhc.constraints import CheckConstraint
 
 MAX_CHILD_AGE_MONTHS = 96  # early childhood: birth to eight
 
@@ -202,21 +203,21 @@ class ConsultationRequest(models.Model):
             ),
         ]
         constraints = [
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=~Q(focus=FocusType.CHILD)
                 | Q(parent_consent=True, child_age_months__isnull=False),
                 name="request_child_focus_needs_consent_and_age",
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(focus=FocusType.CHILD) | Q(child_age_months__isnull=True),
                 name="request_child_age_only_for_child_focus",
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(child_demographics_consent=False, child_has_iep_ifsp="")
                 | Q(focus=FocusType.CHILD, child_demographics_consent=True),
                 name="request_child_demographics_need_child_focus_and_consent",
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(status__in=["offered", "active", "closed"], consultant__isnull=False)
                 | Q(status__in=["submitted", "withdrawn"], consultant__isnull=True),
                 name="request_consultant_matches_status",
@@ -374,7 +375,7 @@ class Contact(models.Model):
             models.Index(fields=["request", "date", "id"], name="contact_request_date_idx"),
         ]
         constraints = [
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=Q(minutes__gte=1, minutes__lte=720), name="contact_minutes_in_range"
             ),
         ]

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from directory.vocabularies import FocusType
+from iecmhc.constraints import CheckConstraint
 
 MAX_SUBSCALES = 12
 
@@ -51,7 +52,7 @@ class Instrument(models.Model):
     class Meta:
         ordering = ["level", "name"]
         constraints = [
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=models.Q(min_score__lt=models.F("max_score")),
                 name="instrument_range_not_empty",
             ),

@@ -19,6 +19,7 @@ from directory.vocabularies import (
     Specialty,
     TribalNation,
 )
+from iecmhc.constraints import CheckConstraint
 from iecmhc.validators import SingleLineValidator
 
 # Names appear in email subjects and page titles: one line, no control or text-direction
@@ -273,10 +274,10 @@ class Consultant(models.Model):
             models.Index(fields=["display_name", "id"], name="consultant_name_idx"),
         ]
         constraints = [
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=models.Q(max_caseload__gte=1), name="consultant_max_caseload_positive"
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=models.Q(travel_radius_miles__lte=500),
                 name="consultant_travel_radius_at_most_500",
             ),
@@ -379,7 +380,7 @@ class Program(models.Model):
                 name="program_license_number_unique",
                 violation_error_message="Another program already has this license number.",
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=models.Q(quality_rating__isnull=True)
                 | models.Q(quality_rating__gte=1, quality_rating__lte=5),
                 name="program_quality_rating_1_to_5",
