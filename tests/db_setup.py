@@ -11,6 +11,7 @@ the next rolled-back test), so tests of every kind may run in any order.
 """
 
 import fcntl
+import json
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -120,12 +121,21 @@ def setup_default(*, verbosity: int, keepdb: bool, aliases, serialized_aliases):
 
 # The database as the migrations left it (their reference data), serialized once per process.
 _REFERENCE: dict[str, str] = {}
+_REFERENCE_KEYS: dict[str, frozenset] = {}
 
 
 def remember_reference_data() -> None:
     """Serialize the freshly migrated database (languages, counties, regions, the instrument
     catalogue, the Alliance's group, content types and permissions): tens of milliseconds."""
     _REFERENCE["default"] = connection.creation.serialize_db_to_string()
+    _REFERENCE_KEYS["default"] = frozenset(
+        (row["model"], row["pk"]) for row in json.loads(_REFERENCE["default"])
+    )
+
+
+def reference_keys() -> frozenset[tuple[str, object]]:
+    """(model label, primary key) of every row the migrations left (empty before they ran)."""
+    return _REFERENCE_KEYS.get("default", frozenset())
 
 
 def restore_reference_data() -> None:

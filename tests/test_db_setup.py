@@ -5,9 +5,10 @@ so tests of every kind can run in any order in one process (tests/conftest.py)."
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from directory.models import County, Language
-from tests import db_setup
+from tests import db_setup, factories
 
 
 @pytest.mark.django_db(transaction=True)
@@ -44,3 +45,23 @@ def test_a_test_asking_for_the_database_is_rolled_back(request, db):
 @pytest.mark.django_db(transaction=True)
 def test_a_test_in_a_transaction_is_told_apart(request):
     assert db_setup.kind_of_test(request.node) == "transaction"
+
+
+@pytest.mark.django_db
+def test_the_factories_keep_only_the_migrations_rows():
+    """county() and language() read a reference row once per process (tests/factories.py),
+    each call getting its own instance; a row a test made is read every time."""
+    first = factories.county()
+    with CaptureQueriesContext(connection) as queries:
+        again, english = factories.county(), factories.language()
+        factories.language()
+    assert len(queries) <= 1  # English, if no test in this process has read it yet
+    assert again == first and again is not first and again.name == "Dane County"
+    assert english.pk == "en"
+    assert ("directory.county", first.pk) in db_setup.reference_keys()
+
+    made = factories.county("Nowhere County", "WI", "55999")
+    assert ("directory.county", made.pk) not in db_setup.reference_keys()
+    with CaptureQueriesContext(connection) as queries:
+        assert factories.county("Nowhere County", "WI", "55999") == made
+    assert len(queries) == 1
