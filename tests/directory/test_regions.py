@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from directory.models import County, Program, Region
 from directory.regions import rural_condition, urban_condition
+from tests import db_setup
 from tests.factories import ProgramFactory, county
 
 pytestmark = pytest.mark.django_db
@@ -100,16 +101,20 @@ def test_rucc_code_is_validated():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_migration_loads_and_reverses_to_nothing():
+def test_the_migration_reverses_to_nothing_and_loads_again():
+    """From the database as migrated, going back before the migration leaves no region and
+    every county; going forward again loads them all. One round trip: each migration takes
+    seconds of Django's state rendering."""
+    # An earlier test in a transaction may have flushed the reference data: as migrated first.
+    db_setup.restore_reference_data()
+    assert Region.objects.filter(state="WI").count() == 19
     before = [("directory", "0014_consultant_brief_team")]
     executor = MigrationExecutor(connection)
     executor.migrate(before)
-    # An earlier transactional test may have flushed the reference data: put the counties back.
     old = executor.loader.project_state(before).apps
-    for fips, name in REFERENCE.WISCONSIN_COUNTIES:
-        old.get_model("directory", "County").objects.get_or_create(
-            fips=fips, defaults={"name": name, "state": "WI"}
-        )
+    assert old.get_model("directory", "Region").objects.count() == 0
+    assert old.get_model("directory", "County").objects.filter(state="WI").count() == 72
+
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
     assert Region.objects.filter(state="WI").count() == len(LOADED.regions()) == 19
@@ -117,14 +122,6 @@ def test_the_migration_loads_and_reverses_to_nothing():
         through = Region.counties.through.objects.filter(region__scheme=scheme)
         assert through.count() == through.values("county").distinct().count() == 72
     assert County.objects.filter(state="WI", rucc_code__isnull=True).count() == 0
-
-    executor = MigrationExecutor(connection)
-    executor.migrate(before)
-    old = executor.loader.project_state(before).apps
-    assert old.get_model("directory", "Region").objects.count() == 0
-    assert old.get_model("directory", "County").objects.filter(state="WI").count() == 72
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 # --- the admin ---------------------------------------------------------------------------------
