@@ -160,6 +160,29 @@ def test_the_certificate_holds_for_the_optimum_on_every_option(seed):
         assert pricing.certificate_holds(rows, columns, values, capacity, used, u, v)
 
 
+@pytest.mark.parametrize("seed", range(20))
+def test_a_flow_started_from_prices_is_as_good_as_one_from_nothing(seed):
+    """The reduced costs of a warm start leave the optimum as it is: with the optimum's own
+    prices, with prices that are far off, and with random ones."""
+    problem = sparse_problem(random.Random(seed), 60, 20)
+    rows, columns, values, capacity = arrays_of(*problem)
+    n_r, n_c = len(problem[0]), len(capacity)
+    cold = components._network(rows, columns, values, n_r, capacity)
+    v, u = pricing.prices(rows, columns, values, np.arange(len(rows)), cold, n_r, capacity)
+    rng = np.random.default_rng(seed)
+    for potentials in (
+        (u, v),
+        (u + 10**7, np.zeros(n_c, dtype=np.int64)),
+        (rng.integers(-(10**6), 10**6, n_r), rng.integers(-(10**6), 10**6, n_c)),
+    ):
+        warm = components._network(rows, columns, values, n_r, capacity, potentials)
+        assert values[warm].sum() == values[cold].sum()
+        assert np.bincount(rows[warm], minlength=n_r).max() <= 1
+        assert (np.bincount(columns[warm], minlength=n_c) <= capacity).all()
+        everything = np.arange(len(rows))  # complementary prices exist: it is optimal
+        assert pricing.prices(rows, columns, values, everything, warm, n_r, capacity) is not None
+
+
 def test_no_certificate_for_an_assignment_that_is_not_optimal():
     rows, columns, values, capacity = arrays_of(*PRIORITY_CHAIN)
     # Requests 2 and 3 on their strong options leave priority request 1 unmatched.
