@@ -192,7 +192,7 @@ def _flow(rows, columns, points, priority, capacity) -> np.ndarray:
         present, local = np.unique(rows[subset], return_inverse=True)
         if potentials is not None:
             v, u = potentials
-            potentials = (u[present], v)
+            potentials = (v, u[present])
         return _network(local, columns[subset], weights, len(present), capacity, potentials)
 
     return pricing.solve_priced(rows, columns, values, quick, points, capacity, flow)
@@ -212,12 +212,12 @@ def _best_per_request(rows, points, n_r: int) -> np.ndarray:
 def _network(rows, columns, values, n_r: int, capacity, potentials=None) -> np.ndarray:
     """The min-cost flow itself (OR-Tools), every option's cost being −values.
 
-    potentials: None, or prices (u per request, v per consultant) to start from. The solver is
-    then given reduced costs: an option's −values + u + v, a request's way to the sink u and a
-    consultant's −v (the source's arcs carry one unit each in every feasible flow, so their
-    cost is left at 0). Every feasible flow's cost changes by the same amount, so the optimal
-    flows are the same; with prices near the optimum's, most options cost well above zero and
-    the cost scaling has less to do."""
+    potentials: None, or prices (v per consultant, u per request, in pricing.prices' order)
+    to start from. The solver is then given reduced costs: an option's −values + u + v, a
+    request's way to the sink u and a consultant's −v (the source's arcs carry one unit each
+    in every feasible flow, so their cost is left at 0). Every feasible flow's cost changes by
+    the same amount, so the optimal flows are the same; with prices near the optimum's, most
+    options cost well above zero and the cost scaling has less to do."""
     from ortools.graph.python import min_cost_flow
 
     n_c = len(capacity)
@@ -228,7 +228,7 @@ def _network(rows, columns, values, n_r: int, capacity, potentials=None) -> np.n
     ones, zeros = np.ones(n_r, dtype=np.int64), np.zeros(n_r, dtype=np.int64)
     costs, unmatched, places = -values, zeros, np.zeros(n_c, dtype=np.int64)
     if potentials is not None:
-        u, v = (np.asarray(p, dtype=np.int64) for p in potentials)
+        v, u = (np.asarray(p, dtype=np.int64) for p in potentials)
         costs, unmatched, places = costs + u[rows] + v[columns], u, -v
     flow.add_arcs_with_capacity_and_unit_cost(np.full(n_r, source), request_nodes, ones, zeros)
     flow.add_arcs_with_capacity_and_unit_cost(request_nodes, np.full(n_r, sink), ones, unmatched)

@@ -171,9 +171,9 @@ def test_a_flow_started_from_prices_is_as_good_as_one_from_nothing(seed):
     v, u = pricing.prices(rows, columns, values, np.arange(len(rows)), cold, n_r, capacity)
     rng = np.random.default_rng(seed)
     for potentials in (
-        (u, v),
-        (u + 10**7, np.zeros(n_c, dtype=np.int64)),
-        (rng.integers(-(10**6), 10**6, n_r), rng.integers(-(10**6), 10**6, n_c)),
+        (v, u),
+        (np.zeros(n_c, dtype=np.int64), u + 10**7),
+        (rng.integers(-(10**6), 10**6, n_c), rng.integers(-(10**6), 10**6, n_r)),
     ):
         warm = components._network(rows, columns, values, n_r, capacity, potentials)
         assert values[warm].sum() == values[cold].sum()
