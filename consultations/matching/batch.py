@@ -193,7 +193,7 @@ def solve_arrays(
     parts (settings.MATCHING_BATCH_WORKERS by default; 1: this one)."""
     import numpy as np
 
-    from consultations.matching import components
+    from consultations.matching import components, pricing
 
     if workers is None:
         from django.conf import settings
@@ -204,16 +204,21 @@ def solve_arrays(
     with_room = np.flatnonzero(capacity > 0)
     if not len(rows) or not len(with_room):
         return np.zeros(0, dtype=np.int64)
-    renumber = np.full(len(capacity), -1, dtype=np.int64)
-    renumber[with_room] = np.arange(len(with_room))
-    new_columns = renumber[columns]
-    kept = np.flatnonzero(new_columns >= 0)
-    filtered = len(kept) < len(rows)
-    if filtered:
-        rows, new_columns, scores = rows[kept], new_columns[kept], scores[kept]
-    points = np.rint(scores * SCORE_SCALE).astype(np.int64)
+    renumber = np.full(len(capacity), -1, dtype=np.int32)
+    renumber[with_room] = np.arange(len(with_room), dtype=np.int32)
+
+    def part(a, b):
+        # One pass a chunk: the options of consultants with room, their points as integers.
+        new_columns = renumber[columns[a:b]]
+        kept = np.flatnonzero(new_columns >= 0)
+        points = np.rint(scores[a:b][kept] * SCORE_SCALE).astype(np.int32)
+        return kept + a, rows[a:b][kept].astype(np.int32), new_columns[kept], points
+
+    with pricing.Chunks(len(rows), workers) as chunks:
+        parts = chunks.map(part)
+    kept, rows, new_columns, points = (np.concatenate([p[k] for p in parts]) for k in range(4))
     used = components.solve_split(
-        rows.astype(np.int64, copy=False),
+        rows,
         new_columns,
         points,
         np.asarray(priority, dtype=bool),
@@ -224,7 +229,7 @@ def solve_arrays(
         if min_parallel_arcs is None
         else min_parallel_arcs,
     )
-    return kept[used] if filtered else used
+    return kept[used]
 
 
 def greedy(

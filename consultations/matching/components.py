@@ -80,7 +80,7 @@ def solve_split(
     if not len(rows):
         return np.zeros(0, dtype=np.int64)
     if not split or len(rows) > MAX_SPLIT_ARCS:
-        return np.sort(_flow(rows, columns, points, priority, capacity))
+        return np.sort(_flow(rows, columns, points, priority, capacity, threads=workers))
     labels = component_labels(rows, columns, n_r, n_c)
     request_label, consultant_label = labels[:n_r], labels[n_r:]
     size = n_r + n_c
@@ -99,10 +99,14 @@ def solve_split(
     ]
     rest = np.flatnonzero(~(one_request | one_consultant))
     if len(rest) == len(rows) and (arc_label == arc_label[0]).all():
-        return np.sort(_flow(rows, columns, points, priority, capacity))  # all one component
+        return np.sort(_flow(rows, columns, points, priority, capacity, threads=workers))  # one
     if len(rest) and (arc_label[rest] == arc_label[rest[0]]).all():
         # One flow component: solved as it is (nodes outside it have no arc and take none).
-        chosen.append(rest[_flow(rows[rest], columns[rest], points[rest], priority, capacity)])
+        chosen.append(
+            rest[
+                _flow(rows[rest], columns[rest], points[rest], priority, capacity, threads=workers)
+            ]
+        )
     elif len(rest):
         # The remaining components' options, component by component, largest first.
         order = rest[np.argsort(arc_label[rest], kind="stable")]
@@ -166,7 +170,7 @@ def _solve_jobs(jobs) -> np.ndarray:
     return np.concatenate(chosen)
 
 
-def _flow(rows, columns, points, priority, capacity) -> np.ndarray:
+def _flow(rows, columns, points, priority, capacity, *, threads: int = 1) -> np.ndarray:
     """One min-cost flow (source → request, capacity 1; request → consultant, cost −points,
     minus a bonus for a priority request; consultant → sink, capacity = places; request →
     sink, cost 0, so a request may stay unmatched): the indices of the options used. A large
@@ -179,13 +183,10 @@ def _flow(rows, columns, points, priority, capacity) -> np.ndarray:
     # what other priority requests lose by moving to weaker consultants to make room: so the
     # bonus exceeds the best conceivable total of every request's best score.
     bonus = int(_best_per_request(rows, points, n_r).sum()) + 1
-    values = points.astype(np.int64) + np.where(priority[rows], bonus, 0)
     capacity = capacity.astype(np.int64)
     if len(rows) < pricing.MIN_PRICED_ARCS:
+        values = points.astype(np.int64) + np.where(priority[rows], bonus, 0)
         return _network(rows, columns, values, n_r, capacity)
-    # The solver is quicker with a smaller bonus (one above any single score); the certificate
-    # is taken with the true one (pricing.solve_priced).
-    quick = points.astype(np.int64) + np.where(priority[rows], int(points.max()) + 1, 0)
 
     def flow(subset, weights, potentials):
         # Only the requests with an option in the subset (the others stay unmatched).
@@ -195,7 +196,13 @@ def _flow(rows, columns, points, priority, capacity) -> np.ndarray:
             potentials = (v, u[present])
         return _network(local, columns[subset], weights, len(present), capacity, potentials)
 
-    return pricing.solve_priced(rows, columns, values, quick, points, capacity, flow)
+    with pricing.Chunks(len(rows), threads) as chunks:
+        # The solver is quicker with a smaller bonus (one above any single score); the
+        # certificate is taken with the true one (pricing.solve_priced).
+        values, quick = pricing.with_bonus(
+            points, priority, rows, (bonus, int(points.max()) + 1), chunks
+        )
+        return pricing.solve_priced(rows, columns, values, quick, points, capacity, flow, chunks)
 
 
 def _best_per_request(rows, points, n_r: int) -> np.ndarray:

@@ -35,6 +35,9 @@ if it refuses the answer (a priority request left out to keep two better routine
 solver gets the true bonus from then on.
 """
 
+from concurrent.futures import ThreadPoolExecutor
+from itertools import pairwise
+
 import numpy as np
 
 # The first pruned network: each request's best FIRST_OPTIONS options by score, and each
@@ -49,9 +52,11 @@ PER_PLACE, EXTRA = 3, 5
 ADDED, SLACK = 12, 500
 # The smallest network worth pruning (below it one flow over every option is as fast).
 MIN_PRICED_ARCS = 200_000
+# Passes over every option go a chunk at a time (Chunks).
+CHUNK = 1 << 20
 
 
-def solve_priced(rows, columns, values, quick, scores, capacity, flow):
+def solve_priced(rows, columns, values, quick, scores, capacity, flow, chunks=None):
     """The options used by an optimal assignment (indices into the arrays), working on a few
     options at a time (see the module docstring).
 
@@ -62,10 +67,11 @@ def solve_priced(rows, columns, values, quick, scores, capacity, flow):
     scores[i]: the points alone; capacity[c] > 0. `flow(subset, weights, potentials)` solves
     the network of the options at `subset` (indices, sorted), each worth `weights`, and returns
     the positions in `subset` of the options used; `potentials`: None, or prices (v, u) from
-    the last round for those weights, to start from (they do not change the answer)."""
+    the last round for those weights, to start from (they do not change the answer).
+    chunks: how the passes over every option go (Chunks; by default one thread)."""
     n_r = int(rows.max()) + 1
-    by_consultant = ConsultantOrder(columns, quick, values, len(capacity))
-    active = initial_options(rows, columns, scores, capacity, by_consultant)
+    chunks = chunks or Chunks(len(rows))
+    active = initial_options(rows, columns, scores, quick, capacity, chunks)
     solver, potentials = quick, None
     while True:
         subset = np.flatnonzero(active)
@@ -79,16 +85,12 @@ def solve_priced(rows, columns, values, quick, scores, capacity, flow):
             solver, potentials = values, None
             continue
         v, u = dual
-        # Only an option worth more than its consultant's price less SLACK can break the
-        # certificate or come within SLACK of it (u ≥ 0): each consultant's first few.
-        near = by_consultant.above(v - SLACK)
-        short = values[near] - v[columns[near]] - u[rows[near]]  # > 0: breaks the certificate
+        # The options that break the certificate or come within SLACK of it.
+        near, short = near_options(rows, columns, values, u, v, SLACK, chunks)
         if not (short > 0).any():
-            if certificate_holds(rows, columns, values, capacity, used, u, v):
+            if certificate_holds(rows, columns, values, capacity, used, u, v, chunks):
                 return used
             break
-        close = short > -SLACK
-        near, short = near[close], short[close]
         clipped = np.minimum(short, 2**20) + SLACK
         active[near[best_of_groups(rows[near], clipped, ADDED)]] = True
         # The next flow starts from this one's prices for the solver's own weights (the
@@ -100,35 +102,69 @@ def solve_priced(rows, columns, values, quick, scores, capacity, flow):
     return flow(np.arange(len(rows)), values, None)  # never expected: the whole network at once
 
 
-class ConsultantOrder:
-    """The options sorted by consultant, then by value (best first: priority, then points;
-    ties by index), once per network: each consultant's best few for the first network, and
-    each round the options worth more than their consultant's price (a prefix of each
-    consultant's)."""
+class Chunks:
+    """Passes over every option in chunks of CHUNK, shared by `threads` threads (numpy lets go
+    of the interpreter in its loops; small chunks also reuse their memory rather than asking
+    the system for fresh pages each pass). A context manager: the threads last as long as it."""
 
-    def __init__(self, columns, quick, values, n_c: int):
-        # `quick` orders each consultant's options as `values` does (either bonus puts every
-        # priority option above every other) in smaller integers.
-        self.index = group_order(columns, quick)
-        self.starts = np.searchsorted(columns[self.index], np.arange(n_c + 1))
-        # One ascending key over the whole order: the consultant, then minus the value.
-        self.span = int(values.max()) + 1
-        self.keys = columns[self.index].astype(np.int64) * self.span - values[self.index]
+    def __init__(self, n: int, threads: int = 1):
+        self.bounds = [(a, min(a + CHUNK, n)) for a in range(0, n, CHUNK)] or [(0, 0)]
+        self.threads = max(1, threads)
+        self.pool = None
 
-    def best(self, limit) -> np.ndarray:
-        """Each consultant's `limit[c]` best options (indices)."""
-        counts = np.minimum(np.diff(self.starts), limit)
-        return self.index[_ranges(self.starts[:-1], counts)]
+    def __enter__(self):
+        if self.threads > 1 and len(self.bounds) > 1:
+            self.pool = ThreadPoolExecutor(max_workers=self.threads)
+        return self
 
-    def above(self, price) -> np.ndarray:
-        """The options worth more than price[their consultant] (indices, by consultant)."""
-        consultants = np.arange(len(self.starts) - 1, dtype=np.int64)
-        # value > price ⟺ consultant·span − value < consultant·span − price; a price below 0
-        # takes every option, one at or above the span none (clipped to the consultant's own).
-        bound = np.clip(np.asarray(price, dtype=np.int64), -1, self.span)
-        ends = np.searchsorted(self.keys, consultants * self.span - bound, side="left")
-        ends = np.clip(ends, self.starts[:-1], self.starts[1:])
-        return self.index[_ranges(self.starts[:-1], ends - self.starts[:-1])]
+    def __exit__(self, *exc):
+        if self.pool is not None:
+            self.pool.shutdown()
+
+    def map(self, part, bounds=None) -> list:
+        """part(start, stop) for each chunk (or each of `bounds`), the answers in order."""
+        bounds = self.bounds if bounds is None else bounds
+        if self.pool is None:
+            return [part(a, b) for a, b in bounds]
+        return list(self.pool.map(lambda ab: part(*ab), bounds))
+
+    def shares(self, starts=None) -> list[tuple[int, int]]:
+        """One range of the options a thread; with `starts` (sorted positions where groups
+        begin), each range begins where a group does."""
+        n = self.bounds[-1][1]
+        cuts = [n * k // self.threads for k in range(1, self.threads)]
+        if starts is not None:  # each cut moved on to the next group's start
+            found = np.searchsorted(starts, cuts).tolist()
+            cuts = [int(starts[i]) if i < len(starts) else n for i in found]
+        edges = [0, *cuts, n]
+        return [(a, b) for a, b in pairwise(edges) if b > a] or [(0, 0)]
+
+
+def with_bonus(points, priority, rows, bonuses, chunks) -> list[np.ndarray]:
+    """For each of `bonuses`, every option's points plus that bonus if its request (rows) is a
+    priority (priority[r]), as int64."""
+    out = [np.empty(len(points), dtype=np.int64) for _ in bonuses]
+
+    def part(a, b):
+        first = priority[rows[a:b]]
+        for values, bonus in zip(out, bonuses, strict=True):
+            np.add(points[a:b], first * np.int64(bonus), out=values[a:b])
+
+    chunks.map(part)
+    return out
+
+
+def near_options(rows, columns, values, u, v, slack: int, chunks):
+    """The options within `slack` of breaking the certificate (u[r] + v[c] − p[r,c] < slack),
+    ascending, and how short of it each is (p − u − v; > 0: it breaks it)."""
+
+    def part(a, b):
+        short = values[a:b] - u[rows[a:b]] - v[columns[a:b]]
+        at = np.flatnonzero(short > -slack)
+        return at + a, short[at]
+
+    found = chunks.map(part)
+    return np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found])
 
 
 def _ranges(starts, counts) -> np.ndarray:
@@ -141,12 +177,50 @@ def _ranges(starts, counts) -> np.ndarray:
     return offsets + np.arange(total)
 
 
-def initial_options(rows, columns, scores, capacity, by_consultant) -> np.ndarray:
-    """The first pruned network, as a mask over the options (see FIRST_OPTIONS)."""
+def initial_options(rows, columns, scores, quick, capacity, chunks=None) -> np.ndarray:
+    """The first pruned network, as a mask over the options (see FIRST_OPTIONS): each
+    request's best by score, each consultant's best by the solver's values."""
+    chunks = chunks or Chunks(len(rows))
     mask = np.zeros(len(rows), dtype=bool)
-    mask[best_per_request(rows, scores, FIRST_OPTIONS)] = True
-    mask[by_consultant.best(PER_PLACE * capacity + EXTRA)] = True
+    if not len(rows):
+        return mask
+    if bool((rows[1:] >= rows[:-1]).all()):
+        # Grouped by request (as the batch's options are): each thread takes whole requests.
+        shares = chunks.shares(np.r_[0, np.flatnonzero(rows[1:] != rows[:-1]) + 1])
+        best = chunks.map(
+            lambda a, b: best_per_request(rows[a:b], scores[a:b], FIRST_OPTIONS) + a, shares
+        )
+        mask[np.concatenate(best)] = True
+    else:
+        mask[best_per_request(rows, scores, FIRST_OPTIONS)] = True
+    mask[best_by_histogram(columns, quick, PER_PLACE * capacity + EXTRA, chunks)] = True
     return mask
+
+
+def best_by_histogram(groups, values, limit, chunks, buckets: int = 128) -> np.ndarray:
+    """best_of_groups(groups, values, limit[groups]) without sorting every option: a histogram
+    of each group's values (`buckets` levels) gives the level above which its best lie, and
+    only the options at or above it are sorted. Values: integers ≥ 0; limit: one per group."""
+    n_g = len(limit)
+    top = int(values.max()) + 1
+    shares = chunks.shares()
+
+    def count(a, b):
+        level = values[a:b].astype(np.int64) * buckets // top
+        return np.bincount(groups[a:b].astype(np.int64) * buckets + level, minlength=n_g * buckets)
+
+    counts = sum(chunks.map(count, shares)).reshape(n_g, buckets)
+    at_or_above = np.cumsum(counts[:, ::-1], axis=1)[:, ::-1]
+    # The highest level whose options and those above number at least the limit (0: all).
+    floor = np.maximum((at_or_above >= limit[:, None]).sum(axis=1) - 1, 0)
+    floor = np.where(limit > 0, floor, buckets)
+
+    def candidates(a, b):
+        level = values[a:b].astype(np.int64) * buckets // top
+        return np.flatnonzero(level >= floor[groups[a:b]]) + a
+
+    found = np.concatenate(chunks.map(candidates))
+    return found[best_of_groups(groups[found], values[found], limit[groups[found]])]
 
 
 def best_per_request(rows, values, limit: int) -> np.ndarray:
@@ -262,7 +336,7 @@ def relax(start, source, target, gap, limit, n: int):
     return x
 
 
-def certificate_holds(rows, columns, points, capacity, used, u, v) -> bool:
+def certificate_holds(rows, columns, points, capacity, used, u, v, chunks=None) -> bool:
     """Do (u, v) and the assignment `used` prove each other optimal for every option? Dual
     feasibility (u, v ≥ 0 and u[r] + v[c] ≥ p[r,c] on every option), the assignment's
     feasibility, and complementary slackness (tight on the options used, u = 0 for a request
@@ -270,7 +344,8 @@ def certificate_holds(rows, columns, points, capacity, used, u, v) -> bool:
     n_r = len(u)
     if (u < 0).any() or (v < 0).any():
         return False
-    if (u[rows] + v[columns] < points).any():
+    chunks = chunks or Chunks(len(rows))
+    if any(chunks.map(lambda a, b: bool((u[rows[a:b]] + v[columns[a:b]] < points[a:b]).any()))):
         return False
     taken = np.bincount(rows[used], minlength=n_r)
     load = np.bincount(columns[used], minlength=len(capacity))

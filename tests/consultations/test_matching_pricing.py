@@ -9,6 +9,7 @@ checked: it holds for the optimum and fails for an assignment that is not optima
 
 import random
 from contextlib import contextmanager
+from itertools import pairwise
 
 import numpy as np
 import pytest
@@ -223,29 +224,86 @@ def test_best_per_request_is_best_of_groups(seed):
     )
 
 
+@contextmanager
+def small_chunks(size=64):
+    """Passes over the options in chunks of `size`, so small problems take several."""
+    saved, pricing.CHUNK = pricing.CHUNK, size
+    try:
+        yield
+    finally:
+        pricing.CHUNK = saved
+
+
 @pytest.mark.parametrize("seed", range(5))
-def test_consultant_order_finds_the_options_above_a_price(seed):
+@pytest.mark.parametrize("threads", [1, 2])
+def test_best_by_histogram_is_best_of_groups(seed, threads):
     rng = np.random.default_rng(seed)
-    n, n_c = 800, 25
-    columns = rng.integers(0, n_c - 2, n)  # the last two consultants have no option
-    points = rng.integers(0, 50, n)
-    priority = rng.random(n) < 0.2
-    values = points + np.where(priority, 1000, 0)  # the true bonus
-    quick = points + np.where(priority, 50, 0)  # the solver's: the same order
-    order = pricing.ConsultantOrder(columns, quick, values, n_c)
-    limit = rng.integers(0, 8, n_c)
-    assert sorted(order.best(limit).tolist()) == sorted(
-        pricing.best_of_groups(columns, quick, limit[columns]).tolist()
-    )
-    for price in (
-        rng.integers(-300, 1100, n_c),
-        np.full(n_c, -1),
-        np.full(n_c, 10**6),
-        np.zeros(n_c, dtype=np.int64),
-    ):
-        assert (
-            sorted(order.above(price).tolist()) == np.flatnonzero(values > price[columns]).tolist()
+    n, n_g = 900, 25
+    groups = rng.integers(0, n_g - 2, n)  # the last two groups have no option
+    values = np.where(rng.random(n) < 0.3, rng.integers(0, 3, n), rng.integers(0, 5000, n))
+    limit = rng.integers(0, 12, n_g)
+    limit[:3] = (0, 1, n)  # none, one, more than the group has
+    expected = sorted(pricing.best_of_groups(groups, values, limit[groups]).tolist())
+    with small_chunks(), pricing.Chunks(n, threads) as chunks:
+        for buckets in (1, 4, 128):
+            got = pricing.best_by_histogram(groups, values, limit, chunks, buckets=buckets)
+            assert sorted(got.tolist()) == expected
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_near_options_and_the_certificate_look_at_every_chunk(threads):
+    rng = np.random.default_rng(7)
+    n, n_r, n_c = 1000, 90, 30
+    rows, columns = np.sort(rng.integers(0, n_r, n)), rng.integers(0, n_c, n)
+    values = rng.integers(0, 1000, n)
+    u, v = rng.integers(0, 600, n_r), rng.integers(0, 600, n_c)
+    short = values - u[rows] - v[columns]
+    with small_chunks(), pricing.Chunks(n, threads) as chunks:
+        assert len(chunks.bounds) > 10
+        near, found = pricing.near_options(rows, columns, values, u, v, 100, chunks)
+        assert near.tolist() == np.flatnonzero(short > -100).tolist()
+        assert found.tolist() == short[near].tolist()
+        # No assignment, no prices: it holds while every option is worth 0, and fails for one
+        # option worth more, in the last chunk.
+        nothing, capacity = np.zeros(0, dtype=np.int64), np.full(n_c, 5)
+        u, v, zeros = np.zeros(n_r, dtype=int), np.zeros(n_c, dtype=int), np.zeros(n, dtype=int)
+        assert pricing.certificate_holds(rows, columns, zeros, capacity, nothing, u, v, chunks)
+        breaking = zeros.copy()
+        breaking[-1] = 1
+        assert not pricing.certificate_holds(
+            rows, columns, breaking, capacity, nothing, u, v, chunks
         )
+
+
+def test_chunk_shares_begin_where_a_request_does():
+    rows = np.repeat(np.arange(10), [5, 1, 30, 2, 2, 40, 1, 1, 3, 15])
+    starts = np.r_[0, np.flatnonzero(rows[1:] != rows[:-1]) + 1]
+    for threads in (1, 2, 3, 7):
+        shares = pricing.Chunks(len(rows), threads).shares(starts)
+        assert shares[0][0] == 0 and shares[-1][1] == len(rows)
+        assert all(b == c for (_, b), (c, _) in pairwise(shares))
+        assert all(a in starts for a, _ in shares)
+
+
+def test_with_bonus_adds_each_bonus_to_priority_options_only():
+    rows = np.array([0, 0, 1, 2, 2, 2], dtype=np.int32)
+    points = np.array([5, 7, 9, 1, 2, 3], dtype=np.int32)
+    priority = np.array([True, False, True])
+    with small_chunks(2), pricing.Chunks(len(rows), 2) as chunks:
+        big, small = pricing.with_bonus(points, priority, rows, (10**12, 10), chunks)
+    assert big.dtype == np.int64
+    assert big.tolist() == [10**12 + 5, 10**12 + 7, 9, 10**12 + 1, 10**12 + 2, 10**12 + 3]
+    assert small.tolist() == [15, 17, 9, 11, 12, 13]
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_the_priced_solve_in_small_chunks_and_two_threads_agrees(seed):
+    options, capacity, priority = sparse_problem(random.Random(seed), 120, 30)
+    with priced():
+        serial = solve(options, capacity, priority, split=False, workers=1)
+        with small_chunks(16):
+            threaded = solve(options, capacity, priority, split=False, workers=2)
+    assert threaded == serial
 
 
 # --- the options and places in array form --------------------------------------------------------
