@@ -86,6 +86,8 @@ def plan(
         np.isin(options.request_ids, np.fromiter(priority, dtype=np.int64)),
         capacity,
     )
+    # In request id order (the options are in state order).
+    used = used[np.argsort(options.request_ids[options.rows[used]], kind="stable")]
     assignments = [
         Assignment(r, c, s)
         for r, c, s in zip(

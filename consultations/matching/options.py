@@ -30,8 +30,8 @@ from consultations.matching.rules import (
 class OptionArrays:
     """Every feasible (consultation, consultant) pair, grouped by consultation.
 
-    `request_ids`: every consultation given, by id; `consultant_ids`: the available consultants,
-    by id; option i pairs request_ids[rows[i]] with consultant_ids[columns[i]] at scores[i]
+    `request_ids`: every consultation given, by state then id; `consultant_ids`: the available
+    consultants, by id; option i pairs request_ids[rows[i]] with consultant_ids[columns[i]] at scores[i]
     (rounded as rules.score rounds it), ordered by (rows, columns); `starts[k]`: where
     consultation k's options begin (starts[-1] = the number of options)."""
 
@@ -63,11 +63,12 @@ class OptionArrays:
         ids = self.consultant_ids[self.columns].tolist()
         scores = self.scores.tolist()
         bounds = self.starts.tolist()
+        request_ids = self.request_ids.tolist()
         return {
-            r: dict(
+            request_ids[k]: dict(
                 zip(ids[bounds[k] : bounds[k + 1]], scores[bounds[k] : bounds[k + 1]], strict=True)
             )
-            for k, r in enumerate(self.request_ids.tolist())
+            for k in np.argsort(self.request_ids, kind="stable").tolist()
         }
 
 
@@ -94,7 +95,8 @@ def option_arrays(
     """batch_options' answer as OptionArrays (and the same reasons), the states shared by
     `threads` threads."""
     weights = score_weights() if weights is None else weights
-    consultations = sorted(consultations, key=lambda r: r.id)
+    # By state, then id: each state's options follow on from the last state's (_grouped).
+    consultations = sorted(consultations, key=lambda r: (r.state, r.id))
     reasons: dict[int, list[str]] = {}
     # The constraints on the consultant alone (not approved, not accepting, at capacity).
     available, unavailable = [], Counter()
@@ -143,8 +145,8 @@ def option_arrays(
         # Every feasible pair at once, row by row (so by consultation, then consultant).
         rows, found = np.nonzero(feasible)
         options = (
-            np.asarray(positions, dtype=np.int64)[rows],
-            idx[found],
+            np.asarray(positions, dtype=np.int32)[rows],
+            idx[found].astype(np.int32),
             pairs.scores_at(rows, found),
         )
         counts = np.bincount(rows, minlength=len(block))
@@ -191,28 +193,17 @@ def option_arrays(
 
 
 def _grouped(consultations, available, found_rows, found_columns, found_scores) -> OptionArrays:
-    """The states' options put in (consultation, consultant) order without sorting: each
-    state's options are already in that order, so each goes to its consultation's place."""
+    """The states' options put together: the consultations are in (state, id) order and each
+    state's options in (consultation, consultant) order, so one follows on from another."""
     n_r = len(consultations)
-    rows = np.concatenate([np.zeros(0, dtype=np.int64), *found_rows])
-    counts = np.bincount(rows, minlength=n_r)
+    rows = np.concatenate([np.zeros(0, dtype=np.int32), *found_rows])
     starts = np.zeros(n_r + 1, dtype=np.int64)
-    np.cumsum(counts, out=starts[1:])
-    # Option j of a state block, the m-th of its consultation, goes to starts[row] + m.
-    block_starts = np.r_[0, np.flatnonzero(rows[1:] != rows[:-1]) + 1] if len(rows) else rows
-    first = np.zeros(len(rows), dtype=np.int64)
-    first[block_starts] = block_starts
-    np.maximum.accumulate(first, out=first)
-    place = starts[rows] + np.arange(len(rows)) - first
-    columns = np.empty(len(rows), dtype=np.int32)
-    scores = np.empty(len(rows))
-    columns[place] = np.concatenate([np.zeros(0, dtype=np.int64), *found_columns])
-    scores[place] = np.concatenate([np.zeros(0), *found_scores])
+    np.cumsum(np.bincount(rows, minlength=n_r), out=starts[1:])
     return OptionArrays(
         request_ids=np.array([r.id for r in consultations], dtype=np.int64),
         consultant_ids=np.array([c.id for c in available], dtype=np.int64),
-        rows=np.repeat(np.arange(n_r, dtype=np.int32), counts),
-        columns=columns,
-        scores=scores,
+        rows=rows,
+        columns=np.concatenate([np.zeros(0, dtype=np.int32), *found_columns]),
+        scores=np.concatenate([np.zeros(0), *found_scores]),
         starts=starts,
     )
