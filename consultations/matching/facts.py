@@ -2,6 +2,8 @@
 data for `rules` and `batch`), and the hard constraints in SQL form (`hard_constraints`), which
 pick one consultation's candidates out of every consultant in one query."""
 
+import json
+
 from django.db.models import (
     Case,
     CharField,
@@ -10,10 +12,11 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    TextField,
     Value,
     When,
 )
-from django.db.models.functions import Abs
+from django.db.models.functions import Abs, Cast
 from django.utils import timezone
 
 from consultations.matching.rules import (
@@ -107,14 +110,22 @@ REQUEST_FIELDS = tuple(
 )
 
 
-def _request_facts(value, declined: frozenset[int]) -> RequestFacts:
-    """RequestFacts from `value(path)`, a consultation's value at each of REQUEST_PATHS."""
+def _request_facts(value, declined: frozenset[int], known: dict | None = None) -> RequestFacts:
+    """RequestFacts from `value(path)`, a consultation's value at each of REQUEST_PATHS;
+    `known`: a cache of weights and ages worked out before (many consultations share them)."""
     facts = {name: value(path) for name, path in REQUEST_PATHS.items()}
     facts["concerns"] = tuple(facts["concerns"])
     facts["priority"] = facts["priority"] == ConsultationRequest.Urgency.PRIORITY
     focus, planned, child_age, ages_served = map(value, WEIGHT_AND_AGE_PATHS)
-    facts["weekly_hours"] = float(weekly_hours(focus, planned))
-    facts["ages"] = request_ages(focus, child_age, ages_served)
+    known = {} if known is None else known
+    weight_key = ("hours", focus, planned)
+    if weight_key not in known:
+        known[weight_key] = float(weekly_hours(focus, planned))
+    facts["weekly_hours"] = known[weight_key]
+    ages_key = ("ages", focus, child_age, tuple(ages_served or ()))
+    if ages_key not in known:
+        known[ages_key] = request_ages(focus, child_age, ages_served)
+    facts["ages"] = known[ages_key]
     return RequestFacts(**facts, declined=declined)
 
 
@@ -151,9 +162,10 @@ FACT_FIELDS = (
 )
 
 
-def consultant_facts(consultants: list[Consultant]) -> list[ConsultantFacts]:
-    """Facts of these consultants: four queries, whatever their number."""
-    ids = [c.pk for c in consultants]
+def consultant_facts(consultants: list[Consultant], ids=None) -> list[ConsultantFacts]:
+    """Facts of these consultants: four queries, whatever their number. `ids`: a query of
+    their ids (a subquery rather than thousands of parameters), or None for their list."""
+    ids = [c.pk for c in consultants] if ids is None else ids
     today = timezone.localdate()
     endorsements: dict[int, list[tuple[str, str]]] = {}
     for cid, category, status, renewal in (
@@ -351,27 +363,50 @@ def ranked_matches_in_sql(
 # --- every open consultation at once ---------------------------------------------------------
 
 
+# The JSON lists of a consultation, read as text and parsed once per distinct text (a few
+# dozen combinations among tens of thousands of consultations).
+_JSON_PATHS = {"concerns": "_concerns_json", "program__ages_served": "_ages_served_json"}
+
+
 def open_requests_facts() -> list[RequestFacts]:
-    """Every submitted consultation, as matching facts (two queries, read as plain values: at
+    """Every submitted consultation, as matching facts (two queries, read as plain tuples: at
     national scale model instances would cost seconds)."""
     declined: dict[int, set[int]] = {}
     for consultation_id, consultant_id in RequestEvent.objects.filter(
         action=RequestEvent.Action.DECLINED, request__status=Status.SUBMITTED
     ).values_list("request_id", "consultant_id"):
         declined.setdefault(consultation_id, set()).add(consultant_id)
+    paths = tuple(dict.fromkeys((*REQUEST_PATHS.values(), *WEIGHT_AND_AGE_PATHS)))
     rows = (
         ConsultationRequest.objects.filter(status=Status.SUBMITTED)
+        .annotate(**{name: Cast(path, TextField()) for path, name in _JSON_PATHS.items()})
         .order_by("pk")
-        .values(*REQUEST_PATHS.values(), *WEIGHT_AND_AGE_PATHS)
+        .values_list(*(_JSON_PATHS.get(path, path) for path in paths))
     )
-    return [_request_facts(row.__getitem__, frozenset(declined.get(row["pk"], ()))) for row in rows]
+    position = {path: k for k, path in enumerate(paths)}
+    parsed: dict[str | None, list] = {None: None}
+    json_positions = {position[path] for path in _JSON_PATHS}
+    known: dict = {}
+    facts = []
+    for row in rows:
+        row = list(row)
+        for k in json_positions:
+            text = row[k]
+            if text not in parsed:
+                parsed[text] = json.loads(text)
+            row[k] = parsed[text]
+        facts.append(
+            _request_facts(
+                lambda path, row=row: row[position[path]],
+                frozenset(declined.get(row[0], ())),
+                known,
+            )
+        )
+    return facts
 
 
 def matchable_consultants_facts() -> list[ConsultantFacts]:
     """Every approved consultant, as matching facts (four queries)."""
-    consultants = (
-        Consultant.objects.filter(listing_status=Consultant.ListingStatus.APPROVED)
-        .only(*FACT_FIELDS)
-        .order_by("pk")
-    )
-    return consultant_facts(list(consultants))
+    approved = Consultant.objects.filter(listing_status=Consultant.ListingStatus.APPROVED)
+    consultants = approved.only(*FACT_FIELDS).order_by("pk")
+    return consultant_facts(list(consultants), ids=approved.values("pk"))

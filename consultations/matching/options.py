@@ -31,8 +31,8 @@ class OptionArrays:
     """Every feasible (consultation, consultant) pair, grouped by consultation.
 
     `request_ids`: every consultation given, by state then id; `consultant_ids`: the available
-    consultants, by id; option i pairs request_ids[rows[i]] with consultant_ids[columns[i]] at scores[i]
-    (rounded as rules.score rounds it), ordered by (rows, columns); `starts[k]`: where
+    consultants, by id; option i pairs request_ids[rows[i]] with consultant_ids[columns[i]] at
+    scores[i] (rounded as rules.score rounds it), ordered by (rows, columns); `starts[k]`: where
     consultation k's options begin (starts[-1] = the number of options)."""
 
     request_ids: np.ndarray
