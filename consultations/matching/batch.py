@@ -208,17 +208,29 @@ def solve_arrays(
         return np.zeros(0, dtype=np.int64)
     renumber = np.full(len(capacity), -1, dtype=np.int32)
     renumber[with_room] = np.arange(len(with_room), dtype=np.int32)
+    n = len(rows)
+    # Does any option go to a consultant without room? (Usually none: then nothing is copied
+    # but the consultants' new numbers and the points.)
+    filtered = bool(
+        (capacity[np.flatnonzero(np.bincount(columns, minlength=len(capacity)))] == 0).any()
+    )
+    new_columns, points = np.empty(n, dtype=np.int32), np.empty(n, dtype=np.int32)
 
     def part(a, b):
-        # One pass a chunk: the options of consultants with room, their points as integers.
-        new_columns = renumber[columns[a:b]]
-        kept = np.flatnonzero(new_columns >= 0)
-        points = np.rint(scores[a:b][kept] * SCORE_SCALE).astype(np.int32)
-        return kept + a, rows[a:b][kept].astype(np.int32), new_columns[kept], points
+        # A chunk at a time: the consultants' new numbers, the points as integers.
+        new_columns[a:b] = renumber[columns[a:b]]
+        points[a:b] = np.rint(scores[a:b] * SCORE_SCALE)
+        if filtered:
+            kept = np.flatnonzero(new_columns[a:b] >= 0)
+            return kept + a, rows[a:b][kept], new_columns[a:b][kept], points[a:b][kept]
+        return None
 
-    with pricing.Chunks(len(rows), workers) as chunks:
+    with pricing.Chunks(n, workers) as chunks:
         parts = chunks.map(part)
-    kept, rows, new_columns, points = (np.concatenate([p[k] for p in parts]) for k in range(4))
+    if filtered:  # only the options of consultants with room
+        kept, rows, new_columns, points = (np.concatenate([p[k] for p in parts]) for k in range(4))
+    else:
+        kept = None
     used = components.solve_split(
         rows,
         new_columns,
@@ -231,7 +243,7 @@ def solve_arrays(
         if min_parallel_arcs is None
         else min_parallel_arcs,
     )
-    return kept[used]
+    return used if kept is None else kept[used]
 
 
 def greedy(

@@ -189,8 +189,14 @@ def _flow(rows, columns, points, priority, capacity, *, threads: int = 1) -> np.
         return _network(rows, columns, values, n_r, capacity)
 
     def flow(subset, weights, potentials):
-        # Only the requests with an option in the subset (the others stay unmatched).
-        present, local = np.unique(rows[subset], return_inverse=True)
+        # Only the requests with an option in the subset (the others stay unmatched), numbered
+        # in order (when the options are grouped by request, as the batch's are, unsorted).
+        taken = rows[subset]
+        if bool((taken[1:] >= taken[:-1]).all()):
+            first = np.r_[True, taken[1:] != taken[:-1]]
+            present, local = taken[first], np.cumsum(first) - 1
+        else:
+            present, local = np.unique(taken, return_inverse=True)
         if potentials is not None:
             v, u = potentials
             potentials = (v, u[present])
