@@ -180,23 +180,30 @@ class Pairs:
         return self._score(rows, found)
 
     def _score(self, rows, found) -> np.ndarray:
-        """rules.score's sum, term by term in its order, for the pairs given."""
+        """rules.score's sum, term by term in its order, for the pairs given (each pair's
+        value read from the flattened matrices: one index for all of them)."""
         t, w = self.terms, self.terms["w"]
-        close = (self.by_county[rows, found] | self.by_radius[rows, found]) & ~np.isnan(
-            dist := t["dist"][rows, found]
-        )
+        n_c = self.speaks.shape[1]
+        flat = rows.astype(np.int64) * n_c + found
+
+        def at(matrix):
+            return np.ravel(matrix).take(flat)
+
+        def by_row_kind(table, kinds):  # table[kinds[rows], found]
+            return np.ravel(table).take(kinds.take(rows).astype(np.int64) * n_c + found)
+
+        close = (at(self.by_county) | at(self.by_radius)) & ~np.isnan(dist := at(t["dist"]))
+        radius = t["radius"].take(found)
         with np.errstate(invalid="ignore"):
-            distance = np.where(
-                close, np.maximum(0.0, 1.0 - dist / np.maximum(t["radius"][found], 1.0)), 0.0
-            )
+            distance = np.where(close, np.maximum(0.0, 1.0 - dist / np.maximum(radius, 1.0)), 0.0)
         return (
-            w["specialty"] * t["specialty"][rows, found]
-            + w["setting"] * t["works_in"][t["setting"][rows], found]
-            + w["language"] * self.speaks[rows, found]
+            w["specialty"] * at(t["specialty"])
+            + w["setting"] * by_row_kind(t["works_in"], t["setting"])
+            + w["language"] * at(self.speaks)
             + w["distance"] * distance
-            + w["room"] * t["room"][found]
-            + w["continuity"] * t["continuity"][rows, found]
-            + w["endorsement"] * t["endorsement"][t["ages"][rows], found]
+            + w["room"] * t["room"].take(found)
+            + w["continuity"] * at(t["continuity"])
+            + w["endorsement"] * by_row_kind(t["endorsement"], t["ages"])
         )
 
 
