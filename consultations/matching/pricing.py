@@ -35,7 +35,7 @@ if it refuses the answer (a priority request left out to keep two better routine
 solver gets the true bonus from then on.
 """
 
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import pairwise
 
 import numpy as np
@@ -76,6 +76,11 @@ def solve_priced(rows, columns, values, quick, scores, capacity, flow, chunks=No
     while True:
         subset = np.flatnonzero(active)
         used = subset[flow(subset, solver[subset], potentials)]
+        # The prices for the solver's own weights (the next flow's start, unless this answer
+        # is the last) are worked out in a second thread beside the true prices.
+        own = None
+        if solver is not values:
+            own = chunks.submit(prices, rows, columns, solver, subset, used, n_r, capacity)
         dual = prices(rows, columns, values, subset, used, n_r, capacity)
         if dual is None:
             # Not optimal on its own options for the true values: the quick weights misled
@@ -95,10 +100,7 @@ def solve_priced(rows, columns, values, quick, scores, capacity, flow, chunks=No
         active[near[best_of_groups(rows[near], clipped, ADDED)]] = True
         # The next flow starts from this one's prices for the solver's own weights (the
         # assignment is optimal on its options for them, so they exist).
-        if solver is values:
-            potentials = dual
-        else:
-            potentials = prices(rows, columns, solver, subset, used, n_r, capacity)
+        potentials = dual if own is None else own.result()
     return flow(np.arange(len(rows)), values, None)  # never expected: the whole network at once
 
 
@@ -127,6 +129,14 @@ class Chunks:
         if self.pool is None:
             return [part(a, b) for a, b in bounds]
         return list(self.pool.map(lambda ab: part(*ab), bounds))
+
+    def submit(self, fn, *args) -> Future:
+        """fn(*args) in a thread of the pool (here and now without one)."""
+        if self.pool is not None:
+            return self.pool.submit(fn, *args)
+        done = Future()
+        done.set_result(fn(*args))
+        return done
 
     def shares(self, starts=None) -> list[tuple[int, int]]:
         """One range of the options a thread; with `starts` (sorted positions where groups
