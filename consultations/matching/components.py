@@ -99,7 +99,8 @@ def solve_split(
     ]
     rest = np.flatnonzero(~(one_request | one_consultant))
     if len(rest) == len(rows) and (arc_label == arc_label[0]).all():
-        return np.sort(_flow(rows, columns, points, priority, capacity, threads=workers))  # one
+        # All one component.
+        return np.sort(_flow(rows, columns, points, priority, capacity, threads=workers))
     if len(rest) and (arc_label[rest] == arc_label[rest[0]]).all():
         # One flow component: solved as it is (nodes outside it have no arc and take none).
         chosen.append(
@@ -184,31 +185,31 @@ def _flow(rows, columns, points, priority, capacity, *, threads: int = 1) -> np.
     # bonus exceeds the best conceivable total of every request's best score.
     bonus = int(_best_per_request(rows, points, n_r).sum()) + 1
     capacity = capacity.astype(np.int64)
-    if len(rows) < pricing.MIN_PRICED_ARCS:
-        values = points.astype(np.int64) + np.where(priority[rows], bonus, 0)
-        return _network(rows, columns, values, n_r, capacity)
+    priced = len(rows) >= pricing.MIN_PRICED_ARCS
+    # The solver is quicker with a smaller bonus (one above any single score); the certificate
+    # is taken with the true one (pricing.solve_priced).
+    bonuses = (bonus, int(points.max()) + 1) if priced else (bonus,)
+    with pricing.Chunks(len(rows), threads if priced else 1) as chunks:
+        values, *quick = pricing.with_bonus(points, priority, rows, bonuses, chunks)
+        if not priced:
+            return _network(rows, columns, values, n_r, capacity)
 
-    def flow(subset, weights, potentials):
-        # Only the requests with an option in the subset (the others stay unmatched), numbered
-        # in order (when the options are grouped by request, as the batch's are, unsorted).
-        taken = rows[subset]
-        if bool((taken[1:] >= taken[:-1]).all()):
-            first = np.r_[True, taken[1:] != taken[:-1]]
-            present, local = taken[first], np.cumsum(first) - 1
-        else:
-            present, local = np.unique(taken, return_inverse=True)
-        if potentials is not None:
-            v, u = potentials
-            potentials = (v, u[present])
-        return _network(local, columns[subset], weights, len(present), capacity, potentials)
+        def flow(subset, weights, potentials):
+            # Only the requests with an option in the subset (the others stay unmatched),
+            # numbered in order (unsorted when the options are grouped by request, as the
+            # batch's are).
+            taken = rows[subset]
+            if bool((taken[1:] >= taken[:-1]).all()):
+                first = np.r_[True, taken[1:] != taken[:-1]]
+                present, local = taken[first], np.cumsum(first) - 1
+            else:
+                present, local = np.unique(taken, return_inverse=True)
+            if potentials is not None:
+                v, u = potentials
+                potentials = (v, u[present])
+            return _network(local, columns[subset], weights, len(present), capacity, potentials)
 
-    with pricing.Chunks(len(rows), threads) as chunks:
-        # The solver is quicker with a smaller bonus (one above any single score); the
-        # certificate is taken with the true one (pricing.solve_priced).
-        values, quick = pricing.with_bonus(
-            points, priority, rows, (bonus, int(points.max()) + 1), chunks
-        )
-        return pricing.solve_priced(rows, columns, values, quick, points, capacity, flow, chunks)
+        return pricing.solve_priced(rows, columns, values, quick[0], points, capacity, flow, chunks)
 
 
 def _best_per_request(rows, points, n_r: int) -> np.ndarray:

@@ -398,7 +398,7 @@ def open_requests_facts() -> list[RequestFacts]:
         facts.append(
             _request_facts(
                 lambda path, row=row: row[position[path]],
-                frozenset(declined.get(row[0], ())),
+                frozenset(declined.get(row[position["pk"]], ())),
                 known,
             )
         )
