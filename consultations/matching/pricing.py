@@ -50,6 +50,10 @@ import numpy as np
 FIRST_OPTIONS = 4
 PER_PLACE, EXTRA = 3, 5
 ADDED, SLACK = 12, 500
+# When at most this many requests break the certificate, the last answer is mended
+# (`repair`, a shortest path for each) rather than solved again: at four times national scale
+# a flow takes 1.5 to 2 s, a request's mending about 2 ms.
+MEND_REQUESTS = 400
 # The smallest network worth pruning (below it one flow over every option is as fast).
 MIN_PRICED_ARCS = 200_000
 # Passes over every option go a chunk at a time (Chunks).
@@ -72,16 +76,29 @@ def solve_priced(rows, columns, values, quick, scores, capacity, flow, chunks=No
     n_r = int(rows.max()) + 1
     chunks = chunks or Chunks(len(rows))
     active = initial_options(rows, columns, scores, quick, capacity, chunks)
-    solver, potentials = quick, None
+    solver, potentials, mend = quick, None, None
     while True:
         subset = np.flatnonzero(active)
-        used = subset[flow(subset, solver[subset], potentials)]
-        # The prices for the solver's own weights (the next flow's start, unless this answer
-        # is the last) are worked out in a second thread beside the true prices.
         own = None
-        if solver is not values:
-            own = chunks.submit(prices, rows, columns, solver, subset, used, n_r, capacity)
-        dual = prices(rows, columns, values, subset, used, n_r, capacity)
+        if mend is not None:
+            # Few requests broke the certificate: the last answer mended (`repair`).
+            from consultations.matching import repair
+
+            mended = repair.repair(rows, columns, values, capacity, subset, *mend)
+            if mended is None:  # never expected: a flow from the last prices instead
+                solver, potentials = values, mend[1:3][::-1]
+            mend = None
+        else:
+            mended = None
+        if mended is not None:
+            used, dual = mended
+        else:
+            used = subset[flow(subset, solver[subset], potentials)]
+            # The prices for the solver's own weights (the next flow's start, unless this
+            # answer is the last) are worked out in a second thread beside the true prices.
+            if solver is not values:
+                own = chunks.submit(prices, rows, columns, solver, subset, used, n_r, capacity)
+            dual = prices(rows, columns, values, subset, used, n_r, capacity)
         if dual is None:
             # Not optimal on its own options for the true values: the quick weights misled
             # the solver; from now on it gets the true ones (with them, this cannot happen).
@@ -92,15 +109,23 @@ def solve_priced(rows, columns, values, quick, scores, capacity, flow, chunks=No
         v, u = dual
         # The options that break the certificate or come within SLACK of it.
         near, short = near_options(rows, columns, values, u, v, SLACK, chunks)
-        if not (short > 0).any():
+        breaking = short > 0
+        if not breaking.any():
             if certificate_holds(rows, columns, values, capacity, used, u, v, chunks):
                 return used
             break
         clipped = np.minimum(short, 2**20) + SLACK
         active[near[best_of_groups(rows[near], clipped, ADDED)]] = True
-        # The next flow starts from this one's prices for the solver's own weights (the
-        # assignment is optimal on its options for them, so they exist).
-        potentials = dual if own is None else own.result()
+        requests = np.unique(rows[near[breaking]])
+        if len(requests) <= MEND_REQUESTS:
+            mend = (used, u, v, requests)
+        elif mended is not None:
+            # A flow after a mended answer starts from its prices, for the true values.
+            solver, potentials = values, dual
+        else:
+            # The next flow starts from this one's prices for the solver's own weights (the
+            # assignment is optimal on its options for them, so they exist).
+            potentials = dual if own is None else own.result()
     return flow(np.arange(len(rows)), values, None)  # never expected: the whole network at once
 
 

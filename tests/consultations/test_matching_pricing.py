@@ -2,9 +2,10 @@
 its options at a time, each answer proved optimal for every option by a dual certificate.
 
 Small networks are not priced in production (MIN_PRICED_ARCS); here the thresholds are forced
-down, to one option per request, so the pricing loop has to re-solve, and the answers are held
-to the brute-force solver and to one flow over the whole network. The certificate itself is
-checked: it holds for the optimum and fails for an assignment that is not optimal.
+down, to one option per request, so the pricing loop has to re-solve (by a flow, or by mending
+the last answer: consultations.matching.repair), and the answers are held to the brute-force
+solver and to one flow over the whole network. The certificate itself is checked: it holds for
+the optimum and fails for an assignment that is not optimal.
 """
 
 import random
@@ -15,7 +16,7 @@ import numpy as np
 import pytest
 from hypothesis import example, given
 
-from consultations.matching import batch_options, components, pricing, solve
+from consultations.matching import batch_options, components, pricing, repair, solve
 from consultations.matching.capacity import batch_capacity, capacity_columns
 from consultations.matching.options import option_arrays
 from tests.consultations.test_matching_components import flow_problem, sparse_problem
@@ -41,15 +42,19 @@ PRIORITY_DISPLACES_A_CHAIN = (
 )
 
 
+ALWAYS = 10**9  # mend whatever the number of requests that break the certificate
+
+
 @contextmanager
-def priced(first=1, per_place=0, extra=0, added=1, slack=0):
-    """Price every network, starting from `first` option per request and adding `added`."""
-    saved = {
-        name: getattr(pricing, name)
-        for name in ("MIN_PRICED_ARCS", "FIRST_OPTIONS", "PER_PLACE", "EXTRA", "ADDED", "SLACK")
-    }
+def priced(first=1, per_place=0, extra=0, added=1, slack=0, mend=0):
+    """Price every network, starting from `first` option per request and adding `added`;
+    re-solve by a flow, or mend the last answer when at most `mend` requests break the
+    certificate."""
+    names = ("MIN_PRICED_ARCS", "FIRST_OPTIONS", "PER_PLACE", "EXTRA", "ADDED", "SLACK")
+    saved = {name: getattr(pricing, name) for name in (*names, "MEND_REQUESTS")}
     pricing.MIN_PRICED_ARCS, pricing.FIRST_OPTIONS = 0, first
     pricing.PER_PLACE, pricing.EXTRA, pricing.ADDED, pricing.SLACK = per_place, extra, added, slack
+    pricing.MEND_REQUESTS = mend
     try:
         yield
     finally:
@@ -95,6 +100,107 @@ def test_the_priced_solve_is_optimal_with_a_larger_first_network(problem):
     with priced(first=2, per_place=1, extra=1, added=2, slack=3000):
         assignments = solve(options, capacity, priority)
     assert key(assignments, priority) == brute_force(options, capacity, priority)
+
+
+@EXHAUSTIVE
+@given(problems)
+@example(PRIORITY_CHAIN)
+@example(PRIORITY_DISPLACES_A_CHAIN)
+def test_the_priced_solve_mending_its_answers_is_optimal_priority_first(problem):
+    options, capacity, priority = problem
+    with priced(mend=ALWAYS):
+        assignments = solve(options, capacity, priority, split=False)
+    assert key(assignments, priority) == brute_force(options, capacity, priority)
+
+
+@contextmanager
+def counted_mends():
+    """Count the answers mended (the requests that broke the certificate, each time)."""
+    calls = []
+    mend = repair.repair
+
+    def counting(*args):
+        calls.append(len(args[-1]))
+        return mend(*args)
+
+    repair.repair = counting
+    try:
+        yield calls
+    finally:
+        repair.repair = mend
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_mending_the_answers_agrees_with_the_whole_network(seed):
+    options, capacity, priority = sparse_problem(random.Random(seed), 120, 30)
+    whole = solve(options, capacity, priority, split=False)
+    with priced(mend=ALWAYS), counted_flows() as flows, counted_mends() as mends:
+        first = solve(options, capacity, priority, split=False)
+        again = solve(options, capacity, priority, split=False)
+    assert key(first, priority) == key(whole, priority)
+    assert first == again  # deterministic
+    assert len(mends) >= 2  # each solve mended at least once...
+    assert len(flows) <= 4  # ... after one flow (two when the quick weights misled it)
+    assert len({a.request_id for a in first}) == len(first)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_a_few_breaking_requests_are_mended_and_many_flowed(seed):
+    """Within a solve, a round with more breaking requests than MEND_REQUESTS gets a flow,
+    one with fewer is mended, and the answer is the same either way."""
+    options, capacity, priority = sparse_problem(random.Random(seed), 150, 40)
+    whole = solve(options, capacity, priority, split=False)
+    with priced(mend=3), counted_flows() as flows, counted_mends() as mends:
+        mixed = solve(options, capacity, priority, split=False)
+    assert key(mixed, priority) == key(whole, priority)
+    assert all(n <= 3 for n in mends)
+    assert flows  # the first network at least
+
+
+def test_a_mend_that_fails_gives_way_to_a_flow(monkeypatch):
+    options, capacity, priority = sparse_problem(random.Random(4), 120, 30)
+    whole = solve(options, capacity, priority, split=False)
+    monkeypatch.setattr(repair, "repair", lambda *args: None)
+    with priced(mend=ALWAYS), counted_flows() as flows:
+        assignments = solve(options, capacity, priority, split=False)
+    assert key(assignments, priority) == key(whole, priority)
+    assert len(flows) >= 2
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_a_mended_answer_is_the_flow_s_on_the_larger_network(seed):
+    """repair.repair alone: an answer optimal on each request's best option, mended for every
+    option, is worth what a flow over every option is, keeps the places, and its prices are
+    a certificate for every option."""
+    problem = sparse_problem(random.Random(seed), 80, 25)
+    rows, columns, values, capacity = arrays_of(*problem)
+    n_r, n_c = len(problem[0]), len(capacity)
+    first = np.zeros(len(rows), dtype=bool)
+    first[pricing.best_per_request(rows, values, 1)] = True
+    pruned = np.flatnonzero(first)
+    used = pruned[components._network(rows[pruned], columns[pruned], values[pruned], n_r, capacity)]
+    v, u = pricing.prices(rows, columns, values, pruned, used, n_r, capacity)
+    breaking = np.unique(rows[values > u[rows] + v[columns]])
+    everything = np.arange(len(rows))
+    mended, (v, u) = repair.repair(
+        rows, columns, values, capacity, everything, used, u, v, breaking
+    )
+    whole = components._network(rows, columns, values, n_r, capacity)
+    assert values[mended].sum() == values[whole].sum()
+    assert np.bincount(rows[mended], minlength=n_r).max(initial=0) <= 1
+    assert (np.bincount(columns[mended], minlength=n_c) <= capacity).all()
+    assert pricing.certificate_holds(rows, columns, values, capacity, mended, u, v)
+
+
+def test_mending_nothing_changes_nothing():
+    rows, columns, values, capacity = arrays_of(*PRIORITY_CHAIN)
+    everything = np.arange(len(rows))
+    used = components._network(rows, columns, values, 3, capacity)
+    v, u = pricing.prices(rows, columns, values, everything, used, 3, capacity)
+    none = np.zeros(0, dtype=np.int64)
+    mended, (v2, u2) = repair.repair(rows, columns, values, capacity, everything, used, u, v, none)
+    assert mended.tolist() == sorted(used.tolist())
+    assert pricing.certificate_holds(rows, columns, values, capacity, mended, u2, v2)
 
 
 def test_a_priority_request_that_displaces_a_chain_is_matched():
