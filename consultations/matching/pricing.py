@@ -163,15 +163,10 @@ class Chunks:
         done.set_result(fn(*args))
         return done
 
-    def shares(self, starts=None) -> list[tuple[int, int]]:
-        """One range of the options a thread; with `starts` (sorted positions where groups
-        begin), each range begins where a group does."""
+    def shares(self) -> list[tuple[int, int]]:
+        """One range of the options a thread."""
         n = self.bounds[-1][1]
-        cuts = [n * k // self.threads for k in range(1, self.threads)]
-        if starts is not None:  # each cut moved on to the next group's start
-            found = np.searchsorted(starts, cuts).tolist()
-            cuts = [int(starts[i]) if i < len(starts) else n for i in found]
-        edges = [0, *cuts, n]
+        edges = [0, *(n * k // self.threads for k in range(1, self.threads)), n]
         return [(a, b) for a, b in pairwise(edges) if b > a] or [(0, 0)]
 
 
@@ -202,16 +197,6 @@ def near_options(rows, columns, values, u, v, slack: int, chunks):
     return np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found])
 
 
-def _ranges(starts, counts) -> np.ndarray:
-    """The concatenated ranges [starts[k], starts[k] + counts[k])."""
-    counts = np.asarray(counts, dtype=np.int64)
-    total = int(counts.sum())
-    if not total:
-        return np.zeros(0, dtype=np.int64)
-    offsets = np.repeat(np.asarray(starts, dtype=np.int64) - np.cumsum(counts) + counts, counts)
-    return offsets + np.arange(total)
-
-
 def initial_options(rows, columns, scores, quick, capacity, chunks=None) -> np.ndarray:
     """The first pruned network, as a mask over the options (see FIRST_OPTIONS): each
     request's best by score, each consultant's best by the solver's values."""
@@ -219,15 +204,7 @@ def initial_options(rows, columns, scores, quick, capacity, chunks=None) -> np.n
     mask = np.zeros(len(rows), dtype=bool)
     if not len(rows):
         return mask
-    if bool((rows[1:] >= rows[:-1]).all()):
-        # Grouped by request (as the batch's options are): each thread takes whole requests.
-        shares = chunks.shares(np.r_[0, np.flatnonzero(rows[1:] != rows[:-1]) + 1])
-        best = chunks.map(
-            lambda a, b: best_per_request(rows[a:b], scores[a:b], FIRST_OPTIONS) + a, shares
-        )
-        mask[np.concatenate(best)] = True
-    else:
-        mask[best_per_request(rows, scores, FIRST_OPTIONS)] = True
+    mask[best_per_request(rows, scores, FIRST_OPTIONS)] = True
     mask[best_by_histogram(columns, quick, PER_PLACE * capacity + EXTRA, chunks)] = True
     return mask
 
@@ -259,26 +236,15 @@ def best_by_histogram(groups, values, limit, chunks, buckets: int = 128) -> np.n
 
 
 def best_per_request(rows, values, limit: int) -> np.ndarray:
-    """best_of_groups(rows, values, limit) for a number `limit`; quicker when the options are
-    grouped by request (rows sorted): `limit` passes of a maximum per request, on keys that
-    break ties by the lower index, each taking the best option left."""
+    """best_of_groups(rows, values, limit) for a number `limit`; in one compiled pass when the
+    options are grouped by request (rows sorted), as the batch's are."""
     n = len(rows)
     if n == 0 or not bool((rows[1:] >= rows[:-1]).all()):
         return best_of_groups(rows, values, limit)
-    if int(values.min()) < 0 or (int(values.max()) + 1) * n >= 2**62:
-        return best_of_groups(rows, values, limit)
-    starts = np.r_[0, np.flatnonzero(rows[1:] != rows[:-1]) + 1]
-    key = values.astype(np.int64) * n + (n - 1 - np.arange(n, dtype=np.int64))
-    chosen = []
-    for _ in range(limit):
-        best = np.maximum.reduceat(key, starts)
-        best = best[best >= 0]
-        if not len(best):
-            break
-        taken = n - 1 - best % n
-        chosen.append(taken)
-        key[taken] = -1
-    return np.sort(np.concatenate(chosen)) if chosen else np.zeros(0, dtype=np.int64)
+    from consultations.matching import kernels
+
+    starts = np.r_[0, np.flatnonzero(rows[1:] != rows[:-1]) + 1, n]
+    return kernels.best_per_group(starts, values, limit)
 
 
 def group_order(groups, values) -> np.ndarray:
@@ -347,28 +313,15 @@ def prices(rows, columns, points, subset, used, n_r: int, capacity, *, greatest=
 
 def relax(start, source, target, gap, limit, n: int):
     """The least x ≥ start with x[target[i]] ≥ x[source[i]] + gap[i] for every i; None if it
-    would exceed `limit` somewhere (or rise without end: a positive cycle)."""
-    x = start.copy()
-    if (x > limit).any():
-        return None
-    order = np.argsort(source, kind="stable")
-    source, target, gap = source[order], target[order], gap[order]
-    begin = np.searchsorted(source, np.arange(n))
-    end = np.searchsorted(source, np.arange(n), side="right")
-    changed = np.arange(n)  # every value is new
-    for _ in range(n + 1):
-        # The constraints out of the nodes whose value rose last round.
-        arcs = _ranges(begin[changed], end[changed] - begin[changed])
-        if not len(arcs):
-            break
-        before = x.copy()
-        np.maximum.at(x, target[arcs], x[source[arcs]] + gap[arcs])
-        changed = np.flatnonzero(x > before)
-        if (x[changed] > limit[changed]).any():
-            return None
-    else:
-        return None
-    return x
+    would exceed `limit` somewhere (or rise without end: a positive cycle). Compiled
+    (kernels.least_above)."""
+    from consultations.matching import kernels
+
+    def ints(a):
+        return np.ascontiguousarray(a, dtype=np.int64)
+
+    ok, x = kernels.least_above(ints(start), ints(source), ints(target), ints(gap), ints(limit), n)
+    return x if ok else None
 
 
 def certificate_holds(rows, columns, points, capacity, used, u, v, chunks=None) -> bool:

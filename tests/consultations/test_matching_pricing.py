@@ -381,14 +381,24 @@ def test_near_options_and_the_certificate_look_at_every_chunk(threads):
         )
 
 
-def test_chunk_shares_begin_where_a_request_does():
-    rows = np.repeat(np.arange(10), [5, 1, 30, 2, 2, 40, 1, 1, 3, 15])
-    starts = np.r_[0, np.flatnonzero(rows[1:] != rows[:-1]) + 1]
-    for threads in (1, 2, 3, 7):
-        shares = pricing.Chunks(len(rows), threads).shares(starts)
-        assert shares[0][0] == 0 and shares[-1][1] == len(rows)
+def test_chunk_shares_cover_every_option_once():
+    for n, threads in ((100, 1), (100, 2), (101, 3), (5, 7), (0, 2)):
+        shares = pricing.Chunks(n, threads).shares()
+        assert shares[0][0] == 0 and shares[-1][1] == n
         assert all(b == c for (_, b), (c, _) in pairwise(shares))
-        assert all(a in starts for a, _ in shares)
+        assert len(shares) <= threads
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_best_per_request_in_large_groups(seed):
+    """Few requests with many options each, values drawn from a small range: each request's
+    best kept list is filled, shifted and refused many times."""
+    rng = np.random.default_rng(seed)
+    rows = np.repeat(np.arange(4), rng.integers(150, 250, 4))
+    values = rng.integers(0, 9, len(rows))
+    for limit in (1, 3, 8):
+        got = pricing.best_per_request(rows, values, limit)
+        assert got.tolist() == sorted(pricing.best_of_groups(rows, values, limit).tolist())
 
 
 def test_with_bonus_adds_each_bonus_to_priority_options_only():
