@@ -115,7 +115,7 @@ def solve_priced(rows, columns, values, quick, scores, capacity, flow, chunks=No
                 return used
             break
         clipped = np.minimum(short, 2**20) + SLACK
-        active[near[best_of_groups(rows[near], clipped, ADDED)]] = True
+        active[near[best_per_request(rows[near], clipped, ADDED)]] = True
         requests = np.unique(rows[near[breaking]])
         if len(requests) <= MEND_REQUESTS:
             mend = (used, u, v, requests)
