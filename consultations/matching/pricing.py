@@ -29,6 +29,12 @@ solve quicker (2.3 to 1.8 s a round at four times national scale). The certifica
 in full before any answer is returned (`certificate_holds`); should that ever fail, the whole
 network is solved at once. The answer is exact, not a heuristic.
 
+When at most MEND_REQUESTS requests break the certificate, the last answer is mended instead
+(`repair`: each of them gives up its unit and finds its cheapest chain of exchanges by a
+shortest-path search over the prices): exact, and held to the same certificate. At four times
+national scale the third round names 24 requests: two mends (0.3 s) replace the fourth flow and
+any after it.
+
 The flow solver (cost scaling) is several times quicker when the priority bonus is small, so it
 is given a bonus of one more than any score; the certificate is taken with the true bonus, and
 if it refuses the answer (a priority request left out to keep two better routine ones in), the
@@ -45,14 +51,14 @@ import numpy as np
 # consultant sees enough competition for prices that mean something. Each round then adds, for
 # each request with an option that breaks the certificate, its ADDED options most short of it
 # among those within SLACK points of breaking it (the most broken first: at least one). At four
-# times national scale this takes four rounds; fewer options a round (4 within 200 points)
-# made smaller networks but five rounds, no quicker (bench/README.md).
+# times national scale this takes three flows, then two mends; fewer options a round (4
+# within 200 points) made smaller networks but more rounds, no quicker (bench/README.md).
 FIRST_OPTIONS = 4
 PER_PLACE, EXTRA = 3, 5
 ADDED, SLACK = 12, 500
 # When at most this many requests break the certificate, the last answer is mended
 # (`repair`, a shortest path for each) rather than solved again: at four times national scale
-# a flow takes 1.5 to 2 s, a request's mending about 2 ms.
+# a flow takes 1.5 to 2.5 s, a request's mending 2 to 10 ms (more when many are mended).
 MEND_REQUESTS = 400
 # The smallest network worth pruning (below it one flow over every option is as fast).
 MIN_PRICED_ARCS = 200_000
