@@ -8,9 +8,11 @@ score rules of `rules.exclusion` and `rules.score` to a block of consultations o
 against those columns. The property tests hold both callers to the scalar rules.
 
 The batch's blocks are large (at four times national scale 62 million pairs, of which 16
-million feasible), so a pair's distance is worked out only where it can count (on-site work,
-within the radius in latitude alone) and its score only when asked for (`Pairs.scores_at`, the
-feasible pairs), each the same float the whole-matrix form gives.
+million feasible), so the batch does not build their matrices: `feasible_pairs` applies the
+same rules to one pair at a time in a compiled pass (kernels.feasible_pairs) and keeps only
+the feasible ones with their scores, the same floats (tests hold it to `pair_arrays`). In the
+matrices a pair's distance is worked out only where it can count (on-site work, within the
+radius in latitude alone) and its score only when asked for (`Pairs.scores_at`).
 """
 
 from collections.abc import Mapping
@@ -239,26 +241,86 @@ def distances(r_lat, r_lng, cols: ConsultantColumns, onsite_ok) -> np.ndarray:
 GREAT = 1e9  # miles: further than any radius
 
 
+class _RequestColumns:
+    """What the rules read of a block of consultations, as arrays (one entry per
+    consultation); the endorsement component, which depends on the ages alone, as one row of
+    the columns per set of ages (`by_ages`, each consultation's row in `ages`)."""
+
+    def __init__(self, block: list[RequestFacts], cols: ConsultantColumns):
+        self.lat = np.array([np.nan if r.latitude is None else r.latitude for r in block])
+        self.lng = np.array([np.nan if r.longitude is None else r.longitude for r in block])
+        self.onsite = np.array([r.accepts_on_site for r in block], dtype=bool)
+        self.virtual = np.array([r.accepts_virtual for r in block], dtype=bool)
+        self.concern_share = np.zeros((len(block), len(CONCERN_CODES)))
+        for i, r in enumerate(block):
+            for k in r.concerns:
+                self.concern_share[i, CONCERN_CODES.index(k)] += 1.0 / len(r.concerns)
+        self.setting = np.array([SETTING_CODES.index(r.setting_type) for r in block], np.int64)
+        self.weight = np.array([weight_hundredths(r.weekly_hours) for r in block], dtype=float)
+        age_sets = sorted({r.ages for r in block}, key=sorted)
+        self.by_ages = np.array([cols.endorsement(ages) for ages in age_sets]).reshape(
+            len(age_sets), len(cols)
+        )
+        self.ages = np.array([age_sets.index(r.ages) for r in block], dtype=np.int64)
+
+
+def _lists(keys: list, columns_of: Mapping) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each key its index into a CSR list of the columns columns_of[key] (-1: none), and
+    the list itself (where each key's columns start, and the columns)."""
+    present = sorted({k for k in keys if k in columns_of})
+    index = {k: n for n, k in enumerate(present)}
+    lists = [columns_of[k] for k in present]
+    at = np.zeros(len(lists) + 1, dtype=np.int64)
+    np.cumsum([len(c) for c in lists], out=at[1:])
+    flat = np.concatenate([np.zeros(0, dtype=np.int64), *lists]).astype(np.int64)
+    return np.array([index.get(k, -1) for k in keys], dtype=np.int64), at, flat
+
+
+def feasible_pairs(
+    block: list[RequestFacts], cols: ConsultantColumns, state: str, w: Mapping[str, float]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """pair_arrays' feasible pairs (within reach, hours free, the language if required, not
+    declined) and their scores before rounding, without its matrices: a compiled pass over
+    the pairs (kernels.feasible_pairs). (rows, columns, unrounded scores), by row then column;
+    the property tests hold it to pair_arrays and to the scalar rules."""
+    from consultations.matching import kernels
+
+    r = _RequestColumns(block, cols)
+    languages = sorted({q.preferred_language for q in block if q.preferred_language})
+    speakers = np.array([cols.speakers(code) for code in languages], dtype=bool).reshape(
+        len(languages), len(cols)
+    )
+    language = {code: n for n, code in enumerate(languages)}
+    r_county, county_at, county_cols = _lists([q.county_id for q in block], cols.county_cols)
+    r_program, program_at, program_cols = _lists([q.program_id for q in block], cols.served_cols)
+    declined = [[cols.col_of[pk] for pk in sorted(q.declined) if pk in cols.col_of] for q in block]
+    declined_at = np.zeros(len(block) + 1, dtype=np.int64)
+    np.cumsum([len(d) for d in declined], out=declined_at[1:])
+    reach = (np.maximum(cols.radius, 1.0) + LATITUDE_MARGIN_MILES) / geo.MILES_PER_DEGREE
+    return kernels.feasible_pairs(
+        r.lat, r.lng, r.onsite, r.virtual, r.weight,
+        np.array([q.language_required for q in block], dtype=bool),
+        np.array([language.get(q.preferred_language, -1) for q in block], dtype=np.int64),
+        r.setting, r.ages, r.concern_share, r_county, r_program, declined_at,
+        np.array([j for d in declined for j in d], dtype=np.int64),
+        cols.lat, cols.lng, cols.radius, cols.onsite, cols.virtual, cols.in_state(state),
+        cols.room, cols.hours, np.ascontiguousarray(cols.answers),
+        np.ascontiguousarray(cols.works_in), np.ascontiguousarray(r.by_ages, dtype=float),
+        speakers, county_at, county_cols, program_at, program_cols,
+        np.array([w[k] for k in COMPONENTS], dtype=float), reach, geo.EARTH_RADIUS_MILES,
+    )  # fmt: skip
+
+
 def pair_arrays(
     block: list[RequestFacts], cols: ConsultantColumns, state: str, w: Mapping[str, float]
 ) -> Pairs:
     """The rules of `rules._reach`, the hours of `exclusion` and `rules.score` for consultations
     of one state against the columns; `w`: normalised_weights()."""
     n_r, n_c = len(block), len(cols)
-    r_lat = np.array([np.nan if r.latitude is None else r.latitude for r in block])
-    r_lng = np.array([np.nan if r.longitude is None else r.longitude for r in block])
-    r_onsite = np.array([r.accepts_on_site for r in block])
-    r_virtual = np.array([r.accepts_virtual for r in block])
-    concern_share = np.zeros((n_r, len(CONCERN_CODES)))
-    for i, r in enumerate(block):
-        for k in r.concerns:
-            concern_share[i, CONCERN_CODES.index(k)] += 1.0 / len(r.concerns)
-    r_setting = np.array([SETTING_CODES.index(r.setting_type) for r in block])
-    r_weight = np.array([weight_hundredths(r.weekly_hours) for r in block])
-    # The endorsement component depends on the ages alone: one row per set of ages.
-    age_sets = sorted({r.ages for r in block}, key=sorted)
-    by_ages = np.array([cols.endorsement(ages) for ages in age_sets]).reshape(len(age_sets), n_c)
-    r_ages = np.array([age_sets.index(r.ages) for r in block], dtype=np.int64)
+    r = _RequestColumns(block, cols)
+    r_lat, r_lng, r_onsite, r_virtual = r.lat, r.lng, r.onsite, r.virtual
+    concern_share, r_setting, r_weight = r.concern_share, r.setting, r.weight
+    by_ages, r_ages = r.by_ages, r.ages
 
     onsite_ok = r_onsite[:, None] & cols.onsite[None, :]
     dist = distances(r_lat, r_lng, cols, onsite_ok)

@@ -1,6 +1,10 @@
-"""Loops over the batch's options that numpy has no quick form for, compiled with numba
-(consultations.matching.pricing). Imported only when a large network is priced; the first call
-in a process compiles (then numba caches the machine code in __pycache__ where it may)."""
+"""The batch's loops that numpy has no quick form for, compiled with numba: every feasible
+pair of a state's consultations and its score in one pass (`feasible_pairs`, for
+options.option_arrays), each request's best few options (`best_per_group`) and the prices'
+difference constraints (`least_above`, for pricing). Imported only when the batch needs them;
+the first call in a process compiles (then numba caches the machine code in __pycache__ where
+it may, and a later process loads it in about 0.25 s). Each releases the interpreter
+(nogil), so the states' threads run side by side."""
 
 import numba
 import numpy as np
@@ -91,3 +95,137 @@ def least_above(start, source, target, gap, limit, n):
                     queue[(head + size) % n] = t
                     size += 1
     return True, x
+
+
+@numba.njit(cache=True, nogil=True)
+def _grown(array, size):
+    bigger = np.empty(max(2 * len(array), size), array.dtype)
+    bigger[: len(array)] = array
+    return bigger
+
+
+@numba.njit(cache=True, nogil=True)
+def feasible_pairs(
+    r_lat,
+    r_lng,
+    r_onsite,
+    r_virtual,
+    r_weight,
+    r_required,
+    r_language,
+    r_setting,
+    r_ages,
+    r_share,
+    r_county,
+    r_program,
+    declined_at,
+    declined,
+    c_lat,
+    c_lng,
+    c_radius,
+    c_onsite,
+    c_virtual,
+    c_same_state,
+    c_room,
+    c_hours,
+    answers,
+    works_in,
+    endorsement,
+    speakers,
+    county_at,
+    county_cols,
+    program_at,
+    program_cols,
+    w,
+    reach_degrees,
+    earth_radius,
+):
+    """The feasible pairs of a block of consultations (rows) against consultant columns, and
+    each one's score before rounding: arrays.pair_arrays' rules (reach by county, radius or
+    virtual work in the state; hours; a required language; not declined) and Pairs._score's
+    sum, term by term in its order, one pair at a time, so no matrix of the block is ever
+    built. Returns (rows, columns, scores), by row then column.
+
+    Per row: coordinates (NaN: unknown), on-site and virtual accepted, weight in hundredths,
+    language required, its language (an index into `speakers`, -1: none), setting and ages
+    (indices into `works_in` and `endorsement`), concern shares (a row of r_share against the
+    columns of `answers`), its county and program (indices into the CSR lists county_at /
+    county_cols and program_at / program_cols: the columns who serve the county, who have
+    served the program; -1: none), and its declined columns (declined_at / declined). Per
+    column: coordinates, radius, on-site, virtual, based in the state, room, hours free."""
+    n_r, n_c = len(r_lat), len(c_lat)
+    size = 0
+    rows = np.empty(1 << 16, np.int32)
+    cols = np.empty(1 << 16, np.int32)
+    scores = np.empty(1 << 16, np.float64)
+    serves = np.zeros(n_c, np.bool_)
+    continued = np.zeros(n_c, np.bool_)
+    refused = np.zeros(n_c, np.bool_)
+    cos2 = np.cos(np.radians(c_lat))
+    p2 = np.radians(c_lat)
+    for i in range(n_r):
+        county, program = r_county[i], r_program[i]
+        if county >= 0:
+            for k in range(county_at[county], county_at[county + 1]):
+                serves[county_cols[k]] = True
+        if program >= 0:
+            for k in range(program_at[program], program_at[program + 1]):
+                continued[program_cols[k]] = True
+        for k in range(declined_at[i], declined_at[i + 1]):
+            refused[declined[k]] = True
+        if size + n_c > len(rows):
+            rows, cols, scores = (
+                _grown(rows, size + n_c),
+                _grown(cols, size + n_c),
+                _grown(scores, size + n_c),
+            )
+        p1 = np.radians(r_lat[i])
+        cos1 = np.cos(p1)
+        language = r_language[i]
+        for j in range(n_c):
+            if refused[j] or not c_hours[j] >= r_weight[i]:
+                continue
+            speaks = True if language < 0 else speakers[language, j]
+            if r_required[i] and not speaks:
+                continue
+            onsite = r_onsite[i] and c_onsite[j]
+            dist = 1e9  # out of reach (arrays.GREAT)
+            if onsite and not abs(r_lat[i] - c_lat[j]) > reach_degrees[j]:
+                dp = p2[j] - p1
+                dl = np.radians(c_lng[j] - r_lng[i])
+                h = np.sin(dp / 2) ** 2.0 + cos1 * cos2[j] * np.sin(dl / 2) ** 2.0
+                dist = 2 * earth_radius * np.arcsin(min(1.0, np.sqrt(h)))
+            by_county = onsite and serves[j]
+            by_radius = onsite and not serves[j] and dist <= c_radius[j]
+            by_virtual = (
+                r_virtual[i] and c_virtual[j] and c_same_state[j] and not (by_county or by_radius)
+            )
+            if not (by_county or by_radius or by_virtual):
+                continue
+            specialty = 0.0
+            for k in range(r_share.shape[1]):
+                specialty += r_share[i, k] * answers[k, j]
+            distance = 0.0
+            if (by_county or by_radius) and not np.isnan(dist):
+                distance = max(0.0, 1.0 - dist / max(c_radius[j], 1.0))
+            rows[size] = i
+            cols[size] = j
+            scores[size] = (
+                w[0] * specialty
+                + w[1] * works_in[r_setting[i], j]
+                + w[2] * (1.0 if speaks else 0.0)
+                + w[3] * distance
+                + w[4] * c_room[j]
+                + w[5] * (1.0 if continued[j] else 0.0)
+                + w[6] * endorsement[r_ages[i], j]
+            )
+            size += 1
+        if county >= 0:
+            for k in range(county_at[county], county_at[county + 1]):
+                serves[county_cols[k]] = False
+        if program >= 0:
+            for k in range(program_at[program], program_at[program + 1]):
+                continued[program_cols[k]] = False
+        for k in range(declined_at[i], declined_at[i + 1]):
+            refused[declined[k]] = False
+    return rows[:size], cols[:size], scores[:size]

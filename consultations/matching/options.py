@@ -2,9 +2,10 @@
 array form (`option_arrays`, what `batch.plan` reads), or as one mapping per consultation
 (`batch_options`, what the waitlist, the reports and the tests read).
 
-The rules of `rules.exclusion` and `rules.score` are applied with numpy, one state at a time
-over the consultants who could reach that state (consultations.matching.arrays), so national
-scale takes seconds rather than minutes; tests hold it to them. The feasible pairs stay in
+The rules of `rules.exclusion` and `rules.score` are applied in array form, one state at a
+time over the consultants who could reach that state (consultations.matching.arrays: a
+compiled pass over the pairs), so national scale takes seconds rather than minutes; tests
+hold it to them. The feasible pairs stay in
 arrays end to end (no Python object per option): at four times national scale there are some
 16 million of them.
 """
@@ -16,7 +17,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from consultations.matching.arrays import ConsultantColumns, normalised_weights, pair_arrays
+from consultations.matching.arrays import (
+    ConsultantColumns,
+    feasible_pairs,
+    normalised_weights,
+    pair_arrays,
+)
 from consultations.matching.prefilter import Outside, Roster, unmatched_reasons
 from consultations.matching.rules import (
     ConsultantFacts,
@@ -130,29 +136,29 @@ def option_arrays(
         outside = Outside(roster, idx)
         if not len(idx):
             return None, {r.id: unmatched_reasons(r, {}, outside, unavailable) for r in block}
-        # The rules in array form (consultations.matching.arrays, shared with the snapshot).
+        # The rules in array form (consultations.matching.arrays, shared with the snapshot):
+        # every feasible pair, row by row (so by consultation, then consultant), compiled.
         cols = everyone.take(idx)
-        pairs = pair_arrays(block, cols, state, w)
-        feasible = pairs.reach & pairs.hours_fit
-        declined = np.zeros_like(feasible)
-        for i, r in enumerate(block):
-            if r.language_required:
-                feasible[i] &= pairs.speaks[i]
-            for pk in r.declined:
-                if pk in cols.col_of:
-                    declined[i, cols.col_of[pk]] = True
-        feasible &= ~declined
-        # Every feasible pair at once, row by row (so by consultation, then consultant).
-        rows, found = np.nonzero(feasible)
+        rows, found, unrounded = feasible_pairs(block, cols, state, w)
         options = (
             np.asarray(positions, dtype=np.int32)[rows],
             idx[found].astype(np.int32),
-            pairs.scores_at(rows, found),
+            np.round(unrounded, 4),  # as rules.score rounds it
         )
         counts = np.bincount(rows, minlength=len(block))
         nobody = {}
-        for i in np.flatnonzero(counts == 0).tolist():
-            r = block[i]
+        alone = np.flatnonzero(counts == 0).tolist()
+        if not alone:
+            return options, nobody
+        # The consultations nobody can take: their pairs' matrices, for the reasons.
+        block = [block[i] for i in alone]
+        pairs = pair_arrays(block, cols, state, w)
+        declined = np.zeros(pairs.speaks.shape, dtype=bool)
+        for i, r in enumerate(block):
+            for pk in r.declined:
+                if pk in cols.col_of:
+                    declined[i, cols.col_of[pk]] = True
+        for i, r in enumerate(block):
             # Nobody: each candidate under the first constraint it fails, in exclusion()'s
             # order (the consultants themselves are available: see `unavailable`).
             modality = (r.accepts_on_site & cols.onsite) | (r.accepts_virtual & cols.virtual)
@@ -171,8 +177,8 @@ def option_arrays(
             nobody[r.id] = unmatched_reasons(r, first, outside, unavailable)
         return options, nobody
 
-    # The states share `threads` threads, the largest first (numpy lets go of the interpreter
-    # in the large array operations that take most of the time); their options are put
+    # The states share `threads` threads, the largest first (the compiled pass over the pairs,
+    # most of the time, lets go of the interpreter); their options are put
     # together in state order, so the answer is the same however many threads there are.
     states = sorted(by_state.items())
     if threads > 1 and len(states) > 1:

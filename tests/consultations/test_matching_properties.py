@@ -16,6 +16,7 @@ import os
 import random
 from collections import Counter
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -32,6 +33,12 @@ from consultations.matching import (
     score,
     score_weights,
     solve,
+)
+from consultations.matching.arrays import (
+    ConsultantColumns,
+    feasible_pairs,
+    normalised_weights,
+    pair_arrays,
 )
 from consultations.matching.capacity import batch_capacity, fits_both_limits
 from directory.vocabularies import Concern, Endorsement, EndorsementStatus, SettingType, Specialty
@@ -301,6 +308,29 @@ def test_batch_options_are_exactly_the_feasible_pairs_with_their_scalar_scores(i
             # Every consultant is accounted for once in the unmet request's reasons.
             counted = sum(int(text.rsplit("(", 1)[1].rstrip(")")) for text in reasons[r.id])
             assert counted == len(consultants)
+
+
+@FAST
+@given(instances(max_requests=9, max_consultants=8))
+def test_the_compiled_pairs_are_the_matrices_feasible_pairs_and_scores(instance):
+    """arrays.feasible_pairs (the batch's compiled pass) against arrays.pair_arrays (the
+    matrices the snapshot reads), state by state: the same pairs, the same scores."""
+    requests, consultants = instance
+    columns, w = ConsultantColumns(consultants), normalised_weights(WEIGHTS)
+    for state in sorted({r.state for r in requests}):
+        block = [r for r in requests if r.state == state]
+        pairs = pair_arrays(block, columns, state, w)
+        feasible = pairs.reach & pairs.hours_fit
+        for i, r in enumerate(block):
+            if r.language_required:
+                feasible[i] &= pairs.speaks[i]
+            for j, c in enumerate(consultants):
+                feasible[i, j] &= c.id not in r.declined
+        rows, found, scores = feasible_pairs(block, columns, state, w)
+        expected_rows, expected_found = np.nonzero(feasible)
+        assert rows.tolist() == expected_rows.tolist()
+        assert found.tolist() == expected_found.tolist()
+        assert scores == pytest.approx(pairs.unrounded_at(rows, found), rel=1e-12, abs=1e-12)
 
 
 @FAST
