@@ -192,7 +192,7 @@ def _flow(rows, columns, points, priority, capacity, *, threads: int = 1) -> np.
     with pricing.Chunks(len(rows), threads if priced else 1) as chunks:
         values, *quick = pricing.with_bonus(points, priority, rows, bonuses, chunks)
         if not priced:
-            return _network(rows, columns, values, n_r, capacity)
+            return _network(rows, columns, values[:], n_r, capacity)
 
         def flow(subset, weights, potentials):
             # Only the requests with an option in the subset (the others stay unmatched),

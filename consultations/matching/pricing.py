@@ -71,7 +71,8 @@ def solve_priced(rows, columns, values, quick, scores, capacity, flow, chunks=No
     options at a time (see the module docstring).
 
     rows[i], columns[i]: option i's request and consultant (each pair once);
-    values[i]: its value p, the points with the priority bonus (int64); quick[i]: the points
+    values[i]: its value p, the points with the priority bonus (int64; values and quick are
+    read by slices and indices: WithBonus or arrays); quick[i]: the points
     with a small bonus, which the flow solver works faster with (the certificate, taken with
     `values`, decides whether its answer is optimal; if not, the solver gets `values`);
     scores[i]: the points alone; capacity[c] > 0. `flow(subset, weights, potentials)` solves
@@ -132,7 +133,8 @@ def solve_priced(rows, columns, values, quick, scores, capacity, flow, chunks=No
             # The next flow starts from this one's prices for the solver's own weights (the
             # assignment is optimal on its options for them, so they exist).
             potentials = dual if own is None else own.result()
-    return flow(np.arange(len(rows)), values, None)  # never expected: the whole network at once
+    everything = np.arange(len(rows))  # never expected: the whole network at once
+    return flow(everything, values[everything], None)
 
 
 class Chunks:
@@ -176,18 +178,31 @@ class Chunks:
         return [(a, b) for a, b in pairwise(edges) if b > a] or [(0, 0)]
 
 
-def with_bonus(points, priority, rows, bonuses, chunks) -> list[np.ndarray]:
+def with_bonus(points, priority, rows, bonuses, chunks) -> list["WithBonus"]:
     """For each of `bonuses`, every option's points plus that bonus if its request (rows) is a
-    priority (priority[r]), as int64."""
-    out = [np.empty(len(points), dtype=np.int64) for _ in bonuses]
+    priority (priority[r]), as int64, worked out where read (WithBonus)."""
+    return [WithBonus(points, priority, rows, bonus, chunks) for bonus in bonuses]
 
-    def part(a, b):
-        first = priority[rows[a:b]]
-        for values, bonus in zip(out, bonuses, strict=True):
-            np.add(points[a:b], first * np.int64(bonus), out=values[a:b])
 
-    chunks.map(part)
-    return out
+class WithBonus:
+    """Every option's value (its points, plus `bonus` if its request is a priority) worked out
+    when read, a slice or the options at some indices, as int64: never kept for every option
+    (at four times national scale each such array would be 128 MB more to allocate and fill,
+    and the passes read the points anyway)."""
+
+    def __init__(self, points, priority, rows, bonus: int, chunks):
+        self.points, self.priority, self.rows = points, priority, rows
+        self.bonus, self.chunks = np.int64(bonus), chunks
+
+    def __len__(self) -> int:
+        return len(self.points)
+
+    def __getitem__(self, at) -> np.ndarray:
+        return self.points[at] + self.priority[self.rows[at]] * self.bonus
+
+    def max(self) -> int:
+        """The largest value (0 without options)."""
+        return max(self.chunks.map(lambda a, b: int(self[a:b].max()) if b > a else 0))
 
 
 def near_options(rows, columns, values, u, v, slack: int, chunks):

@@ -407,9 +407,12 @@ def test_with_bonus_adds_each_bonus_to_priority_options_only():
     priority = np.array([True, False, True])
     with small_chunks(2), pricing.Chunks(len(rows), 2) as chunks:
         big, small = pricing.with_bonus(points, priority, rows, (10**12, 10), chunks)
-    assert big.dtype == np.int64
-    assert big.tolist() == [10**12 + 5, 10**12 + 7, 9, 10**12 + 1, 10**12 + 2, 10**12 + 3]
-    assert small.tolist() == [15, 17, 9, 11, 12, 13]
+        assert big[:].dtype == np.int64
+        assert big[:].tolist() == [10**12 + 5, 10**12 + 7, 9, 10**12 + 1, 10**12 + 2, 10**12 + 3]
+        assert small[:].tolist() == [15, 17, 9, 11, 12, 13]
+        assert small[np.array([5, 2, 0])].tolist() == [13, 9, 15]  # at indices, as the flows read
+        assert small[3:5].tolist() == [11, 12]
+        assert (len(big), big.max(), small.max()) == (6, 10**12 + 7, 17)
 
 
 @pytest.mark.parametrize("seed", range(10))
