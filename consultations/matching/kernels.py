@@ -11,41 +11,42 @@ import numpy as np
 
 
 @numba.njit(cache=True, nogil=True)
-def best_per_group(starts, values, limit):
-    """For options grouped by request (request k's at starts[k]..starts[k+1]), the indices of
-    each request's `limit` largest values (ties: the lower index), ascending: one pass, each
-    request's best kept in a small sorted list."""
-    n_groups = len(starts) - 1
-    if limit <= 0 or n_groups <= 0:
-        return np.zeros(0, np.int64)
-    out = np.empty(min(starts[n_groups] - starts[0], n_groups * limit), np.int64)
-    n = 0
+def best_per_group(groups, values, limit):
+    """For options grouped by request (groups sorted: each request's options side by side),
+    the indices of each request's `limit` largest values (ties: the lower index), ascending:
+    one pass, each request's best kept in a small sorted list. (False, nothing) if the groups
+    are not sorted."""
+    n = len(groups)
+    out = np.empty(n if limit > 0 else 0, np.int64)  # an upper bound: only the pages written count
+    if limit <= 0 or n == 0:
+        return True, out[:0].copy()
     best = np.empty(limit, np.int64)
-    for k in range(n_groups):
-        a, b = starts[k], starts[k + 1]
-        if b - a <= limit:
-            for i in range(a, b):
-                out[n] = i
-                n += 1
-            continue
-        size = 0
-        for i in range(a, b):
-            x = values[i]
-            if size == limit and x <= values[best[size - 1]]:
-                continue  # no better than the worst kept (and a later index)
-            # Insert, keeping best[] by value descending, then index ascending.
-            j = size if size < limit else limit - 1
-            while j > 0 and values[best[j - 1]] < x:
-                best[j] = best[j - 1]
-                j -= 1
-            best[j] = i
-            if size < limit:
-                size += 1
-        kept = np.sort(best[:size])
-        for i in range(size):
-            out[n] = kept[i]
-            n += 1
-    return out[:n]
+    found, size, a = 0, 0, 0
+    for i in range(n + 1):
+        if i < n and i > a and groups[i] == groups[a]:
+            pass
+        elif i > a:  # the group a..i-1 ends: its best, in index order
+            kept = np.sort(best[:size])
+            for k in range(size):
+                out[found] = kept[k]
+                found += 1
+            if i == n:
+                break
+            if groups[i] < groups[a]:
+                return False, out[:0].copy()
+            a, size = i, 0
+        x = values[i]
+        if size == limit and x <= values[best[size - 1]]:
+            continue  # no better than the worst kept (and a later index)
+        # Insert, keeping best[] by value descending, then index ascending.
+        j = size if size < limit else limit - 1
+        while j > 0 and values[best[j - 1]] < x:
+            best[j] = best[j - 1]
+            j -= 1
+        best[j] = i
+        if size < limit:
+            size += 1
+    return True, out[:found].copy()
 
 
 @numba.njit(cache=True, nogil=True)
@@ -229,3 +230,66 @@ def feasible_pairs(
         for k in range(declined_at[i], declined_at[i + 1]):
             refused[declined[k]] = False
     return rows[:size], cols[:size], scores[:size]
+
+
+@numba.njit(cache=True, nogil=True)
+def _better(points, extra, rows, i, j):
+    """Is option i better than option j: a larger value (points plus its request's extra), or
+    as large and a lower index."""
+    a, b = points[i] + extra[rows[i]], points[j] + extra[rows[j]]
+    return a > b or (a == b and i < j)
+
+
+@numba.njit(cache=True, nogil=True)
+def best_per_column(columns, points, extra, rows, limit):
+    """The indices of each column's limit[column] best options by value, an option's value
+    being points[i] + extra[rows[i]] (ties: the lower index), ascending, in one pass: each
+    column keeps its best in a heap whose root is the worst kept, replaced when a better
+    option comes."""
+    n_c = len(limit)
+    first = np.zeros(n_c + 1, np.int64)
+    for c in range(n_c):
+        first[c + 1] = first[c] + max(limit[c], 0)
+    heap = np.empty(first[n_c], np.int64)
+    size = np.zeros(n_c, np.int64)
+    for i in range(len(columns)):
+        c = columns[i]
+        k = limit[c]
+        if k <= 0:
+            continue
+        h = first[c]
+        if size[c] < k:  # room: sift the new option up (the worst at the root)
+            j = size[c]
+            size[c] += 1
+            while j > 0:
+                parent = (j - 1) >> 1
+                if not _better(points, extra, rows, heap[h + parent], i):
+                    break
+                heap[h + j] = heap[h + parent]
+                j = parent
+            heap[h + j] = i
+        elif _better(points, extra, rows, i, heap[h]):  # it takes the worst kept's place
+            j = 0
+            while True:
+                child = 2 * j + 1
+                if child >= k:
+                    break
+                if child + 1 < k and _better(
+                    points, extra, rows, heap[h + child], heap[h + child + 1]
+                ):
+                    child += 1
+                if not _better(points, extra, rows, i, heap[h + child]):
+                    break
+                heap[h + j] = heap[h + child]
+                j = child
+            heap[h + j] = i
+    total = 0
+    for c in range(n_c):
+        total += size[c]
+    out = np.empty(total, np.int64)
+    n = 0
+    for c in range(n_c):
+        for j in range(size[c]):
+            out[n] = heap[first[c] + j]
+            n += 1
+    return np.sort(out)

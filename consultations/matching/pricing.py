@@ -42,7 +42,6 @@ solver gets the true bonus from then on.
 """
 
 from concurrent.futures import Future, ThreadPoolExecutor
-from itertools import pairwise
 
 import numpy as np
 
@@ -171,12 +170,6 @@ class Chunks:
         done.set_result(fn(*args))
         return done
 
-    def shares(self) -> list[tuple[int, int]]:
-        """One range of the options a thread."""
-        n = self.bounds[-1][1]
-        edges = [0, *(n * k // self.threads for k in range(1, self.threads)), n]
-        return [(a, b) for a, b in pairwise(edges) if b > a] or [(0, 0)]
-
 
 def with_bonus(points, priority, rows, bonuses, chunks) -> list["WithBonus"]:
     """For each of `bonuses`, every option's points plus that bonus if its request (rows) is a
@@ -225,47 +218,26 @@ def initial_options(rows, columns, scores, quick, capacity, chunks=None) -> np.n
     mask = np.zeros(len(rows), dtype=bool)
     if not len(rows):
         return mask
+    from consultations.matching import kernels
+
     mask[best_per_request(rows, scores, FIRST_OPTIONS)] = True
-    mask[best_by_histogram(columns, quick, PER_PLACE * capacity + EXTRA, chunks)] = True
+    # Each consultant's best by the solver's values: the points plus each request's bonus.
+    if isinstance(quick, WithBonus):
+        points, extra = quick.points, quick.priority.astype(np.int64) * quick.bonus
+    else:
+        points, extra = quick, np.zeros(int(rows.max()) + 1, dtype=np.int64)
+    limit = (PER_PLACE * np.asarray(capacity) + EXTRA).astype(np.int64)
+    mask[kernels.best_per_column(columns, points, extra, rows, limit)] = True
     return mask
-
-
-def best_by_histogram(groups, values, limit, chunks, buckets: int = 128) -> np.ndarray:
-    """best_of_groups(groups, values, limit[groups]) without sorting every option: a histogram
-    of each group's values (`buckets` levels) gives the level above which its best lie, and
-    only the options at or above it are sorted. Values: integers ≥ 0; limit: one per group."""
-    n_g = len(limit)
-    top = int(values.max()) + 1
-    shares = chunks.shares()
-
-    def count(a, b):
-        level = values[a:b].astype(np.int64) * buckets // top
-        return np.bincount(groups[a:b].astype(np.int64) * buckets + level, minlength=n_g * buckets)
-
-    counts = sum(chunks.map(count, shares)).reshape(n_g, buckets)
-    at_or_above = np.cumsum(counts[:, ::-1], axis=1)[:, ::-1]
-    # The highest level whose options and those above number at least the limit (0: all).
-    floor = np.maximum((at_or_above >= limit[:, None]).sum(axis=1) - 1, 0)
-    floor = np.where(limit > 0, floor, buckets)
-
-    def candidates(a, b):
-        level = values[a:b].astype(np.int64) * buckets // top
-        return np.flatnonzero(level >= floor[groups[a:b]]) + a
-
-    found = np.concatenate(chunks.map(candidates))
-    return found[best_of_groups(groups[found], values[found], limit[groups[found]])]
 
 
 def best_per_request(rows, values, limit: int) -> np.ndarray:
     """best_of_groups(rows, values, limit) for a number `limit`; in one compiled pass when the
     options are grouped by request (rows sorted), as the batch's are."""
-    n = len(rows)
-    if n == 0 or not bool((rows[1:] >= rows[:-1]).all()):
-        return best_of_groups(rows, values, limit)
     from consultations.matching import kernels
 
-    starts = np.r_[0, np.flatnonzero(rows[1:] != rows[:-1]) + 1, n]
-    return kernels.best_per_group(starts, values, limit)
+    grouped, best = kernels.best_per_group(rows, values, limit)
+    return best if grouped else best_of_groups(rows, values, limit)
 
 
 def group_order(groups, values) -> np.ndarray:

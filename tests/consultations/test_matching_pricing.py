@@ -10,13 +10,12 @@ the optimum and fails for an assignment that is not optimal.
 
 import random
 from contextlib import contextmanager
-from itertools import pairwise
 
 import numpy as np
 import pytest
 from hypothesis import example, given
 
-from consultations.matching import batch_options, components, pricing, repair, solve
+from consultations.matching import batch_options, components, kernels, pricing, repair, solve
 from consultations.matching.capacity import batch_capacity, capacity_columns
 from consultations.matching.options import option_arrays
 from tests.consultations.test_matching_components import flow_problem, sparse_problem
@@ -340,20 +339,23 @@ def small_chunks(size=64):
         pricing.CHUNK = saved
 
 
-@pytest.mark.parametrize("seed", range(5))
-@pytest.mark.parametrize("threads", [1, 2])
-def test_best_by_histogram_is_best_of_groups(seed, threads):
+@pytest.mark.parametrize("seed", range(8))
+def test_best_per_column_is_best_of_groups(seed):
+    """Each consultant's best (the first network's), a heap each in one pass, against sorting:
+    values as points plus each request's bonus, many ties, limits of none, one and more than
+    a consultant has."""
     rng = np.random.default_rng(seed)
-    n, n_g = 900, 25
+    n, n_g, n_r = 900, 25, 60
     groups = rng.integers(0, n_g - 2, n)  # the last two groups have no option
-    values = np.where(rng.random(n) < 0.3, rng.integers(0, 3, n), rng.integers(0, 5000, n))
+    rows = np.sort(rng.integers(0, n_r, n))
+    points = np.where(rng.random(n) < 0.3, rng.integers(0, 3, n), rng.integers(0, 5000, n))
+    extra = np.where(rng.random(n_r) < 0.3, 5001, 0).astype(np.int64)
     limit = rng.integers(0, 12, n_g)
-    limit[:3] = (0, 1, n)  # none, one, more than the group has
+    limit[:3] = (0, 1, n)
+    values = points + extra[rows]
     expected = sorted(pricing.best_of_groups(groups, values, limit[groups]).tolist())
-    with small_chunks(), pricing.Chunks(n, threads) as chunks:
-        for buckets in (1, 4, 128):
-            got = pricing.best_by_histogram(groups, values, limit, chunks, buckets=buckets)
-            assert sorted(got.tolist()) == expected
+    got = kernels.best_per_column(groups, points, extra, rows, limit)
+    assert got.tolist() == expected
 
 
 @pytest.mark.parametrize("threads", [1, 2])
@@ -379,14 +381,6 @@ def test_near_options_and_the_certificate_look_at_every_chunk(threads):
         assert not pricing.certificate_holds(
             rows, columns, breaking, capacity, nothing, u, v, chunks
         )
-
-
-def test_chunk_shares_cover_every_option_once():
-    for n, threads in ((100, 1), (100, 2), (101, 3), (5, 7), (0, 2)):
-        shares = pricing.Chunks(n, threads).shares()
-        assert shares[0][0] == 0 and shares[-1][1] == n
-        assert all(b == c for (_, b), (c, _) in pairwise(shares))
-        assert len(shares) <= threads
 
 
 @pytest.mark.parametrize("seed", range(5))
