@@ -191,6 +191,25 @@ def test_a_mended_answer_is_the_flow_s_on_the_larger_network(seed):
     assert pricing.certificate_holds(rows, columns, values, capacity, mended, u, v)
 
 
+def test_a_mend_takes_an_unmatched_request_in_through_the_sink():
+    """Request 0 held consultant A (5 points); a new option gives it B (20), which request 1
+    (1 point, B its only option) holds. The best mend: 0 takes B, 1 goes unmatched, and
+    request 2, unmatched (A at 4), takes A: 24 points. Only a search that reaches request 2
+    through the sink finds it; A merely left empty gives 20."""
+    rows, columns = np.array([0, 0, 1, 2]), np.array([0, 1, 1, 0])
+    values, capacity = np.array([5, 20, 1, 4]), np.array([1, 1])
+    before, used = np.array([0, 2, 3]), np.array([0, 2])
+    v, u = pricing.prices(rows, columns, values, before, used, 3, capacity)
+    everything = np.arange(4)
+    breaking = np.unique(rows[values > u[rows] + v[columns]])
+    assert breaking.tolist() == [0]
+    mended, (v, u) = repair.repair(
+        rows, columns, values, capacity, everything, used, u, v, breaking
+    )
+    assert mended.tolist() == [1, 3]
+    assert pricing.certificate_holds(rows, columns, values, capacity, mended, u, v)
+
+
 def test_mending_nothing_changes_nothing():
     rows, columns, values, capacity = arrays_of(*PRIORITY_CHAIN)
     everything = np.arange(len(rows))
