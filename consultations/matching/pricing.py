@@ -32,8 +32,8 @@ network is solved at once. The answer is exact, not a heuristic.
 When at most MEND_REQUESTS requests break the certificate, the last answer is mended instead
 (`repair`: each of them gives up its unit and finds its cheapest chain of exchanges by a
 shortest-path search over the prices): exact, and held to the same certificate. At four times
-national scale the third round names about 240 requests: two mends (0.5 to 0.7 s) replace the
-fourth flow and any after it.
+national scale the third round names 24 requests: two mends (0.3 s) replace the fourth flow and
+any after it.
 
 The flow solver (cost scaling) is several times quicker when the priority bonus is small, so it
 is given a bonus of one more than any score; the certificate is taken with the true bonus, and
@@ -50,17 +50,14 @@ import numpy as np
 # consultant sees enough competition for prices that mean something. Each round then adds, for
 # each request with an option that breaks the certificate, its ADDED options most short of it
 # among those within SLACK points of breaking it (the most broken first: at least one). At four
-# times national scale this takes three flows (0.42, 0.82 and 0.98 million options), then two
-# mends (about 240 requests, then 140). More options a round (12, as before mending grew
-# quicker) makes larger flows and leaves fewer to mend, 1.5 to 2 s slower in all; fewer
-# (4 or 5) needs a fourth flow (bench/README.md).
-FIRST_OPTIONS = 3
+# times national scale this takes three flows, then two mends; fewer options a round (4
+# within 200 points) made smaller networks but more rounds, no quicker (bench/README.md).
+FIRST_OPTIONS = 4
 PER_PLACE, EXTRA = 3, 5
-ADDED, SLACK = 6, 500
+ADDED, SLACK = 12, 500
 # When at most this many requests break the certificate, the last answer is mended
 # (`repair`, a shortest path for each) rather than solved again: at four times national scale
-# a flow takes 1 to 2 s, mending 250 requests 0.4 to 0.6 s (the mending of many grows faster
-# than linearly: 11,800 take 8.5 s).
+# a flow takes 1.5 to 2.5 s, a request's mending 2 to 10 ms (more when many are mended).
 MEND_REQUESTS = 400
 # The smallest network worth pruning (below it one flow over every option is as fast).
 MIN_PRICED_ARCS = 200_000
