@@ -218,6 +218,18 @@ def pure_facts(consultation):
     return facts.request_facts(consultation, declined), consultants
 
 
+def test_the_approved_listings_read_as_rows_have_the_facts_of_their_models(world, kinds):
+    """matchable_consultants_facts reads plain rows (JSON lists as text): the same facts as
+    consultant_facts over the approved listings' model instances, and no others."""
+    listings = Consultant.objects.order_by("pk")
+    listings.filter(pk=kinds["declined"].pk).update(
+        modalities=["virtual", "on_site"], setting_types=[], brief_team=True
+    )
+    approved = [c for c in listings if c.listing_status == Consultant.ListingStatus.APPROVED]
+    assert 0 < len(approved) < listings.count()  # a pending listing is left out
+    assert matching.matchable_consultants_facts() == facts.consultant_facts(approved)
+
+
 # --- match_candidates: the SQL query against the pure rules ------------------------------------
 
 
