@@ -3,6 +3,7 @@ data for `rules` and `batch`), and the hard constraints in SQL form (`hard_const
 pick one consultation's candidates out of every consultant in one query."""
 
 import json
+import operator
 
 from django.db.models import (
     Case,
@@ -110,13 +111,15 @@ REQUEST_FIELDS = tuple(
 )
 
 
-def _request_facts(value, declined: frozenset[int], known: dict | None = None) -> RequestFacts:
-    """RequestFacts from `value(path)`, a consultation's value at each of REQUEST_PATHS;
-    `known`: a cache of weights and ages worked out before (many consultations share them)."""
-    facts = {name: value(path) for name, path in REQUEST_PATHS.items()}
+def _request_facts(
+    facts: dict, weight_and_age: tuple, declined: frozenset[int], known: dict | None = None
+) -> RequestFacts:
+    """RequestFacts from `facts`, a consultation's value at each of REQUEST_PATHS by name, and
+    its values at WEIGHT_AND_AGE_PATHS; `known`: a cache of weights and ages worked out before
+    (many consultations share them)."""
     facts["concerns"] = tuple(facts["concerns"])
     facts["priority"] = facts["priority"] == ConsultationRequest.Urgency.PRIORITY
-    focus, planned, child_age, ages_served = map(value, WEIGHT_AND_AGE_PATHS)
+    focus, planned, child_age, ages_served = weight_and_age
     known = {} if known is None else known
     weight_key = ("hours", focus, planned)
     if weight_key not in known:
@@ -137,7 +140,11 @@ def _walk(instance, path: str):
 
 def request_facts(consultation: ConsultationRequest, declined: frozenset[int]) -> RequestFacts:
     """The facts of one consultation (read with its program, county and language)."""
-    return _request_facts(lambda path: _walk(consultation, path), declined)
+    return _request_facts(
+        {name: _walk(consultation, path) for name, path in REQUEST_PATHS.items()},
+        tuple(_walk(consultation, path) for path in WEIGHT_AND_AGE_PATHS),
+        declined,
+    )
 
 
 # The fields of a listing that matching reads (see consultant_facts).
@@ -384,6 +391,10 @@ def open_requests_facts() -> list[RequestFacts]:
         .values_list(*(_JSON_PATHS.get(path, path) for path in paths))
     )
     position = {path: k for k, path in enumerate(paths)}
+    names = tuple(REQUEST_PATHS)
+    # Each row's values at REQUEST_PATHS and at WEIGHT_AND_AGE_PATHS, picked in C.
+    pick = operator.itemgetter(*(position[path] for path in REQUEST_PATHS.values()))
+    pick_weight_and_age = operator.itemgetter(*(position[path] for path in WEIGHT_AND_AGE_PATHS))
     parsed: dict[str | None, list] = {None: None}
     json_positions = {position[path] for path in _JSON_PATHS}
     known: dict = {}
@@ -397,7 +408,8 @@ def open_requests_facts() -> list[RequestFacts]:
             row[k] = parsed[text]
         facts.append(
             _request_facts(
-                lambda path, row=row: row[position[path]],
+                dict(zip(names, pick(row), strict=True)),
+                pick_weight_and_age(row),
                 frozenset(declined.get(row[position["pk"]], ())),
                 known,
             )

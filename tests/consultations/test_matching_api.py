@@ -230,6 +230,23 @@ def test_the_approved_listings_read_as_rows_have_the_facts_of_their_models(world
     assert matching.matchable_consultants_facts() == facts.consultant_facts(approved)
 
 
+def test_every_open_request_read_as_rows_has_the_facts_of_its_model(world, kinds):
+    """open_requests_facts reads plain rows (JSON lists as text, weights and ages cached):
+    the same facts as request_facts over each submitted request, declines included."""
+    request_for(world, kinds, modality="virtual", spanish_required=True)
+    request_for(world, kinds, modality="on_site", spanish_required=False)
+    factories.submitted(world.program, urgency="priority", planned_hours_per_week="2.5")
+    closed = factories.submitted(world.program)
+    ConsultationRequest.objects.filter(pk=closed.pk).update(status="withdrawn")
+    submitted = ConsultationRequest.objects.filter(status="submitted").order_by("pk")
+    assert submitted.count() == 3
+    expected = [
+        facts.request_facts(r, frozenset(matching.declined_consultant_ids(r))) for r in submitted
+    ]
+    assert any(f.declined for f in expected) and any(f.priority for f in expected)
+    assert matching.open_requests_facts() == expected
+
+
 # --- match_candidates: the SQL query against the pure rules ------------------------------------
 
 
