@@ -65,8 +65,7 @@ def repair(rows, columns, values, capacity, subset, used, u, v, breaking):
     held[rows[used]] = np.searchsorted(subset, used)
     at = columns[subset].astype(np.int64)
     # Each consultant's options (positions in subset), for the best unmatched one at each.
-    by_column = np.argsort(at, kind="stable").astype(np.int64)
-    column_starts = np.searchsorted(at[by_column], np.arange(n_c + 1)).astype(np.int64)
+    column_starts, by_column = _by_column(at, n_c)
     ok, held, request_potential, consultant_potential, sink_potential = _mend(
         starts,
         taken,
@@ -89,6 +88,24 @@ def repair(rows, columns, values, capacity, subset, used, u, v, breaking):
     u = np.where(matched, sink_potential - request_potential, 0)
     v = np.maximum(consultant_potential - sink_potential, 0)
     return np.sort(subset[held[matched]]), (v, u)
+
+
+@numba.njit(cache=True, nogil=True)
+def _by_column(columns, n_c):
+    # The positions grouped by column, in order within each (a counting sort), and where
+    # each column's start.
+    starts = np.zeros(n_c + 1, np.int64)
+    for k in range(len(columns)):
+        starts[columns[k] + 1] += 1
+    for c in range(n_c):
+        starts[c + 1] += starts[c]
+    filled = starts[:-1].copy()
+    order = np.empty(len(columns), np.int64)
+    for k in range(len(columns)):
+        c = columns[k]
+        order[filled[c]] = k
+        filled[c] += 1
+    return starts, order
 
 
 @numba.njit(cache=True, nogil=True)
