@@ -402,10 +402,7 @@ def open_requests_facts() -> list[RequestFacts]:
     for row in rows:
         row = list(row)
         for k in json_positions:
-            text = row[k]
-            if text not in parsed:
-                parsed[text] = json.loads(text)
-            row[k] = parsed[text]
+            row[k] = _parsed(parsed, row[k])
         facts.append(
             _request_facts(
                 dict(zip(names, pick(row), strict=True)),
@@ -427,16 +424,12 @@ def matchable_consultants_facts() -> list[ConsultantFacts]:
         .order_by("pk")
         .values_list("pk", *(f"_{n}_json" if n in text else n for n in FACT_FIELDS))
     )
-    parsed: dict[str, list] = {}
+    parsed: dict[str | None, list] = {None: None}
     listings = []
     for values in rows:
         listing = _Listing()
         for name, value in zip(_Listing.__slots__, values, strict=True):
-            if name in text:
-                if value not in parsed:
-                    parsed[value] = json.loads(value)
-                value = parsed[value]
-            setattr(listing, name, value)
+            setattr(listing, name, _parsed(parsed, value) if name in text else value)
         listings.append(listing)
     return consultant_facts(listings, ids=approved.values("pk"))
 
@@ -449,7 +442,12 @@ class _Listing:
     """What consultant_facts reads of a listing, from a row of FACT_FIELDS."""
 
     __slots__ = ("pk", *FACT_FIELDS)
+    ListingStatus = Consultant.ListingStatus
+    is_public = Consultant.is_public
 
-    @property
-    def is_public(self) -> bool:
-        return self.listing_status == Consultant.ListingStatus.APPROVED
+
+def _parsed(parsed: dict, text: str | None):
+    """The JSON `text` parsed, once per distinct text (`parsed`: those seen; None: None)."""
+    if text not in parsed:
+        parsed[text] = json.loads(text)
+    return parsed[text]

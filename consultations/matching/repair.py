@@ -292,6 +292,8 @@ def _search(source, arrays, more, scratch):
         if d >= bound:
             continue
         done[i] = True
+        # Each arc's labelling is written out where it is: as one compiled helper (a tuple of
+        # the label arrays, three values back) it made the searches three times slower.
         if i < n_r:  # a request: its other options, and the sink
             for a in range(starts[i], starts[i + 1]):
                 if a == held[i]:
