@@ -79,12 +79,17 @@ def plan(
     scored = time.perf_counter()
     capacity = capacity_columns(options, consultations, consultants)
     priority = {r.id for r in consultations if r.priority}
+    # Each request's state as a number: the regions a large network may be halved along.
+    state_of = {r.id: r.state for r in consultations}
+    states = [state_of[r] for r in options.request_ids.tolist()]
+    codes = {s: i for i, s in enumerate(sorted(set(states)))}
     used = solve_arrays(
         options.rows,
         options.columns,
         options.scores,
         np.isin(options.request_ids, np.fromiter(priority, dtype=np.int64)),
         capacity,
+        regions=np.fromiter((codes[s] for s in states), dtype=np.int64, count=len(states)),
     )
     # In request id order (the options are in state order).
     used = used[np.argsort(options.request_ids[options.rows[used]], kind="stable")]
@@ -131,10 +136,12 @@ def solve(
     split: bool = True,
     workers: int | None = None,
     min_parallel_arcs: int | None = None,
+    regions: Mapping[int, int] | None = None,
 ) -> list[Assignment]:
     """The optimal assignment: each request to at most one of its options (consultant → score),
     each consultant to at most `capacity` requests, priority requests matched first, then the
-    total score as high as possible. Exact and deterministic (see solve_arrays)."""
+    total score as high as possible. Exact and deterministic (see solve_arrays; regions: each
+    request's region, an integer ≥ 0, 0 if absent)."""
     import numpy as np
 
     requests = sorted(r for r, opts in options.items() if opts)
@@ -167,6 +174,7 @@ def solve(
         split=split,
         workers=workers,
         min_parallel_arcs=min_parallel_arcs,
+        regions=None if regions is None else [regions.get(r, 0) for r in requests],
     )
     result = []
     for i, c in zip(rows[used].tolist(), consultants_a[columns[used]].tolist(), strict=True):
@@ -185,6 +193,7 @@ def solve_arrays(
     split: bool = True,
     workers: int | None = None,
     min_parallel_arcs: int | None = None,
+    regions=None,
 ):
     """solve() on arrays: option i pairs request rows[i] with consultant columns[i] at
     scores[i], the options in (rows, columns) order; priority[r]: request r is a priority;
@@ -192,7 +201,9 @@ def solve_arrays(
     sorted. Exact (a min-cost flow on each independent part of the network,
     `components.solve_split`, a large part proved optimal by a dual certificate,
     `pricing`) and deterministic. Workers: the processes that may share a large network's
-    parts (settings.MATCHING_BATCH_WORKERS by default; 1: this one)."""
+    parts (settings.MATCHING_BATCH_WORKERS by default; 1: this one). regions: None, or each
+    request's region (an integer ≥ 0), along which a large part may be solved as two halves
+    at first (components.halves); they change the speed, never the answer's total."""
     import numpy as np
 
     from consultations.matching import components, pricing
@@ -242,6 +253,7 @@ def solve_arrays(
         min_parallel_arcs=components.MIN_PARALLEL_ARCS
         if min_parallel_arcs is None
         else min_parallel_arcs,
+        regions=None if regions is None else np.asarray(regions, dtype=np.int64),
     )
     return used if kept is None else kept[used]
 

@@ -24,7 +24,7 @@ This module reads no Django setting and no model: the caller passes everything i
 """
 
 import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 
 import numpy as np
 
@@ -33,6 +33,11 @@ MIN_PARALLEL_ARCS = 200_000
 # Above this many options the parts are not looked for: finding them takes longer than they
 # save (at national scale the network is one part; the flow is priced, see _flow).
 MAX_SPLIT_ARCS = 4_000_000
+# A large network that is one part is still solved as two halves of regions (`halves`) when
+# at most MAX_CUT of its options cross between them, each half about half the options (within
+# BALANCE) and in its own process (pricing.solve_priced).
+MAX_CUT = 0.02
+BALANCE = 0.05
 
 
 def component_labels(rows: np.ndarray, columns: np.ndarray, n_rows: int, n_columns: int):
@@ -69,18 +74,32 @@ def solve_split(
     split: bool = True,
     workers: int = 1,
     min_parallel_arcs: int = MIN_PARALLEL_ARCS,
+    regions: np.ndarray | None = None,
 ) -> np.ndarray:
     """The options (indices into the arrays) of the optimal assignment, sorted.
 
     rows[i], columns[i], points[i]: option i's request index, consultant index and score in
     integer points (>= 0); priority[r]: request r is a priority; capacity[c] (> 0): consultant
     c's places. Priority requests are matched first, then the total points are as high as
-    possible. With split=False the whole network is one flow problem (for comparison)."""
+    possible. With split=False the whole network is one flow problem (for comparison).
+    regions[r]: None, or request r's region (an integer ≥ 0, the batch gives its state), along
+    which a large network that is one part may be cut in two for its first flows (`halves`)."""
     n_r, n_c = len(priority), len(capacity)
     if not len(rows):
         return np.zeros(0, dtype=np.int64)
     if not split or len(rows) > MAX_SPLIT_ARCS:
-        return np.sort(_flow(rows, columns, points, priority, capacity, threads=workers))
+        return np.sort(
+            _flow(
+                rows,
+                columns,
+                points,
+                priority,
+                capacity,
+                threads=workers,
+                regions=regions,
+                min_parallel_arcs=min_parallel_arcs,
+            )
+        )
     labels = component_labels(rows, columns, n_r, n_c)
     request_label, consultant_label = labels[:n_r], labels[n_r:]
     size = n_r + n_c
@@ -100,12 +119,32 @@ def solve_split(
     rest = np.flatnonzero(~(one_request | one_consultant))
     if len(rest) == len(rows) and (arc_label == arc_label[0]).all():
         # All one component.
-        return np.sort(_flow(rows, columns, points, priority, capacity, threads=workers))
+        return np.sort(
+            _flow(
+                rows,
+                columns,
+                points,
+                priority,
+                capacity,
+                threads=workers,
+                regions=regions,
+                min_parallel_arcs=min_parallel_arcs,
+            )
+        )
     if len(rest) and (arc_label[rest] == arc_label[rest[0]]).all():
         # One flow component: solved as it is (nodes outside it have no arc and take none).
         chosen.append(
             rest[
-                _flow(rows[rest], columns[rest], points[rest], priority, capacity, threads=workers)
+                _flow(
+                    rows[rest],
+                    columns[rest],
+                    points[rest],
+                    priority,
+                    capacity,
+                    threads=workers,
+                    regions=regions,
+                    min_parallel_arcs=min_parallel_arcs,
+                )
             ]
         )
     elif len(rest):
@@ -171,12 +210,27 @@ def _solve_jobs(jobs) -> np.ndarray:
     return np.concatenate(chosen)
 
 
-def _flow(rows, columns, points, priority, capacity, *, threads: int = 1) -> np.ndarray:
+def _flow(
+    rows,
+    columns,
+    points,
+    priority,
+    capacity,
+    *,
+    threads: int = 1,
+    regions=None,
+    min_parallel_arcs: int = MIN_PARALLEL_ARCS,
+) -> np.ndarray:
     """One min-cost flow (source → request, capacity 1; request → consultant, cost −points,
     minus a bonus for a priority request; consultant → sink, capacity = places; request →
     sink, cost 0, so a request may stay unmatched): the indices of the options used. A large
     network is solved a few options at a time, proved optimal by a dual certificate
-    (consultations.matching.pricing); `rows` are then grouped by request (sorted)."""
+    (consultations.matching.pricing); `rows` are then grouped by request (sorted).
+
+    regions: None, or each request's region (an integer ≥ 0): a large network that nearly
+    falls apart along them is solved as two halves in its first rounds (`halves`), the
+    second in a forked process when `threads` > 1 and there are at least min_parallel_arcs
+    options."""
     from consultations.matching import pricing
 
     n_r = len(priority)
@@ -194,22 +248,87 @@ def _flow(rows, columns, points, priority, capacity, *, threads: int = 1) -> np.
         if not priced:
             return _network(rows, columns, values[:], n_r, capacity)
 
-        def flow(subset, weights, potentials):
-            # Only the requests with an option in the subset (the others stay unmatched),
-            # numbered in order (unsorted when the options are grouped by request, as the
-            # batch's are).
-            taken = rows[subset]
-            if bool((taken[1:] >= taken[:-1]).all()):
-                first = np.r_[True, taken[1:] != taken[:-1]]
-                present, local = taken[first], np.cumsum(first) - 1
-            else:
-                present, local = np.unique(taken, return_inverse=True)
-            if potentials is not None:
-                v, u = potentials
-                potentials = (v, u[present])
-            return _network(local, columns[subset], weights, len(present), capacity, potentials)
+        split = None if regions is None else halves(rows, columns, regions, len(capacity))
+        parallel = split is not None and threads > 1 and len(rows) >= min_parallel_arcs
+        if split is not None:  # each half's consultants (the second half first)
+            split_columns = [np.flatnonzero(split[1]), np.flatnonzero(~split[1])]
+        with _Helper(parallel) as helper:
 
-        return pricing.solve_priced(rows, columns, values, quick[0], points, capacity, flow, chunks)
+            def flow(subset, weights, potentials, second=None):
+                if second is None:
+                    local = _local(rows[subset], columns[subset], weights, capacity, potentials)
+                    return _network(*local)
+                # Two networks with nothing between them: the second half in the helper
+                # process (if any) while this one solves the first.
+                halves_at = [np.flatnonzero(second), np.flatnonzero(~second)]
+                networks = []
+                for at, mine in zip(halves_at, split_columns, strict=True):
+                    renumber = np.zeros(len(capacity), dtype=np.int64)
+                    renumber[mine] = np.arange(len(mine))
+                    own = None if potentials is None else (potentials[0][mine], potentials[1])
+                    options = subset[at]
+                    networks.append(
+                        _local(
+                            rows[options],
+                            renumber[columns[options]],
+                            weights[at],
+                            capacity[mine],
+                            own,
+                        )
+                    )
+                later = helper.submit(_network, *networks[0])
+                used = [halves_at[1][_network(*networks[1])], halves_at[0][later.result()]]
+                return np.sort(np.concatenate(used))
+
+            return pricing.solve_priced(
+                rows, columns, values, quick[0], points, capacity, flow, chunks, split
+            )
+
+
+def _local(rows, columns, weights, capacity, potentials):
+    """_network's arguments for the options given: only the requests with an option among
+    them (the others stay unmatched), numbered in order (unsorted when the options are
+    grouped by request, as the batch's are); potentials (v, u) with u for every request."""
+    if not len(rows):
+        present, local = rows, rows
+    elif bool((rows[1:] >= rows[:-1]).all()):
+        first = np.r_[True, rows[1:] != rows[:-1]]
+        present, local = rows[first], np.cumsum(first) - 1
+    else:
+        present, local = np.unique(rows, return_inverse=True)
+    if potentials is not None:
+        v, u = potentials
+        potentials = (v, u[present])
+    return local, columns, weights, len(present), capacity, potentials
+
+
+class _Helper:
+    """Where the second half of a split flow is solved: a forked process (one, kept for the
+    whole batch) when `parallel`, otherwise here and now. A context manager."""
+
+    def __init__(self, parallel: bool):
+        self.pool = None
+        if parallel:
+            from ortools.graph.python import min_cost_flow  # noqa: F401  (loaded before forking)
+
+            context = multiprocessing.get_context("fork")  # the parent's modules
+            self.pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+            self.pool.submit(int).result()  # forked now, before the rounds' arrays
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.pool is not None:
+            self.pool.shutdown()
+
+    def submit(self, fn, *args) -> Future:
+        """fn(*args) in the helper process, or here and now without one."""
+        if self.pool is not None:
+            return self.pool.submit(fn, *args)
+        done = Future()
+        done.set_result(fn(*args))
+        return done
 
 
 def _best_per_request(rows, points, n_r: int) -> np.ndarray:
@@ -261,3 +380,71 @@ def _network(rows, columns, values, n_r: int, capacity, potentials=None) -> np.n
     if status != flow.OPTIMAL:
         raise RuntimeError(f"The min-cost flow solver failed (status {status}).")
     return np.flatnonzero(flow.flows(arcs) > 0)
+
+
+def halves(rows, columns, regions, n_columns: int):
+    """Two halves of a network that is one part but nearly falls apart along region lines, for
+    a flow solved as two (pricing.solve_priced): (side of each request, side of each
+    consultant), booleans; None when the network is not worth cutting (fewer than two regions,
+    or more than MAX_CUT of the options would cross).
+
+    regions[r]: request r's region (an integer ≥ 0; the batch gives its state). A consultant
+    goes with the region where most of their options are; the regions are then cut in two of
+    about equal size (options, within BALANCE) with as few options between the halves as a
+    local search from a few fixed starts finds. Which halves these are changes only the speed,
+    never the answer: the options between them are mended or solved whole afterwards."""
+    from consultations.matching import kernels
+
+    regions = np.ascontiguousarray(regions, dtype=np.int64)
+    n_regions = int(regions.max()) + 1 if len(regions) else 0
+    if n_regions < 2 or not len(rows):
+        return None
+    counts = kernels.region_counts(rows, columns, regions, n_columns, n_regions)
+    home = counts.argmax(axis=1)
+    # between[h, g]: the options of the consultants at home in h whose requests are in g.
+    between = np.zeros((n_regions, n_regions), dtype=np.int64)
+    np.add.at(between, home, counts)
+    size = counts.sum(axis=0)
+    side = _cut_in_two(between + between.T, size)
+    if side is None:
+        return None
+    crossing = int(between[side][:, ~side].sum() + between[~side][:, side].sum())
+    if crossing > MAX_CUT * len(rows):
+        return None
+    return side[regions], side[home]
+
+
+def _cut_in_two(joined, size, starts: int = 16):
+    """Regions in two sides (a boolean per region), each with BALANCE of `size` (a total per
+    region) around half, the weight of `joined` (symmetric) between the sides as small as a
+    local search finds: from `starts` fixed random starts, a region moves to the other side
+    while that lowers the weight between them (or brings the sides nearer balance), the best
+    balanced cut kept. None if no start reaches balance (one region outweighs the rest)."""
+    n = len(size)
+    total = int(size.sum())
+    low, high = (0.5 - BALANCE) * total, (0.5 + BALANCE) * total
+    np.fill_diagonal(joined := joined.copy(), 0)
+    best, best_cut = None, None
+    random = np.random.default_rng(19)
+    for _ in range(starts):
+        side = random.random(n) < 0.5
+        moved = True
+        while moved:
+            moved = False
+            for g in random.permutation(n):
+                heavy = int(size[side].sum())
+                balanced = low <= heavy <= high
+                after = heavy - size[g] if side[g] else heavy + size[g]
+                # Moving g cuts its joins on its own side and mends those with the other.
+                gain = int(joined[g][side != side[g]].sum() - joined[g][side == side[g]].sum())
+                if (low <= after <= high and gain > 0) or (
+                    not balanced and abs(after - total / 2) < abs(heavy - total / 2)
+                ):
+                    side[g] = not side[g]
+                    moved = True
+        heavy = int(size[side].sum())
+        if low <= heavy <= high:
+            cut = int(joined[side][:, ~side].sum())
+            if best_cut is None or cut < best_cut:
+                best, best_cut = side.copy(), cut
+    return best

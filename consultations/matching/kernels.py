@@ -1,7 +1,8 @@
 """The batch's loops that numpy has no quick form for, compiled with numba: every feasible
 pair of a state's consultations and its score in one pass (`feasible_pairs`, for
 options.option_arrays), each request's best few options (`best_per_group`) and the prices'
-difference constraints (`least_above`, for pricing). Imported only when the batch needs them;
+difference constraints (`least_above`, for pricing), each consultant's options counted by
+region (`region_counts`, for components.halves). Imported only when the batch needs them;
 the first call in a process compiles (then numba caches the machine code in __pycache__ where
 it may, and a later process loads it in about 0.25 s). Each releases the interpreter
 (nogil), so the states' threads run side by side."""
@@ -293,3 +294,13 @@ def best_per_column(columns, points, extra, rows, limit):
             out[n] = heap[first[c] + j]
             n += 1
     return np.sort(out)
+
+
+@numba.njit(cache=True, nogil=True)
+def region_counts(rows, columns, regions, n_columns, n_regions):
+    """counts[c, g]: how many of column c's options have their row in region g (regions[row]),
+    in one pass."""
+    counts = np.zeros((n_columns, n_regions), np.int64)
+    for i in range(len(rows)):
+        counts[columns[i], regions[rows[i]]] += 1
+    return counts

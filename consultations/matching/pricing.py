@@ -61,11 +61,15 @@ ADDED, SLACK = 12, 500
 MEND_REQUESTS = 400
 # The smallest network worth pruning (below it one flow over every option is as fast).
 MIN_PRICED_ARCS = 200_000
+# Flows over two halves (`halves`) go on while each round adds at least this share of the
+# options in play; once a round adds fewer (the answer is near, and the options between the
+# halves matter), or after a mend, the flow is over every option in play.
+SPLIT_GROWTH = 0.5
 # Passes over every option go a chunk at a time (Chunks).
 CHUNK = 1 << 20
 
 
-def solve_priced(rows, columns, values, quick, scores, capacity, flow, chunks=None):
+def solve_priced(rows, columns, values, quick, scores, capacity, flow, chunks=None, halves=None):
     """The options used by an optimal assignment (indices into the arrays), working on a few
     options at a time (see the module docstring).
 
@@ -78,7 +82,13 @@ def solve_priced(rows, columns, values, quick, scores, capacity, flow, chunks=No
     the network of the options at `subset` (indices, sorted), each worth `weights`, and returns
     the positions in `subset` of the options used; `potentials`: None, or prices (v, u) from
     the last round for those weights, to start from (they do not change the answer).
-    chunks: how the passes over every option go (Chunks; by default one thread)."""
+    chunks: how the passes over every option go (Chunks; by default one thread).
+
+    halves: None, or (side of each request, side of each consultant), booleans
+    (components.halves). The first rounds' flows then leave out the options between the
+    halves, so that the network falls into two, and `flow` is also given `second`: for each
+    option of its subset, whether it lies in the second half (see SPLIT_GROWTH). The options
+    left out are checked against the certificate like any other, so the answer is the same."""
     n_r = int(rows.max()) + 1
     chunks = chunks or Chunks(len(rows))
     active = initial_options(rows, columns, scores, quick, capacity, chunks)
@@ -86,6 +96,14 @@ def solve_priced(rows, columns, values, quick, scores, capacity, flow, chunks=No
     while True:
         subset = np.flatnonzero(active)
         own = None
+        if halves is not None and mend is None:
+            # Only the options within a half: two networks with nothing between them.
+            side_r, side_c = halves
+            inside = side_r[rows[subset]] == side_c[columns[subset]]
+            network = subset[inside]
+            second = side_r[rows[network]]
+        else:
+            network, second = subset, None
         if mend is not None:
             # Few requests broke the certificate: the last answer mended (`repair`).
             from consultations.matching import repair
@@ -99,12 +117,15 @@ def solve_priced(rows, columns, values, quick, scores, capacity, flow, chunks=No
         if mended is not None:
             used, dual = mended
         else:
-            used = subset[flow(subset, solver[subset], potentials)]
+            if second is None:
+                used = network[flow(network, solver[network], potentials)]
+            else:
+                used = network[flow(network, solver[network], potentials, second)]
             # The prices for the solver's own weights (the next flow's start, unless this
             # answer is the last) are worked out in a second thread beside the true prices.
             if solver is not values:
-                own = chunks.submit(prices, rows, columns, solver, subset, used, n_r, capacity)
-            dual = prices(rows, columns, values, subset, used, n_r, capacity)
+                own = chunks.submit(prices, rows, columns, solver, network, used, n_r, capacity)
+            dual = prices(rows, columns, values, network, used, n_r, capacity)
         if dual is None:
             # Not optimal on its own options for the true values: the quick weights misled
             # the solver; from now on it gets the true ones (with them, this cannot happen).
@@ -121,7 +142,11 @@ def solve_priced(rows, columns, values, quick, scores, capacity, flow, chunks=No
                 return used
             break
         clipped = np.minimum(short, 2**20) + SLACK
-        active[near[best_per_request(rows[near], clipped, ADDED)]] = True
+        added = near[best_per_request(rows[near], clipped, ADDED)]
+        growth = np.count_nonzero(~active[added])
+        active[added] = True
+        if mended is not None or growth < SPLIT_GROWTH * len(subset):
+            halves = None
         requests = np.unique(rows[near[breaking]])
         if len(requests) <= MEND_REQUESTS:
             mend = (used, u, v, requests)

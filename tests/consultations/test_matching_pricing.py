@@ -14,11 +14,16 @@ from contextlib import contextmanager
 import numpy as np
 import pytest
 from hypothesis import example, given
+from hypothesis import strategies as st
 
 from consultations.matching import batch_options, components, kernels, pricing, repair, solve
 from consultations.matching.capacity import batch_capacity, capacity_columns
 from consultations.matching.options import option_arrays
-from tests.consultations.test_matching_components import flow_problem, sparse_problem
+from tests.consultations.test_matching_components import (
+    CountingPool,
+    flow_problem,
+    sparse_problem,
+)
 from tests.consultations.test_matching_properties import (
     EXHAUSTIVE,
     FAST,
@@ -248,6 +253,177 @@ def test_the_priced_solve_and_the_parts_agree():
     whole = solve(options, capacity, priority, split=False)
     with priced():
         assert key(solve(options, capacity, priority, workers=1), priority) == key(whole, priority)
+
+
+# --- a network in two halves (components.halves) -------------------------------------------
+
+
+@contextmanager
+def halved():
+    """Cut every network of two regions or more in two, however many options cross and
+    however unequal the halves (down to 1 % of the options)."""
+    saved = components.MAX_CUT, components.BALANCE
+    components.MAX_CUT, components.BALANCE = 1.0, 0.49
+    try:
+        yield
+    finally:
+        components.MAX_CUT, components.BALANCE = saved
+
+
+@contextmanager
+def counted_consultants():
+    """The consultants in each flow network solved, in order."""
+    calls = []
+    network = components._network
+
+    def counting(rows, columns, values, n_r, capacity, *args):
+        calls.append(len(capacity))
+        return network(rows, columns, values, n_r, capacity, *args)
+
+    components._network = counting
+    try:
+        yield calls
+    finally:
+        components._network = network
+
+
+def regional_problem(
+    rng: random.Random, n_regions=6, per_region=30, crossing=0.03, places=(0, 1, 2, 3)
+):
+    """Requests in regions 0..n_regions-1, each with a few of its own region's consultants;
+    regions 0-2 and 3-5 share some consultants among themselves (so each trio is one part),
+    and a share `crossing` of the requests also have one consultant of the other trio (so
+    the whole is one part, nearly in two)."""
+    options, regions = {}, {}
+    per_consultants = 8
+
+    def consultant(g):
+        return 1000 + g * per_consultants + rng.randrange(per_consultants)
+
+    for g in range(n_regions):
+        trio = range(3) if g < 3 else range(3, n_regions)
+        for i in range(per_region):
+            r = 1 + g * per_region + i
+            regions[r] = g
+            chosen = {consultant(g) for _ in range(3)}
+            if rng.random() < 0.3:
+                chosen.add(consultant(rng.choice(trio)))
+            if rng.random() < crossing:
+                chosen.add(consultant(rng.randrange(3, n_regions) if g < 3 else rng.randrange(3)))
+            options[r] = {c: rng.choice([0.0, 0.5, round(rng.random(), 4)]) for c in chosen}
+    capacity = {1000 + c: rng.choice(places) for c in range(n_regions * per_consultants)}
+    priority = {r for r in options if rng.random() < 0.25}
+    return options, capacity, priority, regions
+
+
+def arrays_with_regions(options, capacity, regions):
+    """rows, columns (consultants with a place, numbered), each request's region."""
+    requests = sorted(options)
+    consultants = sorted(c for c, n in capacity.items() if n > 0)
+    pairs = [
+        (i, consultants.index(c))
+        for i, r in enumerate(requests)
+        for c in sorted(options[r])
+        if c in consultants
+    ]
+    rows, columns = (np.array(x, dtype=np.int64) for x in zip(*pairs, strict=True))
+    return rows, columns, np.array([regions[r] for r in requests]), len(consultants)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_the_halves_follow_the_regions_that_hardly_meet(seed):
+    options, capacity, _, regions = regional_problem(
+        random.Random(seed), per_region=200, places=(1, 2, 3)
+    )
+    rows, columns, by_request, n_columns = arrays_with_regions(options, capacity, regions)
+    side_r, side_c = components.halves(rows, columns, by_request, n_columns)
+    # Regions 0-2 on one side, 3-5 on the other.
+    assert len(set(side_r[by_request < 3])) == len(set(side_r[by_request >= 3])) == 1
+    assert side_r[by_request < 3][0] != side_r[by_request >= 3][0]
+    crossing = side_r[rows] != side_c[columns]
+    assert 0 < crossing.mean() <= components.MAX_CUT
+    share = side_r[rows].mean()
+    assert abs(share - 0.5) <= components.BALANCE
+
+
+def test_no_halves_for_one_region_or_for_a_network_that_does_not_fall_apart():
+    rng = np.random.default_rng(3)
+    rows = np.repeat(np.arange(200), 3)
+    columns = rng.integers(0, 40, len(rows))
+    assert components.halves(rows, columns, np.zeros(200, dtype=np.int64), 40) is None
+    # Every request in every region's consultants: any cut crosses far more than MAX_CUT.
+    assert components.halves(rows, columns, np.arange(200) % 4, 40) is None
+    assert components.halves(rows[:0], columns[:0], np.arange(200) % 4, 40) is None
+
+
+def test_the_cut_in_two_is_balanced_and_least():
+    # Four regions: 0 and 1 joined heavily, 2 and 3 too, a little between the pairs.
+    joined = np.array([[0, 50, 1, 0], [50, 0, 0, 1], [1, 0, 0, 60], [0, 1, 60, 0]])
+    side = components._cut_in_two(joined, np.array([10, 12, 11, 10]))
+    assert side[0] == side[1] and side[2] == side[3] and side[0] != side[2]
+    # One region outweighs the rest: no balanced cut.
+    assert components._cut_in_two(joined, np.array([100, 1, 1, 1])) is None
+
+
+@EXHAUSTIVE
+@given(problems, st.integers(2, 4))
+@example((*PRIORITY_CHAIN, 0), 2)
+def test_the_priced_solve_in_halves_is_optimal_priority_first(problem, n_regions):
+    options, capacity, priority = problem[:3]
+    regions = {r: r % n_regions for r in options}
+    with priced(), halved():
+        assignments = solve(options, capacity, priority, split=False, regions=regions)
+    assert key(assignments, priority) == brute_force(options, capacity, priority)
+
+
+@EXHAUSTIVE
+@given(problems, st.integers(2, 4))
+def test_the_priced_solve_in_halves_mending_its_answers_is_optimal(problem, n_regions):
+    options, capacity, priority = problem
+    regions = {r: (r * 7) % n_regions for r in options}
+    with priced(mend=ALWAYS), halved():
+        assignments = solve(options, capacity, priority, split=False, regions=regions)
+    assert key(assignments, priority) == brute_force(options, capacity, priority)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_priced_solve_in_halves_agrees_with_the_whole_network(seed):
+    options, capacity, priority, regions = regional_problem(random.Random(seed))
+    whole = solve(options, capacity, priority, split=False)
+    for mend in (0, 3):
+        with priced(mend=mend), counted_consultants() as consultants:
+            halves = solve(options, capacity, priority, split=False, regions=regions)
+            again = solve(options, capacity, priority, split=False, regions=regions)
+        assert key(halves, priority) == key(whole, priority)
+        assert halves == again  # deterministic
+        assert len({a.request_id for a in halves}) == len(halves)
+        # The first round in two halves, each with fewer consultants than the whole.
+        everyone = sum(1 for n in capacity.values() if n > 0)
+        assert consultants[0] + consultants[1] == everyone and max(consultants) == everyone
+    with priced(), halved():
+        loose = solve(options, capacity, priority, split=False, regions=regions)
+    assert key(loose, priority) == key(whole, priority)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_second_half_in_a_forked_process_gives_the_same_answer(seed, monkeypatch):
+    CountingPool.started = 0
+    monkeypatch.setattr(components, "ProcessPoolExecutor", CountingPool)
+    options, capacity, priority, regions = regional_problem(random.Random(seed))
+    with priced():
+        here = solve(options, capacity, priority, split=False, regions=regions, workers=1)
+        assert CountingPool.started == 0
+        forked = solve(
+            options,
+            capacity,
+            priority,
+            split=False,
+            regions=regions,
+            workers=2,
+            min_parallel_arcs=0,
+        )
+        assert CountingPool.started == 1  # one helper for the whole batch
+    assert forked == here
 
 
 # --- the certificate ---------------------------------------------------------------------------
