@@ -56,9 +56,12 @@ def capacity_columns(options, consultations: Iterable[RequestFacts], consultants
     levels, level_of = np.unique(weights, return_inverse=True)
     levels, level_of = levels[::-1], len(levels) - 1 - level_of  # heaviest first
     n_c, n_l = len(options.consultant_ids), len(levels)
-    counts = np.bincount(
-        options.columns.astype(np.int64) * n_l + level_of[options.rows], minlength=n_c * n_l
-    ).reshape(n_c, n_l)
+    from consultations.matching import kernels
+
+    # counts[c, l]: consultant c's options at weight level l, in one compiled pass.
+    counts = kernels.column_counts(
+        options.rows, options.columns, level_of.astype(np.int64), n_c, n_l
+    )
     by_id = {c.id: c for c in consultants}
     facts = [by_id[c] for c in options.consultant_ids.tolist()]
     places = np.array(

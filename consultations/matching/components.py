@@ -34,8 +34,8 @@ MIN_PARALLEL_ARCS = 200_000
 # save (at national scale the network is one part; the flow is priced, see _flow).
 MAX_SPLIT_ARCS = 4_000_000
 # A large network that is one part is still solved as two halves of regions (`halves`) when
-# at most MAX_CUT of its options cross between them, each half about half the options (within
-# BALANCE) and in its own process (pricing.solve_priced).
+# at most MAX_CUT of its options cross between them, each half about half the requests
+# (within BALANCE) and in its own process (pricing.solve_priced).
 MAX_CUT = 0.02
 BALANCE = 0.05
 
@@ -390,21 +390,27 @@ def halves(rows, columns, regions, n_columns: int):
 
     regions[r]: request r's region (an integer ≥ 0; the batch gives its state). A consultant
     goes with the region where most of their options are; the regions are then cut in two of
-    about equal size (options, within BALANCE) with as few options between the halves as a
-    local search from a few fixed starts finds. Which halves these are changes only the speed,
-    never the answer: the options between them are mended or solved whole afterwards."""
+    about equal size (requests with options, within BALANCE) with as few options between the
+    halves as a local search from a few fixed starts finds. Which halves these are changes
+    only the speed, never the answer: the options between them are mended or solved whole
+    afterwards."""
     from consultations.matching import kernels
 
     regions = np.ascontiguousarray(regions, dtype=np.int64)
     n_regions = int(regions.max()) + 1 if len(regions) else 0
     if n_regions < 2 or not len(rows):
         return None
-    counts = kernels.region_counts(rows, columns, regions, n_columns, n_regions)
+    counts = kernels.column_counts(rows, columns, regions, n_columns, n_regions)
     home = counts.argmax(axis=1)
     # between[h, g]: the options of the consultants at home in h whose requests are in g.
     between = np.zeros((n_regions, n_regions), dtype=np.int64)
     np.add.at(between, home, counts)
-    size = counts.sum(axis=0)
+    # The halves' sizes are counted in requests with options: the flow's work follows them
+    # more closely than it follows the options (at four times national scale, halves equal
+    # in options took 1.0 and 0.66 s; equal in requests, 1.0 and 1.0 s).
+    with_options = np.zeros(len(regions), dtype=bool)
+    with_options[rows] = True
+    size = np.bincount(regions[with_options], minlength=n_regions)
     side = _cut_in_two(between + between.T, size)
     if side is None:
         return None

@@ -1,11 +1,12 @@
 """The batch's loops that numpy has no quick form for, compiled with numba: every feasible
 pair of a state's consultations and its score in one pass (`feasible_pairs`, for
-options.option_arrays), each request's best few options (`best_per_group`) and the prices'
-difference constraints (`least_above`, for pricing), each consultant's options counted by
-region (`region_counts`, for components.halves). Imported only when the batch needs them;
-the first call in a process compiles (then numba caches the machine code in __pycache__ where
-it may, and a later process loads it in about 0.25 s). Each releases the interpreter
-(nogil), so the states' threads run side by side."""
+options.option_arrays); for pricing, each request's best few options (`best_per_group`), those
+most short of the prices (`most_short`) and the prices' difference constraints
+(`least_above`); each consultant's options counted by group of requests (`column_counts`: by
+region for components.halves, by weight for capacity.capacity_columns). Imported only when the
+batch needs them; the first call in a process compiles (then numba caches the machine code in
+__pycache__ where it may, and a later process loads it in about 0.25 s). Each releases the
+interpreter (nogil), so the states' threads run side by side."""
 
 import numba
 import numpy as np
@@ -297,10 +298,61 @@ def best_per_column(columns, points, extra, rows, limit):
 
 
 @numba.njit(cache=True, nogil=True)
-def region_counts(rows, columns, regions, n_columns, n_regions):
-    """counts[c, g]: how many of column c's options have their row in region g (regions[row]),
+def column_counts(rows, columns, groups, n_columns, n_groups):
+    """counts[c, g]: how many of column c's options have their row in group g (groups[row]),
     in one pass."""
-    counts = np.zeros((n_columns, n_regions), np.int64)
+    counts = np.zeros((n_columns, n_groups), np.int64)
     for i in range(len(rows)):
-        counts[columns[i], regions[rows[i]]] += 1
+        counts[columns[i], groups[rows[i]]] += 1
     return counts
+
+
+@numba.njit(cache=True, nogil=True)
+def most_short(rows, columns, points, extra, u, v, slack, limit, start, stop):
+    """The options start..stop-1 (grouped by request: rows sorted, the range on request
+    boundaries) against prices u, v: how short of them each option is, s = points + extra[row]
+    − u[row] − v[column], and for each request the `limit` options with s > −slack that are
+    most short (by min(s, 2**20); ties: the lower index), ascending; and the requests with an
+    option short (s > 0), ascending. One pass, nothing kept for the options not near. (False,
+    nothing, nothing) if the rows are not grouped."""
+    n = stop - start
+    out = np.empty(n if limit > 0 else 0, np.int64)  # an upper bound: only the pages written count
+    breaking = np.empty(max(n, 0), np.int64)
+    if n <= 0 or limit <= 0:
+        return True, out[:0].copy(), breaking[:0].copy()
+    best = np.empty(limit, np.int64)
+    keys = np.empty(limit, np.int64)
+    found, broken_count, size, broken, a = 0, 0, 0, False, start
+    for i in range(start, stop + 1):
+        if i < stop and i > a and rows[i] == rows[a]:
+            pass
+        elif i > a:  # the request of a..i-1 ends: its most short, in index order
+            kept = np.sort(best[:size])
+            for k in range(size):
+                out[found] = kept[k]
+                found += 1
+            if broken:
+                breaking[broken_count] = rows[a]
+                broken_count += 1
+            if i == stop:
+                break
+            if rows[i] < rows[a]:
+                return False, out[:0].copy(), breaking[:0].copy()
+            a, size, broken = i, 0, False
+        r = rows[i]
+        s = np.int64(points[i]) + extra[r] - u[r] - v[columns[i]]
+        if s <= -slack:
+            continue
+        if s > 0:
+            broken = True
+        key = min(s, np.int64(1) << 20)
+        if size == limit and key <= keys[size - 1]:
+            continue  # no more short than the least kept (and a later index)
+        j = size if size < limit else limit - 1
+        while j > 0 and keys[j - 1] < key:
+            best[j], keys[j] = best[j - 1], keys[j - 1]
+            j -= 1
+        best[j], keys[j] = i, key
+        if size < limit:
+            size += 1
+    return True, out[:found].copy(), breaking[:broken_count].copy()

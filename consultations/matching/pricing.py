@@ -134,20 +134,17 @@ def solve_priced(rows, columns, values, quick, scores, capacity, flow, chunks=No
             solver, potentials = values, None
             continue
         v, u = dual
-        # The options that break the certificate or come within SLACK of it.
-        near, short = near_options(rows, columns, values, u, v, SLACK, chunks)
-        breaking = short > 0
-        if not breaking.any():
+        # For each request with an option that breaks the certificate, its options most
+        # short of it among those within SLACK; and those requests.
+        added, requests = most_short(rows, columns, values, u, v, chunks)
+        if not len(requests):
             if certificate_holds(rows, columns, values, capacity, used, u, v, chunks):
                 return used
             break
-        clipped = np.minimum(short, 2**20) + SLACK
-        added = near[best_per_request(rows[near], clipped, ADDED)]
         growth = np.count_nonzero(~active[added])
         active[added] = True
         if mended is not None or growth < SPLIT_GROWTH * len(subset):
             halves = None
-        requests = np.unique(rows[near[breaking]])
         if len(requests) <= MEND_REQUESTS:
             mend = (used, u, v, requests)
         elif mended is not None:
@@ -170,6 +167,7 @@ class Chunks:
         self.bounds = [(a, min(a + CHUNK, n)) for a in range(0, n, CHUNK)] or [(0, 0)]
         self.threads = max(1, threads)
         self.pool = None
+        self._grouped, self._request_bounds = None, None
 
     def __enter__(self):
         if self.threads > 1 and len(self.bounds) > 1:
@@ -179,6 +177,29 @@ class Chunks:
     def __exit__(self, *exc):
         if self.pool is not None:
             self.pool.shutdown()
+
+    def grouped(self, rows) -> bool:
+        """Are the options grouped by request (`rows` sorted)? Worked out once: a Chunks
+        serves one set of options."""
+
+        def part(a, b):
+            low = max(a - 1, 0)  # each chunk with the last option of the one before
+            return bool((rows[low + 1 : b] >= rows[low : b - 1]).all())
+
+        if self._grouped is None:
+            self._grouped = all(self.map(part))
+        return self._grouped
+
+    def request_bounds(self, rows) -> list[tuple[int, int]]:
+        """The chunks moved to start where a request's options start (rows grouped), so
+        that each request's options are in one chunk."""
+        if self._request_bounds is None:
+            starts = [
+                np.searchsorted(rows, rows[a]) if a < len(rows) else a for a, _ in self.bounds
+            ]
+            ends = [*starts[1:], self.bounds[-1][1]]
+            self._request_bounds = [(int(a), int(b)) for a, b in zip(starts, ends, strict=True)]
+        return self._request_bounds
 
     def map(self, part, bounds=None) -> list:
         """part(start, stop) for each chunk (or each of `bounds`), the answers in order."""
@@ -221,6 +242,31 @@ class WithBonus:
     def max(self) -> int:
         """The largest value (0 without options)."""
         return max(self.chunks.map(lambda a, b: int(self[a:b].max()) if b > a else 0))
+
+
+def most_short(rows, columns, values, u, v, chunks, slack: int = SLACK, limit: int = ADDED):
+    """The options to add after an answer with prices (u, v): for each request with an option
+    that breaks the certificate, its `limit` options most short of it (by min(short, 2**20))
+    among those within `slack` of breaking it (near_options); and those requests, ascending.
+    One compiled pass per chunk (kernels.most_short) when the values are WithBonus and the
+    options grouped by request, as the batch's are; near_options and best_per_request
+    otherwise."""
+    from consultations.matching import kernels
+
+    if isinstance(values, WithBonus) and chunks.grouped(rows):
+        extra = values.priority.astype(np.int64) * values.bonus
+        u, v = np.ascontiguousarray(u, dtype=np.int64), np.ascontiguousarray(v, dtype=np.int64)
+
+        def part(a, b):
+            return kernels.most_short(rows, columns, values.points, extra, u, v, slack, limit, a, b)
+
+        found = chunks.map(part, chunks.request_bounds(rows))
+        if all(ok for ok, _, _ in found):
+            return tuple(np.concatenate([f[k] for f in found]) for k in (1, 2))
+    near, short = near_options(rows, columns, values, u, v, slack, chunks)
+    breaking = short > 0
+    clipped = np.minimum(short, 2**20) + slack
+    return near[best_per_request(rows[near], clipped, limit)], np.unique(rows[near[breaking]])
 
 
 def near_options(rows, columns, values, u, v, slack: int, chunks):
