@@ -222,9 +222,9 @@ def solve_arrays(
     n = len(rows)
     # Does any option go to a consultant without room? (Usually none: then nothing is copied
     # but the consultants' new numbers and the points.)
-    filtered = bool(
-        (capacity[np.flatnonzero(np.bincount(columns, minlength=len(capacity)))] == 0).any()
-    )
+    with_options = np.zeros(len(capacity), dtype=bool)
+    with_options[columns] = True  # (a bincount would first copy the columns as int64)
+    filtered = bool((capacity[with_options] == 0).any())
     new_columns, points = np.empty(n, dtype=np.int32), np.empty(n, dtype=np.int32)
 
     def part(a, b):
