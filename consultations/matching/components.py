@@ -19,6 +19,9 @@ handed plain numpy arrays, never a solver object.
 A network of more than MAX_SPLIT_ARCS options is not split (at national scale it is one part,
 and finding that out costs seconds); a flow component of at least pricing.MIN_PRICED_ARCS
 options is solved a few options at a time, proved optimal by a dual certificate (`pricing`).
+Given each request's region (the batch gives its state), such a component that nearly falls
+apart along region lines is cut in two (`halves`) for the first of those flows, the second
+half solved in a forked helper process while this one solves the first.
 
 This module reads no Django setting and no model: the caller passes everything in.
 """
