@@ -91,11 +91,15 @@ class ConsultantColumns:
         sub.answers, sub.works_in = self.answers[:, idx], self.works_in[:, idx]
         sub._speakers, sub._endorsement, sub._in_state = {}, {}, {}
         sub._parent, sub._idx = self, idx
+        sub._position = np.full(len(self), -1, dtype=np.int64)  # each column's here, or -1
+        sub._position[idx] = np.arange(len(idx))
         return sub
 
     @cached_property
-    def county_cols(self) -> dict[int, np.ndarray]:
+    def county_cols(self) -> Mapping[int, np.ndarray]:
         """County -> the columns of the consultants who serve it."""
+        if getattr(self, "_parent", None) is not None:
+            return _Among(self._parent.county_cols, self._position)
         cols: dict[int, list[int]] = {}
         for j, c in enumerate(self.consultants):
             for county in c.counties:
@@ -103,8 +107,10 @@ class ConsultantColumns:
         return {county: np.array(js, dtype=np.int64) for county, js in cols.items()}
 
     @cached_property
-    def served_cols(self) -> dict[int, np.ndarray]:
+    def served_cols(self) -> Mapping[int, np.ndarray]:
         """Program -> the columns of the consultants who have worked with it (continuity)."""
+        if getattr(self, "_parent", None) is not None:
+            return _Among(self._parent.served_cols, self._position)
         cols: dict[int, list[int]] = {}
         for j, c in enumerate(self.consultants):
             for program_id in c.programs_served:
@@ -241,6 +247,40 @@ def distances(r_lat, r_lng, cols: ConsultantColumns, onsite_ok) -> np.ndarray:
 GREAT = 1e9  # miles: further than any radius
 
 
+class _Among(Mapping):
+    """A key -> columns mapping of a ConsultantColumns seen from a subset of its columns
+    (`take`): each key's columns among the subset, numbered as the subset numbers them, worked
+    out when first asked (a state's consultations ask for a few hundred of the thousands of
+    counties its candidates serve); a key with none of its columns in the subset is absent."""
+
+    def __init__(self, parent: Mapping[int, np.ndarray], position: np.ndarray):
+        self.parent, self.position = parent, position
+        self.found: dict[int, np.ndarray | None] = {}
+
+    def _columns(self, key) -> np.ndarray | None:
+        if key not in self.found:
+            at = self.parent.get(key)
+            mine = None if at is None else self.position[at]
+            mine = None if mine is None else np.sort(mine[mine >= 0])
+            self.found[key] = mine if mine is not None and len(mine) else None
+        return self.found[key]
+
+    def __getitem__(self, key) -> np.ndarray:
+        columns = self._columns(key)
+        if columns is None:
+            raise KeyError(key)
+        return columns
+
+    def __contains__(self, key) -> bool:
+        return self._columns(key) is not None
+
+    def __iter__(self):
+        return (key for key in self.parent if key in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
 class _RequestColumns:
     """What the rules read of a block of consultations, as arrays (one entry per
     consultation); the endorsement component, which depends on the ages alone, as one row of
@@ -293,7 +333,10 @@ def feasible_pairs(
     language = {code: n for n, code in enumerate(languages)}
     r_county, county_at, county_cols = _lists([q.county_id for q in block], cols.county_cols)
     r_program, program_at, program_cols = _lists([q.program_id for q in block], cols.served_cols)
-    declined = [[cols.col_of[pk] for pk in sorted(q.declined) if pk in cols.col_of] for q in block]
+    declined = [
+        [cols.col_of[pk] for pk in sorted(q.declined) if pk in cols.col_of] if q.declined else ()
+        for q in block
+    ]
     declined_at = np.zeros(len(block) + 1, dtype=np.int64)
     np.cumsum([len(d) for d in declined], out=declined_at[1:])
     reach = (np.maximum(cols.radius, 1.0) + LATITUDE_MARGIN_MILES) / geo.MILES_PER_DEGREE
