@@ -221,15 +221,21 @@ def solve_arrays(
     renumber[with_room] = np.arange(len(with_room), dtype=np.int32)
     n = len(rows)
     # Does any option go to a consultant without room? (Usually none: then nothing is copied
-    # but the consultants' new numbers and the points.)
+    # but the consultants' new numbers, if they change, and the points.)
+    everyone = len(with_room) == len(capacity)
     with_options = np.zeros(len(capacity), dtype=bool)
-    with_options[columns] = True  # (a bincount would first copy the columns as int64)
+    if not everyone:
+        with_options[columns] = True  # (a bincount would first copy the columns as int64)
     filtered = bool((capacity[with_options] == 0).any())
-    new_columns, points = np.empty(n, dtype=np.int32), np.empty(n, dtype=np.int32)
+    # Every consultant with room: their numbers stay as they are.
+    same = everyone and np.asarray(columns).dtype == np.int32
+    new_columns = np.asarray(columns) if same else np.empty(n, dtype=np.int32)
+    points = np.empty(n, dtype=np.int32)
 
     def part(a, b):
         # A chunk at a time: the consultants' new numbers, the points as integers.
-        new_columns[a:b] = renumber[columns[a:b]]
+        if not same:
+            new_columns[a:b] = renumber[columns[a:b]]
         points[a:b] = np.rint(scores[a:b] * SCORE_SCALE)
         if filtered:
             kept = np.flatnonzero(new_columns[a:b] >= 0)

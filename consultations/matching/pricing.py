@@ -301,14 +301,16 @@ def initial_options(rows, columns, scores, quick, capacity, chunks=None) -> np.n
         return mask
     from consultations.matching import kernels
 
-    mask[best_per_request(rows, scores, FIRST_OPTIONS)] = True
-    # Each consultant's best by the solver's values: the points plus each request's bonus.
+    # Each request's best (in a second thread, if any) beside each consultant's best by the
+    # solver's values: the points plus each request's bonus (both compiled, nogil).
+    per_request = chunks.submit(best_per_request, rows, scores, FIRST_OPTIONS)
     if isinstance(quick, WithBonus):
         points, extra = quick.points, quick.priority.astype(np.int64) * quick.bonus
     else:
         points, extra = quick, np.zeros(int(rows.max()) + 1, dtype=np.int64)
     limit = (PER_PLACE * np.asarray(capacity) + EXTRA).astype(np.int64)
     mask[kernels.best_per_column(columns, points, extra, rows, limit)] = True
+    mask[per_request.result()] = True
     return mask
 
 
