@@ -272,7 +272,7 @@ class _Among(Mapping):
         return columns
 
     def __contains__(self, key) -> bool:
-        return self._columns(key) is not None
+        return key in self.parent and self._columns(key) is not None
 
     def __iter__(self):
         return (key for key in self.parent if key in self)
@@ -307,7 +307,7 @@ class _RequestColumns:
 def _lists(keys: list, columns_of: Mapping) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For each key its index into a CSR list of the columns columns_of[key] (-1: none), and
     the list itself (where each key's columns start, and the columns)."""
-    present = sorted({k for k in keys if k in columns_of})
+    present = sorted(k for k in set(keys) if k in columns_of)
     index = {k: n for n, k in enumerate(present)}
     lists = [columns_of[k] for k in present]
     at = np.zeros(len(lists) + 1, dtype=np.int64)
