@@ -21,12 +21,10 @@ from dataclasses import dataclass, field
 from itertools import chain
 
 from consultations.matching.capacity import capacity_columns
-from consultations.matching.options import batch_options, option_arrays
+from consultations.matching.options import SCORE_SCALE, batch_options, option_arrays
 from consultations.matching.rules import ConsultantFacts, RequestFacts
 
-__all__ = ["batch_options"]  # re-exported: consultations.matching.options
-
-SCORE_SCALE = 10_000  # scores become integers (0..10,000) for the flow solver
+__all__ = ["SCORE_SCALE", "batch_options"]  # re-exported: consultations.matching.options
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +84,7 @@ def plan(
     used = solve_arrays(
         options.rows,
         options.columns,
-        options.scores,
+        options.points,
         np.isin(options.request_ids, np.fromiter(priority, dtype=np.int64)),
         capacity,
         regions=np.fromiter((codes[s] for s in states), dtype=np.int64, count=len(states)),
@@ -98,7 +96,7 @@ def plan(
         for r, c, s in zip(
             options.request_ids[options.rows[used]].tolist(),
             options.consultant_ids[options.columns[used]].tolist(),
-            options.scores[used].tolist(),
+            (options.points[used] / SCORE_SCALE).tolist(),
             strict=True,
         )
     ]
@@ -196,7 +194,8 @@ def solve_arrays(
     regions=None,
 ):
     """solve() on arrays: option i pairs request rows[i] with consultant columns[i] at
-    scores[i], the options in (rows, columns) order; priority[r]: request r is a priority;
+    scores[i] (a float; or integer points, score × SCORE_SCALE, as OptionArrays keeps them),
+    the options in (rows, columns) order; priority[r]: request r is a priority;
     capacity[c]: consultant c's places. The indices of the options of the optimal assignment,
     sorted. Exact (a min-cost flow on each independent part of the network,
     `components.solve_split`, a large part proved optimal by a dual certificate,
@@ -230,13 +229,19 @@ def solve_arrays(
     # Every consultant with room: their numbers stay as they are.
     same = everyone and np.asarray(columns).dtype == np.int32
     new_columns = np.asarray(columns) if same else np.empty(n, dtype=np.int32)
-    points = np.empty(n, dtype=np.int32)
+    # Points given (int32): kept as they are.
+    scores = np.asarray(scores)
+    scaled = np.issubdtype(scores.dtype, np.integer)
+    points = scores if scaled and scores.dtype == np.int32 else np.empty(n, dtype=np.int32)
 
     def part(a, b):
         # A chunk at a time: the consultants' new numbers, the points as integers.
         if not same:
             new_columns[a:b] = renumber[columns[a:b]]
-        points[a:b] = np.rint(scores[a:b] * SCORE_SCALE)
+        if not scaled:
+            points[a:b] = np.rint(scores[a:b] * SCORE_SCALE)
+        elif points is not scores:
+            points[a:b] = scores[a:b]
         if filtered:
             kept = np.flatnonzero(new_columns[a:b] >= 0)
             return kept + a, rows[a:b][kept], new_columns[a:b][kept], points[a:b][kept]
