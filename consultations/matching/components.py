@@ -28,6 +28,7 @@ This module reads no Django setting and no model: the caller passes everything i
 
 import multiprocessing
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 import numpy as np
 
@@ -307,7 +308,9 @@ def _local(rows, columns, weights, capacity, potentials):
 
 class _Helper:
     """Where the second half of a split flow is solved: a forked process (one, kept for the
-    whole batch) when `parallel`, otherwise here and now. A context manager."""
+    whole batch) when `parallel`, otherwise here and now. Should the process not start, or
+    die (the machine out of memory, say), the halves are solved here, one after the other:
+    slower, the same answer. A context manager."""
 
     def __init__(self, parallel: bool):
         self.pool = None
@@ -315,23 +318,45 @@ class _Helper:
             from ortools.graph.python import min_cost_flow  # noqa: F401  (loaded before forking)
 
             context = multiprocessing.get_context("fork")  # the parent's modules
-            self.pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
-            self.pool.submit(int).result()  # forked now, before the rounds' arrays
+            try:
+                self.pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+                self.pool.submit(int).result()  # forked now, before the rounds' arrays
+            except (OSError, BrokenProcessPool):
+                self.close()
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
+        self.close()
+
+    def close(self) -> None:
         if self.pool is not None:
             self.pool.shutdown()
+            self.pool = None
 
-    def submit(self, fn, *args) -> Future:
-        """fn(*args) in the helper process, or here and now without one."""
+    def submit(self, fn, *args):
+        """fn(*args) in the helper process, or here and now without one: something whose
+        result() is its answer."""
         if self.pool is not None:
-            return self.pool.submit(fn, *args)
+            return _Later(self, self.pool.submit(fn, *args), fn, args)
         done = Future()
         done.set_result(fn(*args))
         return done
+
+
+class _Later:
+    """An answer from the helper process; if the process died, worked out here instead."""
+
+    def __init__(self, helper: _Helper, future: Future, fn, args):
+        self.helper, self.future, self.fn, self.args = helper, future, fn, args
+
+    def result(self):
+        try:
+            return self.future.result()
+        except BrokenProcessPool:
+            self.helper.close()
+            return self.fn(*self.args)
 
 
 def _best_per_request(rows, points, n_r: int) -> np.ndarray:

@@ -9,6 +9,8 @@ the optimum and fails for an assignment that is not optimal.
 """
 
 import random
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 
 import numpy as np
@@ -424,6 +426,38 @@ def test_the_second_half_in_a_forked_process_gives_the_same_answer(seed, monkeyp
         )
         assert CountingPool.started == 1  # one helper for the whole batch
     assert forked == here
+
+
+class UnforkablePool(components.ProcessPoolExecutor):
+    """A pool whose process cannot start (os.fork refused: out of memory, say)."""
+
+    def submit(self, fn, *args, **kwargs):
+        raise OSError(12, "Cannot allocate memory")
+
+
+class DyingPool(components.ProcessPoolExecutor):
+    """A pool whose process starts and then dies with the first flow it is given."""
+
+    def submit(self, fn, *args, **kwargs):
+        if fn is int:
+            return super().submit(fn, *args, **kwargs)
+        died = Future()
+        died.set_exception(BrokenProcessPool("the helper died"))
+        return died
+
+
+@pytest.mark.parametrize("pool", [UnforkablePool, DyingPool])
+def test_without_its_helper_process_the_batch_solves_both_halves_here(pool, monkeypatch):
+    options, capacity, priority, regions = regional_problem(random.Random(4))
+    arguments = {"split": False, "regions": regions, "min_parallel_arcs": 0}
+    with priced():
+        here = solve(options, capacity, priority, workers=1, **arguments)
+        monkeypatch.setattr(components, "ProcessPoolExecutor", pool)
+        with counted_consultants() as consultants:
+            alone = solve(options, capacity, priority, workers=2, **arguments)
+    assert alone == here
+    everyone = sum(1 for n in capacity.values() if n > 0)
+    assert consultants[0] + consultants[1] == everyone  # both halves solved here
 
 
 # --- the certificate ---------------------------------------------------------------------------
