@@ -38,16 +38,17 @@ def matching_run(
     if not (as_system or can_offer_requests(actor)):
         raise PermissionDenied(_("Only Alliance admins may run matching."))
     clock = time.perf_counter()
-    consultations = matching.open_requests_facts()
-    consultants = matching.matchable_consultants_facts()
-    run = matching.plan(
-        consultations,
-        consultants,
-        weights or matching.score_weights(),
-        result=MatchingRun,
-        seconds={"load": round(time.perf_counter() - clock, 3)},
-        compare=compare,
-    )
+    with matching.gc_paused():
+        consultations = matching.open_requests_facts()
+        consultants = matching.matchable_consultants_facts()
+        run = matching.plan(
+            consultations,
+            consultants,
+            weights or matching.score_weights(),
+            result=MatchingRun,
+            seconds={"load": round(time.perf_counter() - clock, 3)},
+            compare=compare,
+        )
     run.dry_run = dry_run
     assignments = run.assignments
     solved = time.perf_counter()

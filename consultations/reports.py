@@ -131,10 +131,11 @@ def priority_share(*, date_from: date | None = None, date_to: date | None = None
 def unmet_demand() -> dict:
     """Open requests no consultant may take, counted by county and by language: where the
     Alliance is missing consultants. Uses the batch's own feasibility rules."""
-    consultations = matching.open_requests_facts()
-    options, reasons = matching.batch_options(
-        consultations, matching.matchable_consultants_facts(), matching.score_weights()
-    )
+    with matching.gc_paused():
+        consultations = matching.open_requests_facts()
+        options, reasons = matching.batch_options(
+            consultations, matching.matchable_consultants_facts(), matching.score_weights()
+        )
     unmet = [r for r in consultations if not options.get(r.id)]
     by_county: dict[tuple[str, str], int] = {}
     by_language: dict[str, int] = {}

@@ -138,8 +138,9 @@ def request_waitlist_check(*, consultation: ConsultationRequest, full=None, now=
 def refresh_waitlist(*, now=None) -> int:
     """Check every submitted request against the consultants as they are now (the batch's
     feasibility finds the candidates at once); returns how many are waitlisted."""
-    facts = matching.open_requests_facts()
-    options, _reasons = matching.batch_options(facts, matching.matchable_consultants_facts())
+    with matching.gc_paused():
+        facts = matching.open_requests_facts()
+        options, _reasons = matching.batch_options(facts, matching.matchable_consultants_facts())
     listed = set(
         ConsultationRequest.objects.filter(
             status=Status.SUBMITTED, waitlisted_at__isnull=False

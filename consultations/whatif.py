@@ -111,21 +111,24 @@ def matching_what_if(
             {"remove": [_("Remove at most %(max)s consultants.") % {"max": MAX_REMOVALS}]}
         )
     clock = time.perf_counter()
-    consultations = matching.open_requests_facts()
-    consultants = matching.matchable_consultants_facts()
-    known = {c.id for c in consultants}
-    unknown = [pk for pk in remove if pk not in known]
-    if unknown:
-        raise ValidationError(
-            {
-                "remove": [
-                    _("Not an approved consultant: %(ids)s.")
-                    % {"ids": ", ".join(map(str, unknown))}
-                ]
-            }
+    with matching.gc_paused():
+        consultations = matching.open_requests_facts()
+        consultants = matching.matchable_consultants_facts()
+        known = {c.id for c in consultants}
+        unknown = [pk for pk in remove if pk not in known]
+        if unknown:
+            raise ValidationError(
+                {
+                    "remove": [
+                        _("Not an approved consultant: %(ids)s.")
+                        % {"ids": ", ".join(map(str, unknown))}
+                    ]
+                }
+            )
+        loaded = round(time.perf_counter() - clock, 3)
+        result = what_if(
+            consultations, consultants, matching.score_weights(), add=add, remove=remove
         )
-    loaded = round(time.perf_counter() - clock, 3)
-    result = what_if(consultations, consultants, matching.score_weights(), add=add, remove=remove)
     result.seconds["load"] = loaded
     return result
 

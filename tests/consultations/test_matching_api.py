@@ -7,6 +7,7 @@ Run on SQLite and, with DATABASE_URL=postgres://..., on PostgreSQL: the query's 
 trigonometry differ between the two.
 """
 
+import gc
 from io import StringIO
 
 import pytest
@@ -245,6 +246,49 @@ def test_every_open_request_read_as_rows_has_the_facts_of_its_model(world, kinds
     ]
     assert any(f.declined for f in expected) and any(f.priority for f in expected)
     assert matching.open_requests_facts() == expected
+
+
+def test_the_collector_is_paused_for_a_batch_and_as_it_was_after():
+    assert gc.isenabled()
+    with matching.gc_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(ZeroDivisionError), matching.gc_paused():
+        1 / 0  # noqa: B018
+    assert gc.isenabled()  # after a failure too
+    gc.disable()
+    try:
+        with matching.gc_paused():
+            pass
+        assert not gc.isenabled()  # left off, as it was
+    finally:
+        gc.enable()
+
+
+def test_a_batch_and_the_planner_read_and_solve_with_the_collector_paused(
+    world, kinds, monkeypatch
+):
+    from consultations import batch_offers, whatif
+
+    request_for(world, kinds, modality="virtual", spanish_required=True)
+    seen = []
+    for module, name in (
+        (matching, "plan"),
+        (whatif, "what_if"),
+        (matching, "open_requests_facts"),
+    ):
+        real = getattr(module, name)
+
+        def recording(*args, real=real, **kwargs):
+            seen.append(gc.isenabled())
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, recording)
+    admin = world.users["admin"]
+    run = batch_offers.matching_run(actor=admin, dry_run=True)
+    whatif.matching_what_if(actor=admin, remove=[world.listing.pk])
+    assert run.assignments or run.unmatched
+    assert seen == [False] * 4 and gc.isenabled()
 
 
 # --- match_candidates: the SQL query against the pure rules ------------------------------------
