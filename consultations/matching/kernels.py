@@ -356,3 +356,32 @@ def most_short(rows, columns, points, extra, u, v, slack, limit, start, stop):
         if size < limit:
             size += 1
     return True, out[:found].copy(), breaking[:broken_count].copy()
+
+
+@numba.njit(cache=True, nogil=True)
+def price_constraints(rows, columns, points, extra, subset, held, value, n_c):
+    """The difference constraints of pricing.prices over the options at `subset`, in one pass
+    (each option's value points[i] + extra[rows[i]]): low[c], the best value at c of a request
+    left unmatched (held[r] < 0), and for each other option of a matched request, not the one
+    it holds, the edge (its consultant, the held one, value − the held option's value)."""
+    low = np.zeros(n_c, np.int64)
+    n = len(subset)
+    source = np.empty(n, np.int64)
+    target = np.empty(n, np.int64)
+    gap = np.empty(n, np.int64)
+    found = 0
+    for k in range(n):
+        i = subset[k]
+        r = rows[i]
+        c = columns[i]
+        p = np.int64(points[i]) + extra[r]
+        h = held[r]
+        if h < 0:
+            if p > low[c]:
+                low[c] = p
+        elif c != h:
+            source[found] = c
+            target[found] = h
+            gap[found] = p - value[r]
+            found += 1
+    return low, source[:found].copy(), target[:found].copy(), gap[:found].copy()

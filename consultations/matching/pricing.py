@@ -366,25 +366,35 @@ def prices(rows, columns, points, subset, used, n_r: int, capacity, *, greatest=
     held[rows[used]] = columns[used]
     value = np.zeros(n_r, dtype=np.int64)  # the points of the option it holds
     value[rows[used]] = points[used]
-    r, c, p = rows[subset], columns[subset], points[subset]
-    unmatched = held[r] < 0
-    low = np.zeros(n_c, dtype=np.int64)
-    np.maximum.at(low, c[unmatched], p[unmatched])
     load = np.bincount(columns[used], minlength=n_c)
     high = np.where(load < capacity, 0, np.iinfo(np.int64).max)
     np.minimum.at(high, columns[used], points[used])
-    # Matched requests' other options: v[c] − v[held] ≥ p − value.
-    other = ~unmatched & (c != held[r])
-    gap = p[other] - value[r[other]]
+    # low[c]: the best option at c of a request unmatched; and the matched requests' other
+    # options: v[c] − v[held] ≥ p − value (edges from c to held, of `gap`).
+    low, c, held_c, gap = _constraints(rows, columns, points, subset, held, value, n_c)
     if greatest:  # on x = −v: x[held] ≥ x[c] + gap, −high ≤ x ≤ −low
-        x = relax(-high, c[other], held[r[other]], gap, -low, n_c)
+        x = relax(-high, c, held_c, gap, -low, n_c)
         v = None if x is None else -x
     else:  # on v: v[c] ≥ v[held] + gap, low ≤ v ≤ high
-        v = relax(low, held[r[other]], c[other], gap, high, n_c)
+        v = relax(low, held_c, c, gap, high, n_c)
     if v is None:
         return None
     u = np.where(held >= 0, value - v[np.maximum(held, 0)], 0)
     return v, u
+
+
+def _constraints(rows, columns, points, subset, held, value, n_c: int):
+    """prices' difference constraints over the options at `subset` (kernels.price_constraints,
+    one compiled pass; the values are WithBonus or an array)."""
+    from consultations.matching import kernels
+
+    if isinstance(points, WithBonus):
+        base, extra = points.points, points.priority.astype(np.int64) * points.bonus
+    else:
+        base, extra = np.asarray(points), np.zeros(len(held), dtype=np.int64)
+    return kernels.price_constraints(
+        rows, columns, base, extra, np.ascontiguousarray(subset, dtype=np.int64), held, value, n_c
+    )
 
 
 def relax(start, source, target, gap, limit, n: int):
