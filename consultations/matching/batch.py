@@ -240,10 +240,11 @@ def solve_arrays(
     # Does any option go to a consultant without room? (Usually none: then nothing is copied
     # but the consultants' new numbers, if they change, and the points.)
     everyone = len(with_room) == len(capacity)
-    with_options = np.zeros(len(capacity), dtype=bool)
+    filtered = False
     if not everyone:
+        with_options = np.zeros(len(capacity), dtype=bool)
         with_options[columns] = True  # (a bincount would first copy the columns as int64)
-    filtered = bool((capacity[with_options] == 0).any())
+        filtered = bool((capacity[with_options] == 0).any())
     # Every consultant with room: their numbers stay as they are.
     same = everyone and np.asarray(columns).dtype == np.int32
     new_columns = np.asarray(columns) if same else np.empty(n, dtype=np.int32)

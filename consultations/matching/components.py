@@ -94,19 +94,22 @@ def solve_split(
     n_r, n_c = len(priority), len(capacity)
     if not len(rows):
         return np.zeros(0, dtype=np.int64)
-    if not split or len(rows) > MAX_SPLIT_ARCS:
-        return np.sort(
-            _flow(
-                rows,
-                columns,
-                points,
-                priority,
-                capacity,
-                threads=workers,
-                regions=regions,
-                min_parallel_arcs=min_parallel_arcs,
-            )
+
+    def one_flow(rows, columns, points):
+        # One flow over these options, with this call's settings: the positions of those used.
+        return _flow(
+            rows,
+            columns,
+            points,
+            priority,
+            capacity,
+            threads=workers,
+            regions=regions,
+            min_parallel_arcs=min_parallel_arcs,
         )
+
+    if not split or len(rows) > MAX_SPLIT_ARCS:
+        return np.sort(one_flow(rows, columns, points))
     labels = component_labels(rows, columns, n_r, n_c)
     request_label, consultant_label = labels[:n_r], labels[n_r:]
     size = n_r + n_c
@@ -126,34 +129,10 @@ def solve_split(
     rest = np.flatnonzero(~(one_request | one_consultant))
     if len(rest) == len(rows) and (arc_label == arc_label[0]).all():
         # All one component.
-        return np.sort(
-            _flow(
-                rows,
-                columns,
-                points,
-                priority,
-                capacity,
-                threads=workers,
-                regions=regions,
-                min_parallel_arcs=min_parallel_arcs,
-            )
-        )
+        return np.sort(one_flow(rows, columns, points))
     if len(rest) and (arc_label[rest] == arc_label[rest[0]]).all():
         # One flow component: solved as it is (nodes outside it have no arc and take none).
-        chosen.append(
-            rest[
-                _flow(
-                    rows[rest],
-                    columns[rest],
-                    points[rest],
-                    priority,
-                    capacity,
-                    threads=workers,
-                    regions=regions,
-                    min_parallel_arcs=min_parallel_arcs,
-                )
-            ]
-        )
+        chosen.append(rest[one_flow(rows[rest], columns[rest], points[rest])])
     elif len(rest):
         # The remaining components' options, component by component, largest first.
         order = rest[np.argsort(arc_label[rest], kind="stable")]

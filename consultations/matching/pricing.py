@@ -264,7 +264,7 @@ def most_short(rows, columns, values, u, v, chunks, slack: int = SLACK, limit: i
     from consultations.matching import kernels
 
     if isinstance(values, WithBonus) and chunks.grouped(rows):
-        extra = values.priority.astype(np.int64) * values.bonus
+        extra = points_and_extra(values, len(u))[1]
         u, v = np.ascontiguousarray(u, dtype=np.int64), np.ascontiguousarray(v, dtype=np.int64)
 
         def part(a, b):
@@ -277,6 +277,14 @@ def most_short(rows, columns, values, u, v, chunks, slack: int = SLACK, limit: i
     breaking = short > 0
     clipped = np.minimum(short, 2**20) + slack
     return near[best_per_request(rows[near], clipped, limit)], np.unique(rows[near[breaking]])
+
+
+def points_and_extra(values, n_r: int) -> tuple[np.ndarray, np.ndarray]:
+    """Values as the compiled passes read them, option i's being points[i] + extra[rows[i]]:
+    a WithBonus's points and each request's bonus, or an array's values and zeros (n_r)."""
+    if isinstance(values, WithBonus):
+        return values.points, values.priority.astype(np.int64) * values.bonus
+    return np.asarray(values), np.zeros(n_r, dtype=np.int64)
 
 
 def near_options(rows, columns, values, u, v, slack: int, chunks):
@@ -304,10 +312,7 @@ def initial_options(rows, columns, scores, quick, capacity, chunks=None) -> np.n
     # Each request's best (in a second thread, if any) beside each consultant's best by the
     # solver's values: the points plus each request's bonus (both compiled, nogil).
     per_request = chunks.submit(best_per_request, rows, scores, FIRST_OPTIONS)
-    if isinstance(quick, WithBonus):
-        points, extra = quick.points, quick.priority.astype(np.int64) * quick.bonus
-    else:
-        points, extra = quick, np.zeros(int(rows.max()) + 1, dtype=np.int64)
+    points, extra = points_and_extra(quick, int(rows.max()) + 1)
     limit = (PER_PLACE * np.asarray(capacity) + EXTRA).astype(np.int64)
     mask[kernels.best_per_column(columns, points, extra, rows, limit)] = True
     mask[per_request.result()] = True
@@ -388,10 +393,7 @@ def _constraints(rows, columns, points, subset, held, value, n_c: int):
     one compiled pass; the values are WithBonus or an array)."""
     from consultations.matching import kernels
 
-    if isinstance(points, WithBonus):
-        base, extra = points.points, points.priority.astype(np.int64) * points.bonus
-    else:
-        base, extra = np.asarray(points), np.zeros(len(held), dtype=np.int64)
+    base, extra = points_and_extra(points, len(held))
     return kernels.price_constraints(
         rows, columns, base, extra, np.ascontiguousarray(subset, dtype=np.int64), held, value, n_c
     )
